@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from compagnon.core.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def send_outbound_email(email_id: int) -> bool:
+    """Send one queued email; safe to run twice (returns False when already sent)."""
+    with transaction.atomic():
+        # The row lock makes two workers that picked up the same id take turns,
+        # and the second sees sent_at and stops.
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.sent_at is not None:
+            return False
+        email.attempts += 1
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=email.to,
+            headers=email.headers or None,
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        try:
+            message.send()
+        except Exception as error:
+            email.last_error = str(error)[:2000]
+            email.save(update_fields=["attempts", "last_error"])
+            logger.warning("Email %s failed: %s", email.pk, error)
+            raise
+        email.sent_at = timezone.now()
+        email.last_error = ""
+        email.save(update_fields=["attempts", "sent_at", "last_error"])
+        return True

@@ -1,0 +1,315 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from compagnon.core.validators import validate_web_url
+
+
+class Base(models.Model):
+    """A site of the club (Paris, Casablanca, New York…)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code, e.g. FR."))
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    address = models.TextField(_("address"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("base")
+        verbose_name_plural = _("bases")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """One entry of the shared taxonomy used for skills, interests, cases and reports."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    label_fr = models.CharField(_("French label"), max_length=120)
+    label_en = models.CharField(_("English label"), max_length=120)
+    synonyms = models.TextField(
+        _("synonyms"), blank=True, help_text=_("Other names for this tag, separated by commas.")
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["label_en"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [s.strip() for s in self.synonyms.split(",") if s.strip()]
+
+
+class OrganisationKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    PUBLIC_BODY = "public_body", _("Public body")
+    RESEARCH_LAB = "research_lab", _("Research lab")
+    STARTUP = "startup", _("Startup")
+    ASSOCIATION = "association", _("Association")
+
+
+class MembershipPlan(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    PREMIUM = "premium", _("Premium")
+    STARTUP = "startup", _("Startup")
+    ACADEMIC = "academic", _("Academic (time instead of fee)")
+    PARTNER = "partner", _("Partner")
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    LAPSED = "lapsed", _("Lapsed")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.COMPANY
+    )
+    plan = models.CharField(
+        _("membership plan"), max_length=20, choices=MembershipPlan.choices, default=MembershipPlan.STANDARD
+    )
+    status = models.CharField(
+        _("membership status"),
+        max_length=10,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.ACTIVE,
+    )
+    member_since = models.DateField(_("member since"), null=True, blank=True)
+    member_until = models.DateField(_("member until"), null=True, blank=True)
+    home_base = models.ForeignKey(
+        Base, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations", verbose_name=_("home base")
+    )
+    email_domains = models.TextField(
+        _("allowed email domains"),
+        blank=True,
+        help_text=_("People with an address at these domains may sign up. Separate with commas."),
+    )
+    website = models.URLField(_("website"), blank=True, validators=[validate_web_url])
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:organisation_detail", kwargs={"slug": self.slug})
+
+    @property
+    def domain_list(self) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in self.email_domains.split(",") if d.strip()]
+
+    @property
+    def is_active_member(self) -> bool:
+        return self.status == MembershipStatus.ACTIVE
+
+
+class RoleFamily(models.TextChoices):
+    DATA_SCIENTIST = "data_scientist", _("Data scientist")
+    DATA_ENGINEER = "data_engineer", _("Data engineer")
+    DATA_ANALYST = "data_analyst", _("Data analyst")
+    ML_ENGINEER = "ml_engineer", _("ML engineer")
+    MANAGER = "manager", _("Manager")
+    HR = "hr", _("HR")
+    DPO = "dpo", _("Data protection officer")
+    LEGAL = "legal", _("Legal")
+    RESEARCHER = "researcher", _("Researcher")
+    PHD_CANDIDATE = "phd_candidate", _("PhD candidate")
+    FREELANCER = "freelancer", _("Freelancer")
+    PRODUCT = "product", _("Product / business")
+    OTHER = "other", _("Other")
+
+
+class MembershipType(models.TextChoices):
+    EMPLOYEE = "employee", _("Employee of a member")
+    RESIDENT = "resident", _("Resident")
+    RESEARCHER = "researcher", _("Researcher")
+    STAFF = "staff", _("Club staff")
+    GUEST = "guest", _("Guest")
+
+
+class Visibility(models.TextChoices):
+    CLUB = "club", _("All club members")
+    ORGANISATION = "organisation", _("My organisation and staff only")
+    HIDDEN = "hidden", _("Staff only")
+
+
+class Language(models.TextChoices):
+    FR = "fr", _("French")
+    EN = "en", _("English")
+    AR = "ar", _("Arabic")
+    ES = "es", _("Spanish")
+    DE = "de", _("German")
+    IT = "it", _("Italian")
+
+
+class Person(models.Model):
+    """Someone in the club. May exist before having an account (an imported contact)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name=_("account"),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), max_length=254)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    is_org_manager = models.BooleanField(
+        _("organisation manager"),
+        default=False,
+        help_text=_("Sees the organisation's private data: membership, participation, all its people."),
+    )
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    role_family = models.CharField(
+        _("role"), max_length=20, choices=RoleFamily.choices, default=RoleFamily.DATA_SCIENTIST
+    )
+    membership_type = models.CharField(
+        _("membership type"), max_length=20, choices=MembershipType.choices, default=MembershipType.EMPLOYEE
+    )
+    bio = models.TextField(_("bio"), blank=True, max_length=2000)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    base = models.ForeignKey(
+        Base, null=True, blank=True, on_delete=models.SET_NULL, related_name="people", verbose_name=_("base")
+    )
+    remote_ok = models.BooleanField(_("open to remote work"), default=True)
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True, validators=[validate_web_url])
+    github_url = models.URLField(_("GitHub"), blank=True, validators=[validate_web_url])
+    orcid = models.CharField(_("ORCID"), max_length=19, blank=True)
+    website_url = models.URLField(_("website"), blank=True, validators=[validate_web_url])
+    joined_organisation_on = models.DateField(_("at the organisation since"), null=True, blank=True)
+    left_organisation_on = models.DateField(_("left the organisation on"), null=True, blank=True)
+    directory_visibility = models.CharField(
+        _("visible in the directory to"), max_length=20, choices=Visibility.choices, default=Visibility.CLUB
+    )
+    do_not_invite_before = models.DateField(
+        _("don't invite me before"),
+        null=True,
+        blank=True,
+        help_text=_("No invitation to cases or workshops before this date."),
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="person_email_ci_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "last_name"]),
+            models.Index(fields=["last_name", "first_name", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:person_detail", kwargs={"pk": self.pk})
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def initials(self) -> str:
+        return (self.first_name[:1] + self.last_name[:1]).upper()
+
+    @property
+    def has_account(self) -> bool:
+        return self.user_id is not None
+
+
+class Level(models.IntegerChoices):
+    NOTIONS = 1, _("Notions")
+    PRACTITIONER = 2, _("Practitioner")
+    ADVANCED = 3, _("Advanced")
+    EXPERT = 4, _("Expert")
+
+
+class Skill(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="skills")
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="skills", verbose_name=_("tag"))
+    level = models.PositiveSmallIntegerField(
+        _("level"),
+        choices=Level.choices,
+        default=Level.PRACTITIONER,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
+    can_teach = models.BooleanField(_("can teach it"), default=False)
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["-level", "tag__label_en"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "tag"], name="skill_person_tag_unique"),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=4), name="skill_level_1_4"),
+        ]
+        indexes = [models.Index(fields=["tag", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.tag} ({self.get_level_display()})"
+
+
+class Interest(models.Model):
+    """A tag a person wants to learn."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="interests")
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="interests", verbose_name=_("tag"))
+
+    class Meta:
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
+        constraints = [models.UniqueConstraint(fields=["person", "tag"], name="interest_person_tag_unique")]
+
+    def __str__(self) -> str:
+        return str(self.tag)

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+admin.site.site_header = "compagnon"
+admin.site.site_title = "compagnon"
+
+urlpatterns = [
+    path("", include("compagnon.core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("compagnon.accounts.urls")),
+    path("", include("compagnon.members.urls")),
+    path("staff/", include("compagnon.members.staff_urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
