@@ -1,5 +1,7 @@
 """Personas shared by every test: two member organisations, their people, staff."""
 
+import os
+
 import pytest
 
 from compagnon.members.models import MembershipType
@@ -20,7 +22,11 @@ def org_b(db):
 def member_a(org_a):
     """A data scientist at organisation A, with an account."""
     return PersonFactory(
-        organisation=org_a, email="ada@alpha.example", first_name="Ada", last_name="Martin", with_account=True
+        organisation=org_a,
+        email="ada@alpha.example",
+        first_name="Ada",
+        last_name="Martin",
+        with_account=True,
     )
 
 
@@ -39,7 +45,11 @@ def manager_a(org_a):
 @pytest.fixture
 def member_b(org_b):
     return PersonFactory(
-        organisation=org_b, email="bruno@beta.example", first_name="Bruno", last_name="Petit", with_account=True
+        organisation=org_b,
+        email="bruno@beta.example",
+        first_name="Bruno",
+        last_name="Petit",
+        with_account=True,
     )
 
 
@@ -47,7 +57,11 @@ def member_b(org_b):
 def staff_user(db):
     user = UserFactory(email="staff@club.example", is_staff=True)
     PersonFactory(
-        user=user, email=user.email, organisation=None, membership_type=MembershipType.STAFF, first_name="Sam"
+        user=user,
+        email=user.email,
+        organisation=None,
+        membership_type=MembershipType.STAFF,
+        first_name="Sam",
     )
     return user
 
@@ -62,3 +76,43 @@ def client_of(client):
         return client
 
     return sign_in
+
+
+# --- suites that must not be skipped silently -------------------------------------------------
+
+
+def _database_is_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest as _pytest
+
+    if _database_is_postgres():
+        return
+    skip = _pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    terminalreporter.write_sep("!", f"{len(skipped)} TEST(S) SKIPPED", red=True, bold=True)
+    for report in skipped[:20]:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        terminalreporter.write_line(f"  {report.nodeid}: {reason}")
+    if os.environ.get("CI") == "true":
+        terminalreporter.write_line("CI=true: a skipped test is a failure.", red=True, bold=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or os.environ.get("CI") != "true":
+        return
+    if reporter.stats.get("skipped") and exitstatus == 0:
+        session.exitstatus = 1

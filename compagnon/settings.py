@@ -31,9 +31,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 if PRODUCTION:
-    if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40 or SECRET_KEY.startswith("django-insecure"):
+    if (
+        SECRET_KEY == _DEV_SECRET
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or SECRET_KEY.startswith("django-insecure")
+    ):
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random value of at least 40 characters in production."
+            "SECRET_KEY must be a random value of at least 50 characters in production "
+            '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production.")
@@ -126,7 +132,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {
         "default": {
@@ -138,7 +146,9 @@ if TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work: django-tasks. "db" needs no extra service; "rq" scales out on Redis.
-TASKS_BACKEND = env_choice("TASKS_BACKEND", ("db", "rq", "immediate"), "immediate" if TESTING else "db")
+TASKS_BACKEND = env_choice(
+    "TASKS_BACKEND", ("db", "rq", "immediate"), "immediate" if TESTING else "db"
+)
 if TASKS_BACKEND == "rq":
     if not REDIS_URL:
         raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
@@ -259,7 +269,10 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+    if not SECURE_HSTS_PRELOAD:
+        # Turning preload off is a deliberate operator choice, not an oversight.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
