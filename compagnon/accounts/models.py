@@ -71,11 +71,21 @@ def _invitation_expiry():
     return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
 class Invitation(models.Model):
     """Staff invite a person (often an imported contact) to claim an account."""
 
     person = models.ForeignKey(
-        "members.Person", on_delete=models.CASCADE, related_name="invitations", verbose_name=_("person")
+        "members.Person",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("person"),
     )
     email = models.EmailField(_("email"))
     token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
@@ -98,3 +108,13 @@ class Invitation(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+    @property
+    def status(self) -> InvitationStatus:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING

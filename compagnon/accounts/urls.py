@@ -1,4 +1,11 @@
 from django.urls import path
 
+from compagnon.accounts import views
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("invitations/", views.invitation_list, name="invitation_list"),
+    path("invitations/new/<int:person_pk>/", views.invitation_create, name="invitation_create"),
+    path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]

@@ -38,8 +38,12 @@ def send_outbound_email(email_id: int) -> bool:
             email.last_error = str(error)[:2000]
             email.save(update_fields=["attempts", "last_error"])
             logger.warning("Email %s failed: %s", email.pk, error)
-            raise
-        email.sent_at = timezone.now()
-        email.last_error = ""
-        email.save(update_fields=["attempts", "sent_at", "last_error"])
-        return True
+            failure = error
+        else:
+            email.sent_at = timezone.now()
+            email.last_error = ""
+            email.save(update_fields=["attempts", "sent_at", "last_error"])
+            return True
+    # Raised after the block commits, so the attempt and its error are kept
+    # and the task backend still sees the failure and may retry.
+    raise failure

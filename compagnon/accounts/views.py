@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from allauth.account.utils import perform_login
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from compagnon.accounts import services
+from compagnon.accounts.forms import InvitationAcceptForm
+from compagnon.accounts.models import Invitation
+from compagnon.core.permissions import staff_required
+from compagnon.members.models import Person
+
+INVITATIONS_PER_PAGE = 50
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def invitation_create(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.select_related("organisation"), pk=person_pk)
+    back = _safe_next(request, person.get_absolute_url())
+    if request.method == "POST":
+        try:
+            invitation = services.invitation_create(person=person, invited_by=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": invitation.email},
+            )
+        return redirect(back)
+    pending = person.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).first()
+    return render(
+        request,
+        "accounts/invitation_create.html",
+        {"person": person, "pending": pending, "next": back},
+    )
+
+
+@staff_required
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    invitations = Invitation.objects.select_related(
+        "person", "person__organisation", "invited_by"
+    ).order_by("-created_at", "-pk")
+    page = Paginator(invitations, INVITATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/invitation_list.html", {"page": page})
+
+
+@staff_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("person"), pk=pk)
+    try:
+        fresh = services.invitation_resend(invitation=invitation, invited_by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("A new invitation was sent to %(email)s.") % {"email": fresh.email}
+        )
+    return redirect(_safe_next(request, reverse("accounts:invitation_list")))
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("person"), token=token)
+    problem = services.invitation_unusable_message(invitation)
+    if problem:
+        return _invitation_unusable(request, problem)
+    form = InvitationAcceptForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation, password=form.cleaned_data["password1"]
+            )
+        except ValidationError as error:
+            # Someone used the link between GET and POST, or an account appeared.
+            return _invitation_unusable(request, _error_text(error))
+        response = perform_login(request, user, redirect_url=reverse("members:profile_edit"))
+        messages.success(
+            request, _("Your account is ready. Complete your profile so the club can find you.")
+        )
+        return response
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"invitation": invitation, "person": invitation.person, "form": form},
+    )
+
+
+def _invitation_unusable(request: HttpRequest, problem: str) -> HttpResponse:
+    # 410 Gone: the link existed but will never work again.
+    return render(request, "accounts/invitation_unusable.html", {"problem": problem}, status=410)

@@ -1,0 +1,122 @@
+"""Email leaves through the task queue, after commit, once — checked against a real SMTP server."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+from compagnon.core.email import email_queue
+from compagnon.core.models import OutboundEmail
+from compagnon.core.tasks import send_outbound_email
+from compagnon.core.testing import free_port
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+class Boom(Exception):
+    pass
+
+
+def queue_welcome(**overrides):
+    fields = {
+        "to": ["ada@alpha.example"],
+        "subject": "Welcome to the club",
+        "text": "Hello Ada",
+        "html": "<p>Hello <strong>Ada</strong></p>",
+    }
+    return email_queue(**{**fields, **overrides})
+
+
+@pytest.mark.django_db
+def test_committed_email_reaches_the_smtp_server(smtp_server, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        email = queue_welcome()
+        assert smtp_server.received == []  # nothing leaves before commit
+
+    [received] = smtp_server.received
+    assert received.subject == "Welcome to the club"
+    assert received.rcpt_tos == ["ada@alpha.example"]
+    assert "Hello Ada" in received.text
+    assert "<strong>Ada</strong>" in received.html
+    email.refresh_from_db()
+    assert email.sent_at is not None
+    assert email.attempts == 1
+
+
+@pytest.mark.django_db
+def test_rolled_back_transaction_sends_nothing(smtp_server, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Boom),
+        transaction.atomic(),
+    ):
+        queue_welcome()
+        raise Boom
+
+    assert callbacks == []
+    assert smtp_server.received == []
+    assert not OutboundEmail.objects.exists()
+
+
+@pytest.mark.django_db
+def test_running_the_task_twice_sends_once(smtp_server):
+    email = queue_welcome()
+
+    assert send_outbound_email.call(email.pk) is True
+    assert send_outbound_email.call(email.pk) is False
+
+    assert len(smtp_server.received) == 1
+    email.refresh_from_db()
+    assert email.attempts == 1
+
+
+@pytest.mark.django_db
+def test_same_key_is_queued_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = queue_welcome(key="welcome:ada")
+        second = queue_welcome(key="welcome:ada")
+
+    assert first.pk == second.pk
+    assert OutboundEmail.objects.count() == 1
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_failed_send_is_recorded_and_retried(smtp_server, settings):
+    settings.EMAIL_PORT = free_port(smtp_server.host)  # nothing listens there
+    email = queue_welcome()
+
+    with pytest.raises(OSError):
+        send_outbound_email.call(email.pk)
+
+    email.refresh_from_db()
+    assert email.sent_at is None
+    assert email.attempts == 1
+    assert email.last_error
+
+    settings.EMAIL_PORT = smtp_server.port
+    assert send_outbound_email.call(email.pk) is True
+    assert len(smtp_server.received) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_worker_sends_the_queued_email(smtp_server, settings):
+    # Changing TASKS fires setting_changed, which django_tasks uses to drop its
+    # cached backends, so the task below goes to the database queue.
+    settings.TASKS = DB_TASKS
+
+    with transaction.atomic():
+        queue_welcome(subject="From the worker")
+    assert DBTaskResult.objects.count() == 1
+    assert smtp_server.received == []  # queued, not sent by the request
+
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+
+    [received] = smtp_server.received
+    assert received.subject == "From the worker"
+    assert received.rcpt_tos == ["ada@alpha.example"]
+    result = DBTaskResult.objects.get()
+    assert result.status == "SUCCESSFUL"
+    assert OutboundEmail.objects.get().sent_at is not None

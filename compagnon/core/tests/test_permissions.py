@@ -1,0 +1,264 @@
+"""Walk every URL of the project as every persona.
+
+The table below says, for each named URL, what each persona gets. A URL that
+the project serves but the table does not list fails `test_every_url_is_in_the_table`,
+so adding a page means deciding who may see it.
+
+Expectations: an HTTP status (200, 403, 404, 405), LOGIN (redirect to the
+sign-in page), or REDIRECT (any other redirect).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from compagnon.accounts.models import Invitation
+from compagnon.members.models import MembershipStatus, MembershipType, Visibility
+from compagnon.members.tests.factories import (
+    OrganisationFactory,
+    PersonFactory,
+    SkillFactory,
+    TagFactory,
+    UserFactory,
+)
+
+LOGIN = "login"
+REDIRECT = "redirect"
+PERSONAS = ("anonymous", "guest", "lapsed", "member_a", "manager_a", "member_b", "staff")
+
+
+def everyone(expected) -> dict[str, Any]:
+    return dict.fromkeys(PERSONAS, expected)
+
+
+def members_only(member=200, guest=403) -> dict[str, Any]:
+    return {
+        "anonymous": LOGIN,
+        "guest": guest,
+        "lapsed": guest,
+        "member_a": member,
+        "manager_a": member,
+        "member_b": member,
+        "staff": member,
+    }
+
+
+def signed_in(expected=200) -> dict[str, Any]:
+    return {**everyone(expected), "anonymous": LOGIN}
+
+
+def staff_only(staff=200) -> dict[str, Any]:
+    return {**everyone(403), "anonymous": LOGIN, "staff": staff}
+
+
+def org_a_private(ok=200) -> dict[str, Any]:
+    """Organisation A's private data: its managers and staff; 404 for everyone else."""
+    return {
+        "anonymous": LOGIN,
+        "guest": 404,
+        "lapsed": 404,
+        "member_a": 404,
+        "manager_a": ok,
+        "member_b": 404,
+        "staff": ok,
+    }
+
+
+@dataclass
+class Case:
+    expect: dict[str, Any]
+    kwargs: Callable[[Any], dict[str, Any]] = lambda world: {}
+    method: str = "get"
+    note: str = ""
+    data: Callable[[Any], dict[str, Any]] = field(default=lambda world: {})
+
+
+ALLAUTH_PUBLIC = {
+    # Pages of the sign-in flow a visitor must reach; signed-in people are sent on.
+    "account_login": Case({**everyone(REDIRECT), "anonymous": 200}),
+    "account_signup": Case({**everyone(REDIRECT), "anonymous": 200}),
+    "account_reset_password": Case(everyone(200)),
+    "account_reset_password_done": Case(everyone(200)),
+    "account_reset_password_from_key_done": Case(everyone(200)),
+    "account_reset_password_from_key": Case(everyone(200), kwargs=lambda w: {"uidb36": "0", "key": "bad"}),
+    "account_email_verification_sent": Case(everyone(200)),
+    "account_confirm_email": Case(everyone(200), kwargs=lambda w: {"key": "unknown-key"}),
+    "account_inactive": Case(everyone(200)),
+    "account_logout": Case({**everyone(200), "anonymous": REDIRECT}),
+    "account_confirm_login_code": Case(everyone(REDIRECT)),
+    "account_reauthenticate": Case(signed_in(200)),
+    "account_email": Case(signed_in(200)),
+    "account_change_password": Case(signed_in(200)),
+    "account_set_password": Case(signed_in(REDIRECT)),
+    "mfa_index": Case(signed_in(200)),
+    "mfa_authenticate": Case(everyone(REDIRECT)),
+    "mfa_reauthenticate": Case(signed_in(REDIRECT)),
+    "mfa_activate_totp": Case(signed_in(REDIRECT)),
+    "mfa_deactivate_totp": Case(signed_in(404)),
+    "mfa_view_recovery_codes": Case(signed_in(404)),
+    "mfa_generate_recovery_codes": Case(signed_in(REDIRECT)),
+    "mfa_download_recovery_codes": Case(signed_in(404)),
+}
+
+URL_TABLE: dict[str, list[Case] | Case] = {
+    "core:home": Case(everyone(200)),
+    "core:healthz": Case(everyone(200)),
+    "set_language": [
+        Case(everyone(REDIRECT), method="post", data=lambda w: {"language": "en", "next": "/"}),
+    ],
+    **ALLAUTH_PUBLIC,
+    "members:directory": Case(members_only()),
+    "members:organisation_list": Case(members_only()),
+    "members:organisation_detail": Case(members_only(), kwargs=lambda w: {"slug": w.org_a.slug}),
+    "members:person_detail": [
+        Case(members_only(), kwargs=lambda w: {"pk": w.colleague_a.pk}, note="visible to the club"),
+        Case(
+            {**members_only(), "member_b": 404},
+            kwargs=lambda w: {"pk": w.private_a.pk},
+            note="visible to organisation A only",
+        ),
+        Case(
+            {**members_only(404), "staff": 200},
+            kwargs=lambda w: {"pk": w.hidden_a.pk},
+            note="hidden: staff only",
+        ),
+    ],
+    "members:profile_edit": Case({**signed_in(200)}),
+    "staff:dashboard": Case(staff_only()),
+    "accounts:invitation_list": Case(staff_only()),
+    "accounts:invitation_create": [
+        Case(staff_only(), kwargs=lambda w: {"person_pk": w.invitee.pk}),
+        Case(staff_only(REDIRECT), method="post", kwargs=lambda w: {"person_pk": w.invitee.pk}),
+    ],
+    "accounts:invitation_resend": [
+        Case(staff_only(405), kwargs=lambda w: {"pk": w.invitation.pk}),
+        Case(staff_only(REDIRECT), method="post", kwargs=lambda w: {"pk": w.invitation.pk}),
+    ],
+    "accounts:invitation_accept": Case(everyone(200), kwargs=lambda w: {"token": w.invitation.token}),
+}
+
+
+class World:
+    """Two member organisations, a lapsed one, and the people each persona is."""
+
+    def __init__(self):
+        self.tag = TagFactory(slug="causality-test", label_en="Causality test", label_fr="Causalité test")
+        self.org_a = OrganisationFactory(name="Alpha Corp", email_domains="alpha.example")
+        self.org_b = OrganisationFactory(name="Beta Lab", email_domains="beta.example")
+        self.org_lapsed = OrganisationFactory(name="Gamma Old", status=MembershipStatus.LAPSED)
+        self.member_a = PersonFactory(organisation=self.org_a, email="ada@alpha.example", with_account=True)
+        self.manager_a = PersonFactory(
+            organisation=self.org_a, email="manon@alpha.example", is_org_manager=True, with_account=True
+        )
+        self.member_b = PersonFactory(organisation=self.org_b, email="bruno@beta.example", with_account=True)
+        self.lapsed = PersonFactory(organisation=self.org_lapsed, email="old@gamma.example", with_account=True)
+        self.guest_user = UserFactory(email="guest@nowhere.example")
+        self.staff_user = UserFactory(email="staff@club.example", is_staff=True, is_superuser=True)
+        PersonFactory(
+            user=self.staff_user, email=self.staff_user.email, organisation=None, membership_type=MembershipType.STAFF
+        )
+        self.colleague_a = PersonFactory(organisation=self.org_a, email="colleague@alpha.example")
+        SkillFactory(person=self.colleague_a, tag=self.tag, level=4, can_teach=True)
+        self.private_a = PersonFactory(
+            organisation=self.org_a, email="private@alpha.example", directory_visibility=Visibility.ORGANISATION
+        )
+        self.hidden_a = PersonFactory(
+            organisation=self.org_a, email="hidden@alpha.example", directory_visibility=Visibility.HIDDEN
+        )
+        self.invitee = PersonFactory(organisation=self.org_a, email="invitee@alpha.example")
+        self.invitation = Invitation.objects.create(person=self.invitee, email=self.invitee.email)
+
+    def user_of(self, persona: str):
+        return {
+            "anonymous": None,
+            "guest": self.guest_user,
+            "lapsed": self.lapsed.user,
+            "member_a": self.member_a.user,
+            "manager_a": self.manager_a.user,
+            "member_b": self.member_b.user,
+            "staff": self.staff_user,
+        }[persona]
+
+
+def _named_urls(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n) or None
+            yield from _named_urls(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def project_url_names() -> set[str]:
+    return {name for name in _named_urls(get_resolver().url_patterns) if not name.startswith("admin:")}
+
+
+def test_every_url_is_in_the_table():
+    missing = sorted(project_url_names() - set(URL_TABLE))
+    assert not missing, f"URLs with no entry in the permission table: {missing}"
+    stale = sorted(set(URL_TABLE) - project_url_names())
+    assert not stale, f"Entries for URLs that no longer exist: {stale}"
+
+
+def _cases():
+    for name, cases in URL_TABLE.items():
+        for index, case in enumerate(cases if isinstance(cases, list) else [cases]):
+            for persona in PERSONAS:
+                yield pytest.param(name, case, persona, id=f"{name}[{index}]-{persona}")
+
+
+def _check(response, expected, persona, label):
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{label}: expected sign-in redirect, got {response.status_code}"
+        assert "/login" in response["Location"], f"{label}: redirected to {response['Location']}"
+    elif expected == REDIRECT:
+        assert response.status_code in (301, 302, 303), f"{label}: expected a redirect, got {response.status_code}"
+    else:
+        assert response.status_code == expected, f"{label}: expected {expected}, got {response.status_code}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "case", "persona"), list(_cases()))
+def test_url_permissions(client, name, case, persona):
+    world = World()
+    user = world.user_of(persona)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, kwargs=case.kwargs(world))
+    response = getattr(client, case.method)(url, case.data(world))
+    _check(response, case.expect[persona], persona, f"{persona} {case.method.upper()} {url} ({name})")
+
+
+def _admin_urls(world):
+    """Every admin changelist and add page, and the change page of one object per model."""
+    urls = [reverse("admin:index")]
+    for model, _model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        instance = model._default_manager.first()
+        if instance is not None:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[instance.pk]))
+    return urls
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_admin_is_staff_only(client, persona):
+    world = World()
+    user = world.user_of(persona)
+    if user is not None:
+        client.force_login(user)
+    for url in _admin_urls(world):
+        response = client.get(url)
+        if persona == "staff":
+            assert response.status_code == 200, f"staff {url}: {response.status_code}"
+        else:
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], (
+                f"{persona} {url}: {response.status_code}"
+            )
