@@ -1,0 +1,222 @@
+"""The staff admin for bases, the tag taxonomy, organisations and people."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from compagnon.core.admin import ClubStaffAdminMixin
+from compagnon.members.models import (
+    Base,
+    Interest,
+    Language,
+    Organisation,
+    Person,
+    Skill,
+    Tag,
+)
+
+
+@admin.register(Base)
+class BaseAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "city", "country", "time_zone", "is_active")
+    list_filter = ("is_active", "country")
+    search_fields = ("name", "city")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Tag)
+class TagAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+    list_display = ("label_fr", "label_en", "parent", "synonyms")
+    list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("parent",)
+    search_fields = ("label_fr", "label_en", "synonyms", "slug")
+    autocomplete_fields = ("parent",)
+    prepopulated_fields = {"slug": ("label_en",)}
+    ordering = ("label_en",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "plan", "status", "home_base", "member_until", "people_count")
+    list_filter = ("kind", "plan", "status", "home_base", "is_demo")
+    list_select_related = ("home_base",)
+    search_fields = ("name", "email_domains")
+    autocomplete_fields = ("home_base",)
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_at",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "home_base", "description", "website", "logo")}),
+        (_("Membership"), {"fields": ("plan", "status", "member_since", "member_until")}),
+        (_("Sign-up"), {"fields": ("email_domains",)}),
+        (_("Record"), {"fields": ("is_demo", "created_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(people_total=Count("people", distinct=True))
+
+    @admin.display(description=_("people"), ordering="people_total")
+    def people_count(self, obj: Organisation):
+        url = reverse("admin:members_person_changelist") + f"?organisation__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj.people_total)
+
+
+class SkillInline(ClubStaffAdminMixin, admin.TabularInline):
+    model = Skill
+    fields = ("tag", "level", "can_teach")
+    autocomplete_fields = ("tag",)
+    extra = 1
+
+
+class InterestInline(ClubStaffAdminMixin, admin.TabularInline):
+    model = Interest
+    fields = ("tag",)
+    autocomplete_fields = ("tag",)
+    extra = 1
+
+
+class HasAccountFilter(admin.SimpleListFilter):
+    title = _("account")
+    parameter_name = "has_account"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has an account")), ("no", _("No account yet"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(user__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(user__isnull=True)
+        return queryset
+
+
+class PersonAdminForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("languages"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Person
+        fields = ("languages",)  # the admin's fieldsets decide the rest
+
+
+@admin.register(Person)
+class PersonAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+    form = PersonAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = (
+        "full_name",
+        "email",
+        "organisation",
+        "role_family",
+        "membership_type",
+        "has_account",
+        "base",
+    )
+    list_filter = (
+        "membership_type",
+        "role_family",
+        "base",
+        ("organisation__kind", admin.ChoicesFieldListFilter),
+        "directory_visibility",
+        "is_org_manager",
+        HasAccountFilter,
+        "is_demo",
+    )
+    list_select_related = ("organisation", "base")
+    search_fields = ("first_name", "last_name", "email", "job_title", "organisation__name")
+    autocomplete_fields = ("organisation", "base", "user")
+    inlines = (SkillInline, InterestInline)
+    actions = ("invite_to_claim_account",)
+    readonly_fields = ("created_at", "updated_at")
+    list_per_page = 50
+    fieldsets = (
+        (None, {"fields": ("first_name", "last_name", "email", "user")}),
+        (
+            _("Membership"),
+            {
+                "fields": (
+                    "membership_type",
+                    "organisation",
+                    "is_org_manager",
+                    "job_title",
+                    "role_family",
+                    "joined_organisation_on",
+                    "left_organisation_on",
+                )
+            },
+        ),
+        (_("Profile"), {"fields": ("bio", "languages", "base", "remote_ok")}),
+        (_("Links"), {"fields": ("linkedin_url", "github_url", "orcid", "website_url")}),
+        (
+            _("Directory and invitations"),
+            {"fields": ("directory_visibility", "do_not_invite_before")},
+        ),
+        (_("Record"), {"fields": ("is_demo", "created_at", "updated_at")}),
+    )
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, obj: Person) -> str:
+        return obj.full_name
+
+    @admin.display(description=_("account"), boolean=True, ordering="user")
+    def has_account(self, obj: Person) -> bool:
+        return obj.has_account
+
+    def save_model(self, request, obj, form, change):
+        obj.email = obj.email.strip().lower()
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Invite to claim their account"))
+    def invite_to_claim_account(self, request, queryset):
+        # Imported here: the accounts app depends on members, not the other way round.
+        from compagnon.accounts.services import invitation_create
+
+        sent = skipped = 0
+        problems: list[str] = []
+        for person in queryset.order_by("pk"):
+            if person.user_id is not None:
+                skipped += 1
+                continue
+            try:
+                invitation_create(person=person, invited_by=request.user)
+            except ValidationError as error:
+                problems.append(f"{person.email}: {' '.join(error.messages)}")
+                continue
+            sent += 1
+
+        parts = [
+            ngettext("%(count)d invitation sent", "%(count)d invitations sent", sent)
+            % {"count": sent}
+        ]
+        if skipped:
+            parts.append(
+                ngettext(
+                    "%(count)d skipped (already has an account)",
+                    "%(count)d skipped (already have an account)",
+                    skipped,
+                )
+                % {"count": skipped}
+            )
+        self.message_user(
+            request, ", ".join(parts) + ".", messages.SUCCESS if sent else messages.WARNING
+        )
+        if problems:
+            self.message_user(
+                request,
+                gettext("Not invited: %(problems)s") % {"problems": "; ".join(problems)},
+                messages.ERROR,
+            )
