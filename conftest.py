@@ -116,3 +116,11 @@ def pytest_sessionfinish(session, exitstatus):
         return
     if reporter.stats.get("skipped") and exitstatus == 0:
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _scratch_file_roots(settings, tmp_path_factory):
+    """Uploads written by tests land in a scratch folder, never in var/."""
+    root = tmp_path_factory.mktemp("files")
+    settings.MEDIA_ROOT = root / "media"
+    settings.PRIVATE_ROOT = root / "private"

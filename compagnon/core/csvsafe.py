@@ -63,5 +63,6 @@ def csv_streaming_response(
     """A CSV download written while it is read, so a large export never sits in memory."""
     response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
+    # Exports hold personal data: no shared cache may keep a copy.
+    response["Cache-Control"] = "private, no-store"
     return response

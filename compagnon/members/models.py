@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from compagnon.core.storage import private_storage
 from compagnon.core.validators import validate_web_url
 
 
@@ -313,3 +316,40 @@ class Interest(models.Model):
 
     def __str__(self) -> str:
         return str(self.tag)
+
+
+def member_import_upload_to(instance: MemberImport, filename: str) -> str:
+    # A random name: the original one may hold personal data and must not be guessable.
+    return f"imports/{secrets.token_hex(16)}.csv"
+
+
+class MemberImport(models.Model):
+    """A spreadsheet of members uploaded by staff, kept between its preview and its application."""
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(
+        _("file"), upload_to=member_import_upload_to, storage=private_storage, max_length=255
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_applied(self) -> bool:
+        return self.applied_at is not None

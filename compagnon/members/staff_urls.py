@@ -5,4 +5,9 @@ from compagnon.members import staff_views
 app_name = "staff"
 urlpatterns = [
     path("", staff_views.dashboard, name="dashboard"),
+    path("import/", staff_views.import_upload, name="import_upload"),
+    path("import/<int:pk>/", staff_views.import_preview, name="import_preview"),
+    path("import/<int:pk>/apply/", staff_views.import_apply, name="import_apply"),
+    path("export/people.csv", staff_views.export_people, name="export_people"),
+    path("export/organisations.csv", staff_views.export_organisations, name="export_organisations"),
 ]

@@ -1,0 +1,181 @@
+"""Every change to members goes through these functions."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from compagnon.accounts.models import User
+from compagnon.members import importing
+from compagnon.members.models import Interest, Language, Person, Skill, Tag
+
+logger = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------------------
+# Profile, skills and interests (the "edit my profile" page)
+# ---------------------------------------------------------------------------
+
+# What a person may change about themselves. Organisation, manager flag,
+# membership type, email and account are staff business and are refused here.
+PROFILE_FIELDS: frozenset[str] = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "job_title",
+        "role_family",
+        "bio",
+        "languages",
+        "base",
+        "remote_ok",
+        "linkedin_url",
+        "github_url",
+        "orcid",
+        "website_url",
+        "directory_visibility",
+        "do_not_invite_before",
+    }
+)
+
+BIO_MAX_LENGTH = 2000
+ORCID_PATTERN = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+ORCID_MESSAGE = _("Enter an ORCID iD like 0000-0002-1825-0097.")
+
+
+def _check_actor(*, actor: User | None, person: Person) -> None:
+    """The person themself, staff, or the system (actor None: commands, imports)."""
+    if (
+        actor is None
+        or actor.is_staff
+        or (person.user_id is not None and actor.pk == person.user_id)
+    ):
+        return
+    raise PermissionDenied("Only the person or staff may change this profile.")
+
+
+def _touch(person: Person) -> None:
+    now = timezone.now()
+    Person.objects.filter(pk=person.pk).update(updated_at=now)
+    person.updated_at = now
+
+
+def _profile_errors(person: Person) -> dict[str, list[Any]]:
+    """Everything wrong with the profile at once, so a form can show every message."""
+    errors: dict[str, list[Any]] = {}
+    try:
+        person.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    # Checks full_clean does not make: a TextField's max_length binds forms only,
+    # languages is free JSON, ORCID a plain CharField.
+    if len(person.bio or "") > BIO_MAX_LENGTH:
+        errors.setdefault("bio", []).append(
+            _("The bio is limited to %(limit)d characters (it has %(count)d).")
+            % {"limit": BIO_MAX_LENGTH, "count": len(person.bio)}
+        )
+    languages = person.languages
+    if not isinstance(languages, list) or any(code not in Language.values for code in languages):
+        errors.setdefault("languages", []).append(_("Choose languages from the list."))
+    if person.orcid and not ORCID_PATTERN.match(person.orcid):
+        errors.setdefault("orcid", []).append(ORCID_MESSAGE)
+    return errors
+
+
+def person_update_profile(*, person: Person, actor: User | None, **fields: Any) -> Person:
+    """Change profile fields; refuses the whole change if any value is invalid."""
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"Not profile fields: {', '.join(sorted(unknown))}")
+    _check_actor(actor=actor, person=person)
+    with transaction.atomic():
+        # Validate a locked fresh copy so a refused change leaves the caller's object as it was.
+        fresh = Person.objects.select_for_update().get(pk=person.pk)
+        for name, value in fields.items():
+            setattr(fresh, name, value)
+        fresh.updated_at = timezone.now()
+        errors = _profile_errors(fresh)
+        if errors:
+            raise ValidationError(errors)
+        fresh.save(update_fields=[*fields, "updated_at"])
+    for name in (*fields, "updated_at"):
+        setattr(person, name, getattr(fresh, name))
+    logger.info(
+        "profile updated person=%s actor=%s fields=%s",
+        person.pk,
+        actor and actor.pk,
+        sorted(fields),
+    )
+    return person
+
+
+def person_skill_set(
+    *, person: Person, tag: Tag, level: int, can_teach: bool, actor: User | None
+) -> Skill:
+    """Add the skill, or change its level and "can teach" if the person already has it."""
+    _check_actor(actor=actor, person=person)
+    with transaction.atomic():
+        skill = Skill.objects.select_for_update().filter(person=person, tag=tag).first()
+        if skill is None:
+            skill = Skill(person=person, tag=tag)
+        skill.level = level
+        skill.can_teach = bool(can_teach)
+        skill.full_clean()
+        skill.save()
+        _touch(person)
+    return skill
+
+
+def person_skill_remove(*, person: Person, tag: Tag, actor: User | None) -> bool:
+    """True when a skill was removed."""
+    _check_actor(actor=actor, person=person)
+    with transaction.atomic():
+        deleted, _counts = Skill.objects.filter(person=person, tag=tag).delete()
+        if deleted:
+            _touch(person)
+    return bool(deleted)
+
+
+def person_interest_add(*, person: Person, tag: Tag, actor: User | None) -> Interest:
+    """Idempotent: adding a tag the person already wants to learn changes nothing."""
+    _check_actor(actor=actor, person=person)
+    with transaction.atomic():
+        interest = Interest.objects.filter(person=person, tag=tag).first()
+        if interest is not None:
+            return interest
+        interest = Interest(person=person, tag=tag)
+        interest.full_clean()
+        interest.save()
+        _touch(person)
+    return interest
+
+
+def person_interest_remove(*, person: Person, tag: Tag, actor: User | None) -> bool:
+    """True when an interest was removed."""
+    _check_actor(actor=actor, person=person)
+    with transaction.atomic():
+        deleted, _counts = Interest.objects.filter(person=person, tag=tag).delete()
+        if deleted:
+            _touch(person)
+    return bool(deleted)
+
+
+# ---------------------------------------------------------------------------
+# Import of the club's member spreadsheet (see importing.py for the rules)
+# ---------------------------------------------------------------------------
+
+
+def people_import_preview(*, data: bytes) -> importing.ImportPreview:
+    """What importing `data` would do, row by row; writes nothing."""
+    return importing.people_import_preview(data=data)
+
+
+def people_import_apply(
+    *, data: bytes, filename: str, imported_by: User | None
+) -> importing.ImportResult:
+    """Import the valid rows of `data` in one transaction; raises ImportFileError for an unusable file."""
+    return importing.people_import_apply(data=data, filename=filename, imported_by=imported_by)
