@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compagnon.accounts.models import Invitation
-from compagnon.members.models import MembershipStatus, MembershipType, Visibility
+from compagnon.members.models import MemberImport, MembershipStatus, MembershipType, Visibility
 from compagnon.members.tests.factories import (
     OrganisationFactory,
     PersonFactory,
@@ -86,7 +87,9 @@ ALLAUTH_PUBLIC = {
     "account_reset_password": Case(everyone(200)),
     "account_reset_password_done": Case(everyone(200)),
     "account_reset_password_from_key_done": Case(everyone(200)),
-    "account_reset_password_from_key": Case(everyone(200), kwargs=lambda w: {"uidb36": "0", "key": "bad"}),
+    "account_reset_password_from_key": Case(
+        everyone(200), kwargs=lambda w: {"uidb36": "0", "key": "bad"}
+    ),
     "account_email_verification_sent": Case(everyone(200)),
     "account_confirm_email": Case(everyone(200), kwargs=lambda w: {"key": "unknown-key"}),
     "account_inactive": Case(everyone(200)),
@@ -131,6 +134,14 @@ URL_TABLE: dict[str, list[Case] | Case] = {
     ],
     "members:profile_edit": Case({**signed_in(200)}),
     "staff:dashboard": Case(staff_only()),
+    "staff:import_upload": Case(staff_only()),
+    "staff:import_preview": Case(staff_only(), kwargs=lambda w: {"pk": w.member_import.pk}),
+    "staff:import_apply": [
+        Case(staff_only(405), kwargs=lambda w: {"pk": w.member_import.pk}),
+        Case(staff_only(REDIRECT), method="post", kwargs=lambda w: {"pk": w.member_import.pk}),
+    ],
+    "staff:export_people": Case(staff_only()),
+    "staff:export_organisations": Case(staff_only()),
     "accounts:invitation_list": Case(staff_only()),
     "accounts:invitation_create": [
         Case(staff_only(), kwargs=lambda w: {"person_pk": w.invitee.pk}),
@@ -140,7 +151,9 @@ URL_TABLE: dict[str, list[Case] | Case] = {
         Case(staff_only(405), kwargs=lambda w: {"pk": w.invitation.pk}),
         Case(staff_only(REDIRECT), method="post", kwargs=lambda w: {"pk": w.invitation.pk}),
     ],
-    "accounts:invitation_accept": Case(everyone(200), kwargs=lambda w: {"token": w.invitation.token}),
+    "accounts:invitation_accept": Case(
+        everyone(200), kwargs=lambda w: {"token": w.invitation.token}
+    ),
 }
 
 
@@ -148,31 +161,54 @@ class World:
     """Two member organisations, a lapsed one, and the people each persona is."""
 
     def __init__(self):
-        self.tag = TagFactory(slug="causality-test", label_en="Causality test", label_fr="Causalité test")
+        self.tag = TagFactory(
+            slug="causality-test", label_en="Causality test", label_fr="Causalité test"
+        )
         self.org_a = OrganisationFactory(name="Alpha Corp", email_domains="alpha.example")
         self.org_b = OrganisationFactory(name="Beta Lab", email_domains="beta.example")
         self.org_lapsed = OrganisationFactory(name="Gamma Old", status=MembershipStatus.LAPSED)
-        self.member_a = PersonFactory(organisation=self.org_a, email="ada@alpha.example", with_account=True)
-        self.manager_a = PersonFactory(
-            organisation=self.org_a, email="manon@alpha.example", is_org_manager=True, with_account=True
+        self.member_a = PersonFactory(
+            organisation=self.org_a, email="ada@alpha.example", with_account=True
         )
-        self.member_b = PersonFactory(organisation=self.org_b, email="bruno@beta.example", with_account=True)
-        self.lapsed = PersonFactory(organisation=self.org_lapsed, email="old@gamma.example", with_account=True)
+        self.manager_a = PersonFactory(
+            organisation=self.org_a,
+            email="manon@alpha.example",
+            is_org_manager=True,
+            with_account=True,
+        )
+        self.member_b = PersonFactory(
+            organisation=self.org_b, email="bruno@beta.example", with_account=True
+        )
+        self.lapsed = PersonFactory(
+            organisation=self.org_lapsed, email="old@gamma.example", with_account=True
+        )
         self.guest_user = UserFactory(email="guest@nowhere.example")
         self.staff_user = UserFactory(email="staff@club.example", is_staff=True, is_superuser=True)
         PersonFactory(
-            user=self.staff_user, email=self.staff_user.email, organisation=None, membership_type=MembershipType.STAFF
+            user=self.staff_user,
+            email=self.staff_user.email,
+            organisation=None,
+            membership_type=MembershipType.STAFF,
         )
         self.colleague_a = PersonFactory(organisation=self.org_a, email="colleague@alpha.example")
         SkillFactory(person=self.colleague_a, tag=self.tag, level=4, can_teach=True)
         self.private_a = PersonFactory(
-            organisation=self.org_a, email="private@alpha.example", directory_visibility=Visibility.ORGANISATION
+            organisation=self.org_a,
+            email="private@alpha.example",
+            directory_visibility=Visibility.ORGANISATION,
         )
         self.hidden_a = PersonFactory(
-            organisation=self.org_a, email="hidden@alpha.example", directory_visibility=Visibility.HIDDEN
+            organisation=self.org_a,
+            email="hidden@alpha.example",
+            directory_visibility=Visibility.HIDDEN,
         )
         self.invitee = PersonFactory(organisation=self.org_a, email="invitee@alpha.example")
         self.invitation = Invitation.objects.create(person=self.invitee, email=self.invitee.email)
+        self.member_import = MemberImport(file_name="members.csv", uploaded_by=self.staff_user)
+        self.member_import.file.save(
+            "members.csv",
+            ContentFile(b"Pr\xc3\xa9nom,Nom,Email\nZo\xc3\xa9,Roux,zoe@alpha.example\n"),
+        )
 
     def user_of(self, persona: str):
         return {
@@ -196,7 +232,9 @@ def _named_urls(patterns, namespace=None):
 
 
 def project_url_names() -> set[str]:
-    return {name for name in _named_urls(get_resolver().url_patterns) if not name.startswith("admin:")}
+    return {
+        name for name in _named_urls(get_resolver().url_patterns) if not name.startswith("admin:")
+    }
 
 
 def test_every_url_is_in_the_table():
@@ -215,12 +253,18 @@ def _cases():
 
 def _check(response, expected, persona, label):
     if expected == LOGIN:
-        assert response.status_code == 302, f"{label}: expected sign-in redirect, got {response.status_code}"
+        assert response.status_code == 302, (
+            f"{label}: expected sign-in redirect, got {response.status_code}"
+        )
         assert "/login" in response["Location"], f"{label}: redirected to {response['Location']}"
     elif expected == REDIRECT:
-        assert response.status_code in (301, 302, 303), f"{label}: expected a redirect, got {response.status_code}"
+        assert response.status_code in (301, 302, 303), (
+            f"{label}: expected a redirect, got {response.status_code}"
+        )
     else:
-        assert response.status_code == expected, f"{label}: expected {expected}, got {response.status_code}"
+        assert response.status_code == expected, (
+            f"{label}: expected {expected}, got {response.status_code}"
+        )
 
 
 @pytest.mark.django_db
@@ -232,7 +276,9 @@ def test_url_permissions(client, name, case, persona):
         client.force_login(user)
     url = reverse(name, kwargs=case.kwargs(world))
     response = getattr(client, case.method)(url, case.data(world))
-    _check(response, case.expect[persona], persona, f"{persona} {case.method.upper()} {url} ({name})")
+    _check(
+        response, case.expect[persona], persona, f"{persona} {case.method.upper()} {url} ({name})"
+    )
 
 
 def _admin_urls(world):
