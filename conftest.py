@@ -124,3 +124,16 @@ def _scratch_file_roots(settings, tmp_path_factory):
     root = tmp_path_factory.mktemp("files")
     settings.MEDIA_ROOT = root / "media"
     settings.PRIVATE_ROOT = root / "private"
+
+
+@pytest.fixture(autouse=True)
+def _english_interface(request, settings):
+    """Unit tests read the English source strings; the browser journey checks French is the default."""
+    if request.node.get_closest_marker("e2e") or "french" in request.keywords:
+        yield
+        return
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

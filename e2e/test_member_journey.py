@@ -8,7 +8,12 @@ from playwright.sync_api import expect
 
 from compagnon.core.models import OutboundEmail
 from compagnon.members.models import Person, Tag
-from compagnon.members.tests.factories import OrganisationFactory, PersonFactory, SkillFactory, UserFactory
+from compagnon.members.tests.factories import (
+    OrganisationFactory,
+    PersonFactory,
+    SkillFactory,
+    UserFactory,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -19,9 +24,15 @@ def club(transactional_db):
     beta = OrganisationFactory(name="Beta Lab", email_domains="beta.example")
     staff = UserFactory(email="animateur@club.example", is_staff=True, password=PASSWORD)
     EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
-    PersonFactory(user=staff, email=staff.email, organisation=None, membership_type="staff", first_name="Sam")
-    newcomer = PersonFactory(organisation=alpha, email="lea@alpha.example", first_name="Léa", last_name="Moreau")
-    colleague = PersonFactory(organisation=beta, email="karim@beta.example", first_name="Karim", last_name="Benali")
+    PersonFactory(
+        user=staff, email=staff.email, organisation=None, membership_type="staff", first_name="Sam"
+    )
+    newcomer = PersonFactory(
+        organisation=alpha, email="lea@alpha.example", first_name="Léa", last_name="Moreau"
+    )
+    colleague = PersonFactory(
+        organisation=beta, email="karim@beta.example", first_name="Karim", last_name="Benali"
+    )
     SkillFactory(person=colleague, tag=Tag.objects.get(slug="causality"), level=4, can_teach=True)
     return {"staff": staff, "newcomer": newcomer, "colleague": colleague}
 

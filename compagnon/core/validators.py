@@ -10,4 +10,6 @@ def validate_web_url(value: str) -> None:
         return
     scheme = urlsplit(value.strip()).scheme.lower()
     if scheme not in ("http", "https"):
-        raise ValidationError(_("Enter a web address starting with http:// or https://."), code="scheme")
+        raise ValidationError(
+            _("Enter a web address starting with http:// or https://."), code="scheme"
+        )

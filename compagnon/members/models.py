@@ -98,7 +98,10 @@ class Organisation(models.Model):
         _("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.COMPANY
     )
     plan = models.CharField(
-        _("membership plan"), max_length=20, choices=MembershipPlan.choices, default=MembershipPlan.STANDARD
+        _("membership plan"),
+        max_length=20,
+        choices=MembershipPlan.choices,
+        default=MembershipPlan.STANDARD,
     )
     status = models.CharField(
         _("membership status"),
@@ -109,7 +112,12 @@ class Organisation(models.Model):
     member_since = models.DateField(_("member since"), null=True, blank=True)
     member_until = models.DateField(_("member until"), null=True, blank=True)
     home_base = models.ForeignKey(
-        Base, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations", verbose_name=_("home base")
+        Base,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        verbose_name=_("home base"),
     )
     email_domains = models.TextField(
         _("allowed email domains"),
@@ -206,19 +214,29 @@ class Person(models.Model):
     is_org_manager = models.BooleanField(
         _("organisation manager"),
         default=False,
-        help_text=_("Sees the organisation's private data: membership, participation, all its people."),
+        help_text=_(
+            "Sees the organisation's private data: membership, participation, all its people."
+        ),
     )
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     role_family = models.CharField(
         _("role"), max_length=20, choices=RoleFamily.choices, default=RoleFamily.DATA_SCIENTIST
     )
     membership_type = models.CharField(
-        _("membership type"), max_length=20, choices=MembershipType.choices, default=MembershipType.EMPLOYEE
+        _("membership type"),
+        max_length=20,
+        choices=MembershipType.choices,
+        default=MembershipType.EMPLOYEE,
     )
     bio = models.TextField(_("bio"), blank=True, max_length=2000)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     base = models.ForeignKey(
-        Base, null=True, blank=True, on_delete=models.SET_NULL, related_name="people", verbose_name=_("base")
+        Base,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("base"),
     )
     remote_ok = models.BooleanField(_("open to remote work"), default=True)
     linkedin_url = models.URLField(_("LinkedIn"), blank=True, validators=[validate_web_url])
@@ -228,7 +246,10 @@ class Person(models.Model):
     joined_organisation_on = models.DateField(_("at the organisation since"), null=True, blank=True)
     left_organisation_on = models.DateField(_("left the organisation on"), null=True, blank=True)
     directory_visibility = models.CharField(
-        _("visible in the directory to"), max_length=20, choices=Visibility.choices, default=Visibility.CLUB
+        _("visible in the directory to"),
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.CLUB,
     )
     do_not_invite_before = models.DateField(
         _("don't invite me before"),
@@ -280,7 +301,9 @@ class Level(models.IntegerChoices):
 
 class Skill(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="skills")
-    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="skills", verbose_name=_("tag"))
+    tag = models.ForeignKey(
+        Tag, on_delete=models.PROTECT, related_name="skills", verbose_name=_("tag")
+    )
     level = models.PositiveSmallIntegerField(
         _("level"),
         choices=Level.choices,
@@ -295,7 +318,9 @@ class Skill(models.Model):
         ordering = ["-level", "tag__label_en"]
         constraints = [
             models.UniqueConstraint(fields=["person", "tag"], name="skill_person_tag_unique"),
-            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=4), name="skill_level_1_4"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=4), name="skill_level_1_4"
+            ),
         ]
         indexes = [models.Index(fields=["tag", "level"])]
 
@@ -307,12 +332,16 @@ class Interest(models.Model):
     """A tag a person wants to learn."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="interests")
-    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="interests", verbose_name=_("tag"))
+    tag = models.ForeignKey(
+        Tag, on_delete=models.PROTECT, related_name="interests", verbose_name=_("tag")
+    )
 
     class Meta:
         verbose_name = _("interest")
         verbose_name_plural = _("interests")
-        constraints = [models.UniqueConstraint(fields=["person", "tag"], name="interest_person_tag_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "tag"], name="interest_person_tag_unique")
+        ]
 
     def __str__(self) -> str:
         return str(self.tag)

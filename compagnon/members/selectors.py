@@ -108,7 +108,9 @@ def people_visible_to(viewer: Viewer) -> QuerySet[Person]:
         return people.none()
     visible = Q(directory_visibility=Visibility.CLUB)
     if viewer.organisation_id is not None:
-        visible |= Q(directory_visibility=Visibility.ORGANISATION, organisation_id=viewer.organisation_id)
+        visible |= Q(
+            directory_visibility=Visibility.ORGANISATION, organisation_id=viewer.organisation_id
+        )
     # People who left their organisation stay in the records (the retention KPI
     # needs them) but drop out of the directory.
     current = Q(left_organisation_on__isnull=True)
@@ -159,7 +161,10 @@ def organisation_private_for_viewer(viewer: Viewer, slug: str) -> Organisation:
 def people_with_profile(queryset: QuerySet[Person]) -> QuerySet[Person]:
     """Everything a person card shows, in a fixed number of queries."""
     return queryset.select_related("organisation", "base").prefetch_related(
-        Prefetch("skills", queryset=Skill.objects.select_related("tag").order_by("-level", "tag__label_en")),
+        Prefetch(
+            "skills",
+            queryset=Skill.objects.select_related("tag").order_by("-level", "tag__label_en"),
+        ),
         Prefetch("interests", queryset=Interest.objects.select_related("tag")),
     )
 

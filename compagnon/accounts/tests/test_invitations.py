@@ -100,6 +100,7 @@ def test_invitation_email_has_the_link(invitation):
     assert email.key == f"invitation:{invitation.pk}"
 
 
+@pytest.mark.french
 def test_invitation_email_defaults_to_french(invitation):
     assert 'lang="fr"' in OutboundEmail.objects.get().body_html
 

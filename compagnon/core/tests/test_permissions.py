@@ -134,7 +134,9 @@ URL_TABLE: dict[str, list[Case] | Case] = {
     ],
     "members:profile_edit": Case({**signed_in(200)}),
     "members:organisation_manage": Case(org_a_private(), kwargs=lambda w: {"slug": w.org_a.slug}),
-    "members:organisation_people_export": Case(org_a_private(), kwargs=lambda w: {"slug": w.org_a.slug}),
+    "members:organisation_people_export": Case(
+        org_a_private(), kwargs=lambda w: {"slug": w.org_a.slug}
+    ),
     "members:skill_add": [
         Case({**signed_in(405), "guest": 403}),
         Case(
@@ -150,13 +152,17 @@ URL_TABLE: dict[str, list[Case] | Case] = {
         data=lambda w: {"level": 3},
     ),
     "members:skill_remove": Case(
-        {**signed_in(REDIRECT), "guest": 403}, method="post", kwargs=lambda w: {"tag_slug": w.tag.slug}
+        {**signed_in(REDIRECT), "guest": 403},
+        method="post",
+        kwargs=lambda w: {"tag_slug": w.tag.slug},
     ),
     "members:interest_add": Case(
         {**signed_in(REDIRECT), "guest": 403}, method="post", data=lambda w: {"tag": w.tag.slug}
     ),
     "members:interest_remove": Case(
-        {**signed_in(REDIRECT), "guest": 403}, method="post", kwargs=lambda w: {"tag_slug": w.tag.slug}
+        {**signed_in(REDIRECT), "guest": 403},
+        method="post",
+        kwargs=lambda w: {"tag_slug": w.tag.slug},
     ),
     "staff:dashboard": Case(staff_only()),
     "staff:import_upload": Case(staff_only()),
