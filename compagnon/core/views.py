@@ -2,12 +2,25 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from compagnon.members.selectors import viewer_for
+from compagnon.members.models import Base, Organisation, Person
+from compagnon.members.selectors import profile_progress, teachers_for_interests, viewer_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
-    return render(request, "core/home.html", {"viewer": viewer})
+    context = {
+        "viewer": viewer,
+        "bases": Base.objects.filter(is_active=True),
+    }
+    if viewer.is_member:
+        context["figures"] = {
+            "organisations": Organisation.objects.filter(status="active").count(),
+            "people": Person.objects.filter(left_organisation_on__isnull=True).count(),
+        }
+        if viewer.person is not None:
+            context["progress"] = profile_progress(viewer.person)
+            context["teachers"] = teachers_for_interests(viewer)
+    return render(request, "core/home.html", context)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -171,3 +171,80 @@ def people_with_profile(queryset: QuerySet[Person]) -> QuerySet[Person]:
 
 def tags_all() -> QuerySet[Tag]:
     return Tag.objects.select_related("parent").order_by("label_en")
+
+
+@dataclass(frozen=True)
+class ClubFigures:
+    organisations_active: int
+    organisations_lapsed: int
+    people: int
+    people_with_account: int
+    people_without_skills: int
+    invitations_pending: int
+    emails_waiting: int
+    emails_failing: int
+
+
+def club_figures(now=None) -> ClubFigures:
+    """The handful of numbers staff check first: who is in, who has not joined yet, what is stuck."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from compagnon.accounts.models import Invitation
+    from compagnon.core.models import OutboundEmail
+
+    now = now or timezone.now()
+    organisations = dict(
+        Organisation.objects.values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    people = Person.objects.filter(left_organisation_on__isnull=True)
+    waiting = OutboundEmail.objects.filter(sent_at__isnull=True)
+    return ClubFigures(
+        organisations_active=organisations.get(MembershipStatus.ACTIVE, 0),
+        organisations_lapsed=organisations.get(MembershipStatus.LAPSED, 0),
+        people=people.count(),
+        people_with_account=people.filter(user__isnull=False).count(),
+        people_without_skills=people.filter(skills__isnull=True).count(),
+        invitations_pending=Invitation.objects.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).count(),
+        emails_waiting=waiting.filter(attempts=0).count(),
+        emails_failing=waiting.filter(attempts__gt=0).count(),
+    )
+
+
+def teachers_for_interests(viewer: Viewer, *, limit: int = 6) -> list[Person]:
+    """People who can teach what the viewer wants to learn, from other organisations first."""
+    if not viewer.is_member or viewer.person is None:
+        return []
+    wanted = list(viewer.person.interests.values_list("tag_id", flat=True))
+    if not wanted:
+        return []
+    candidates = (
+        people_visible_to(viewer)
+        .filter(skills__tag_id__in=wanted, skills__can_teach=True)
+        .exclude(pk=viewer.person.pk)
+        .distinct()
+    )
+    if viewer.organisation_id is not None:
+        candidates = candidates.exclude(organisation_id=viewer.organisation_id)
+    return list(people_with_profile(candidates).order_by("last_name", "first_name", "id")[:limit])
+
+
+@dataclass(frozen=True)
+class ProfileProgress:
+    skills: int
+    interests: int
+    has_bio: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.skills >= 2 and self.interests >= 1 and self.has_bio
+
+
+def profile_progress(person: Person) -> ProfileProgress:
+    return ProfileProgress(
+        skills=person.skills.count(), interests=person.interests.count(), has_bio=bool(person.bio.strip())
+    )

@@ -36,7 +36,12 @@ from compagnon.members.importing import (
     member_import_read,
 )
 from compagnon.members.models import MemberImport
-from compagnon.members.selectors import organisations_visible_to, people_visible_to, viewer_for
+from compagnon.members.selectors import (
+    club_figures,
+    organisations_visible_to,
+    people_visible_to,
+    viewer_for,
+)
 
 # A browser table of 10 000 rows helps nobody; the counts above it cover the rest.
 PREVIEW_ROW_LIMIT = 1000
@@ -77,7 +82,11 @@ class ImportUploadForm(forms.Form):
 
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "members/staff/dashboard.html", {})
+    context = {
+        "club": club_figures(),
+        "recent_imports": MemberImport.objects.select_related("uploaded_by")[:5],
+    }
+    return render(request, "members/staff/dashboard.html", context)
 
 
 @staff_required
