@@ -246,5 +246,7 @@ class ProfileProgress:
 
 def profile_progress(person: Person) -> ProfileProgress:
     return ProfileProgress(
-        skills=person.skills.count(), interests=person.interests.count(), has_bio=bool(person.bio.strip())
+        skills=person.skills.count(),
+        interests=person.interests.count(),
+        has_bio=bool(person.bio.strip()),
     )

@@ -3,7 +3,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from compagnon.members.tests.factories import InterestFactory, PersonFactory, SkillFactory, TagFactory
+from compagnon.members.tests.factories import (
+    InterestFactory,
+    PersonFactory,
+    SkillFactory,
+    TagFactory,
+)
 
 
 @pytest.fixture
@@ -23,7 +28,9 @@ def test_member_is_nudged_to_complete_the_profile(client_of, member_a):
     assert b'data-testid="profile-progress"' in response.content
 
 
-def test_member_sees_who_can_teach_what_they_want_to_learn(client_of, member_a, member_b, causality):
+def test_member_sees_who_can_teach_what_they_want_to_learn(
+    client_of, member_a, member_b, causality
+):
     InterestFactory(person=member_a, tag=causality)
     SkillFactory(person=member_b, tag=causality, level=4, can_teach=True)
     same_org = PersonFactory(organisation=member_a.organisation)
