@@ -42,9 +42,10 @@ run: setup ## Set up, migrate, load the demo club, start the worker and the serv
 worker: setup ## Run the background task worker alone
 	$(MANAGE) db_worker
 
-lint: setup ## ruff format check and ruff lint
+lint: setup ## ruff format check, ruff lint, mypy on services and selectors
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen ruff check .
+	$(UV) run --frozen mypy
 
 check-migrations: setup ## Fail when a model change has no migration
 	COMPAGNON_VAR_DIR=$$(mktemp -d) $(MANAGE) makemigrations --check --dry-run

@@ -118,7 +118,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "compagnon.sqlite3",
+            "NAME": str(VAR_DIR / "compagnon.sqlite3"),
             "OPTIONS": {
                 # WAL lets the web server read while the worker writes; IMMEDIATE
                 # takes the write lock at BEGIN, so two writers queue instead of

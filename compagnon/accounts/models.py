@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import ClassVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -47,7 +48,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
