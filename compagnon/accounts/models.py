@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import secrets
-from typing import ClassVar
 from datetime import timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin

@@ -10,7 +10,7 @@ from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 
 from compagnon.members.models import Base, Language, Level, Person, Tag
-from compagnon.members.services import ORCID_MESSAGE, ORCID_PATTERN
+from compagnon.members.services import ORCID_MESSAGE, ORCID_PATTERN, PROFILE_FIELDS
 from compagnon.members.tags import TagResolver
 
 BIO_MAX_LENGTH = 2000
@@ -64,22 +64,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Person
         formfield_callback = _formfield
-        fields = [
-            "first_name",
-            "last_name",
-            "job_title",
-            "role_family",
-            "bio",
-            "languages",
-            "base",
-            "remote_ok",
-            "linkedin_url",
-            "github_url",
-            "orcid",
-            "website_url",
-            "directory_visibility",
-            "do_not_invite_before",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {
             "bio": forms.Textarea(attrs={"maxlength": BIO_MAX_LENGTH, "rows": 6}),
             "do_not_invite_before": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
