@@ -1,0 +1,38 @@
+"""The Content-Security-Policy allows no inline script or style; templates must not need them."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = sorted(ROOT.rglob("templates/**/*.html"))
+
+INLINE = [
+    (re.compile(r"\sstyle\s*=", re.I), "style attribute"),
+    (re.compile(r"<style[\s>]", re.I), "<style> block"),
+    (re.compile(r"\son[a-z]+\s*=", re.I), "event-handler attribute"),
+    (re.compile(r"javascript:", re.I), "javascript: URL"),
+    (
+        re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I),
+        "inline <script>",
+    ),
+]
+
+
+def test_templates_are_found():
+    assert len(TEMPLATES) > 20
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_template_has_no_inline_code(template):
+    text = template.read_text()
+    found = [label for pattern, label in INLINE if pattern.search(text)]
+    assert not found, f"{template.name}: {', '.join(found)}"
+
+
+def test_csp_header_is_sent(client, db):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
