@@ -51,3 +51,14 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def transactional_db(transactional_db):
+    """Live-server tests flush the database after each test, migration data included: seed the taxonomy again."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("compagnon.members.migrations.0002_seed_taxonomy").seed(apps, None)
+    return transactional_db

@@ -1,0 +1,84 @@
+"""axe-core (from npm) audits the main pages for WCAG 2.1 A and AA problems, in both languages."""
+
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from compagnon.members.models import Tag
+from compagnon.members.tests.factories import (
+    InterestFactory,
+    OrganisationFactory,
+    PersonFactory,
+    SkillFactory,
+    UserFactory,
+)
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def world(transactional_db):
+    alpha = OrganisationFactory(name="Alpha Retail", email_domains="alpha.example")
+    staff = UserFactory(
+        email="animateur@club.example", is_staff=True, is_superuser=True, password=PASSWORD
+    )
+    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+    me = PersonFactory(
+        user=staff, email=staff.email, organisation=alpha, first_name="Sam", bio="Anime le club."
+    )
+    SkillFactory(person=me, tag=Tag.objects.get(slug="causality"), level=4, can_teach=True)
+    InterestFactory(person=me, tag=Tag.objects.get(slug="nlp"))
+    return {"alpha": alpha, "me": me}
+
+
+def audit(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run npm ci")
+@pytest.mark.parametrize("language", ["fr-FR", "en-GB"])
+def test_main_pages_pass_axe(browser, live_server, world, language):
+    # Only the audit script is injected, so the page's CSP is bypassed for it alone.
+    context = browser.new_context(base_url=live_server.url, locale=language, bypass_csp=True)
+    page = context.new_page()
+    anonymous = ["/", "/accounts/login/", "/accounts/password/reset/"]
+    for url in anonymous:
+        page.goto(url)
+        assert audit(page) == [], url
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", "animateur@club.example")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    signed_in = [
+        "/",
+        "/directory/",
+        "/directory/?tag=causality&can_teach=on",
+        "/organisations/",
+        f"/organisations/{world['alpha'].slug}/",
+        f"/organisations/{world['alpha'].slug}/manage/",
+        f"/people/{world['me'].pk}/",
+        "/me/",
+        "/staff/",
+        "/staff/import/",
+        "/accounts/invitations/",
+        "/accounts/email/",
+        "/accounts/2fa/",
+    ]
+    problems = {}
+    for url in signed_in:
+        page.goto(url)
+        found = audit(page)
+        if found:
+            problems[url] = found
+    assert problems == {}
+    context.close()
