@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "compagnon.core",
     "compagnon.accounts",
     "compagnon.members",
+    "compagnon.cases",
+    "compagnon.matching",
 ]
 
 MIDDLEWARE = [
@@ -291,3 +293,16 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
+
+# Cases: the email and chat doors, and the announcement of opened cases.
+CASES_INBOUND_EMAIL_SECRET = env_str("CASES_INBOUND_EMAIL_SECRET")
+CASES_INBOUND_EMAIL_MAX_BYTES = env_int("CASES_INBOUND_EMAIL_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+CHAT_COMMAND_TOKEN = env_str("CHAT_COMMAND_TOKEN")
+CHAT_WEBHOOK_URL = env_str("CHAT_WEBHOOK_URL")
+
+# Matching: how many people of one organisation an invitation set may hold,
+# how long a case invitation stays open, when the one reminder goes out.
+MATCHING_ORGANISATION_CAP = env_int("MATCHING_ORGANISATION_CAP", 2, minimum=1)
+MATCHING_INVITATION_SET_SIZE = env_int("MATCHING_INVITATION_SET_SIZE", 8, minimum=1)
+CASE_INVITATION_VALID_DAYS = env_int("CASE_INVITATION_VALID_DAYS", 10, minimum=1)
+CASE_INVITATION_REMINDER_DAYS = env_int("CASE_INVITATION_REMINDER_DAYS", 5, minimum=1)

@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("compagnon.accounts.urls")),
     path("", include("compagnon.members.urls")),
     path("staff/", include("compagnon.members.staff_urls")),
+    path("cases/", include("compagnon.cases.urls")),
+    path("", include("compagnon.cases.invitation_urls")),
     path("admin/", admin.site.urls),
 ]
 
