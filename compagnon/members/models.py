@@ -242,6 +242,12 @@ class Person(models.Model):
     linkedin_url = models.URLField(_("LinkedIn"), blank=True, validators=[validate_web_url])
     github_url = models.URLField(_("GitHub"), blank=True, validators=[validate_web_url])
     orcid = models.CharField(_("ORCID"), max_length=19, blank=True)
+    chat_username = models.CharField(
+        _("chat user name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Your user name on the club's chat (Mattermost, Slack), for the /case command."),
+    )
     website_url = models.URLField(_("website"), blank=True, validators=[validate_web_url])
     joined_organisation_on = models.DateField(_("at the organisation since"), null=True, blank=True)
     left_organisation_on = models.DateField(_("left the organisation on"), null=True, blank=True)
