@@ -137,3 +137,19 @@ def _english_interface(request, settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matching_index():
+    """The matching index lives in the process; each test starts from an empty one."""
+    _matching_index_reset()
+    yield
+    _matching_index_reset()
+
+
+def _matching_index_reset():
+    import sys
+
+    index = sys.modules.get("compagnon.matching.index")
+    if index is not None:  # not imported yet: nothing to forget
+        index.index_reset()

@@ -1,4 +1,11 @@
 from django.urls import path
 
+from compagnon.cases import invitation_views as views
+
 app_name = "case_invitations"
-urlpatterns: list = []
+urlpatterns = [
+    path("cases/<int:pk>/match/", views.case_match, name="case_match"),
+    path("cases/<int:pk>/interest/", views.case_hand_raise_view, name="case_hand_raise"),
+    path("invitations/<int:pk>/answer/", views.invitation_answer, name="invitation_answer"),
+    path("notices/", views.notice_list, name="notice_list"),
+]

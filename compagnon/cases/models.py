@@ -139,6 +139,16 @@ class Case(models.Model):
         _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT
     )
     decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # Set the first time staff open the case: a case withdrawn before that
+    # stays private even once closed.
+    opened_at = models.DateTimeField(_("opened for interest at"), null=True, blank=True)
+    # The email door: the Message-ID of the message the case came from, so a
+    # message delivered twice makes one case.
+    inbound_message_id = models.CharField(
+        _("inbound Message-ID"), max_length=255, blank=True, db_index=True, editable=False
+    )
+    # The web form's one-time token: a double click files one case, not two.
+    client_token = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -147,6 +157,18 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inbound_message_id"],
+                condition=~models.Q(inbound_message_id=""),
+                name="case_inbound_message_id_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["brought_by", "client_token"],
+                condition=~models.Q(client_token=""),
+                name="case_client_token_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -2,8 +2,11 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from compagnon.matching.selectors import cases_ranked_for_person
 from compagnon.members.models import Base, Organisation, Person
 from compagnon.members.selectors import profile_progress, teachers_for_interests, viewer_for
+
+HOME_CASES_FOR_YOU = 5
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,6 +23,9 @@ def home(request: HttpRequest) -> HttpResponse:
         if viewer.person is not None:
             context["progress"] = profile_progress(viewer.person)
             context["teachers"] = teachers_for_interests(viewer)
+            context["cases_for_you"] = cases_ranked_for_person(
+                viewer.person, k=HOME_CASES_FOR_YOU, viewer=viewer
+            )
     return render(request, "core/home.html", context)
 
 

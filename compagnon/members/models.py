@@ -246,7 +246,9 @@ class Person(models.Model):
         _("chat user name"),
         max_length=100,
         blank=True,
-        help_text=_("Your user name on the club's chat (Mattermost, Slack), for the /case command."),
+        help_text=_(
+            "Your user name on the club's chat (Mattermost, Slack), for the /case command."
+        ),
     )
     website_url = models.URLField(_("website"), blank=True, validators=[validate_web_url])
     joined_organisation_on = models.DateField(_("at the organisation since"), null=True, blank=True)
@@ -273,6 +275,15 @@ class Person(models.Model):
         ordering = ["last_name", "first_name", "id"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="person_email_ci_unique"),
+            # The chat door files cases as whoever owns the chat name: it must name one person.
+            models.UniqueConstraint(
+                Lower("chat_username"),
+                condition=~models.Q(chat_username=""),
+                name="person_chat_username_ci_unique",
+                violation_error_message=_(
+                    "This chat user name is already used by another profile."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "last_name"]),

@@ -37,6 +37,7 @@ PROFILE_FIELDS: tuple[str, ...] = (
     "github_url",
     "orcid",
     "website_url",
+    "chat_username",
     "directory_visibility",
     "do_not_invite_before",
 )

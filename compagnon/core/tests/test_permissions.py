@@ -185,6 +185,97 @@ URL_TABLE: dict[str, list[Case] | Case] = {
     "accounts:invitation_accept": Case(
         everyone(200), kwargs=lambda w: {"token": w.invitation.token}
     ),
+    # Cases: the list, filing, the case page, editing, the lifecycle buttons, the doors.
+    "cases:case_list": Case(members_only()),
+    "cases:case_create": [
+        Case(members_only()),
+        Case(
+            members_only(REDIRECT),
+            method="post",
+            data=lambda w: _case_form_data(),
+            note="a valid draft is filed, then its page",
+        ),
+    ],
+    "cases:case_detail": [
+        Case(members_only(), kwargs=lambda w: {"pk": w.open_case_a.pk}, note="open to members"),
+        Case(
+            {**members_only(), "member_b": 404},
+            kwargs=lambda w: {"pk": w.named_case_a.pk},
+            note="named organisations, not B",
+        ),
+        Case(
+            {**members_only(), "member_b": 404},
+            kwargs=lambda w: {"pk": w.excluding_case_a.pk},
+            note="excludes organisation B",
+        ),
+        Case(
+            {**members_only(404), "member_a": 200, "manager_a": 200, "staff": 200},
+            kwargs=lambda w: {"pk": w.draft_case_a.pk},
+            note="a draft: its owner, their organisation's manager, staff",
+        ),
+    ],
+    "cases:case_edit": [
+        Case(
+            {**members_only(404), "member_a": 200, "manager_a": 403, "staff": 200},
+            kwargs=lambda w: {"pk": w.draft_case_a.pk},
+            note="the owner's draft; the manager sees it but may not change it",
+        ),
+        Case(
+            {**members_only(403), "staff": 200},
+            kwargs=lambda w: {"pk": w.open_case_a.pk},
+            note="open: members see it, only staff change it",
+        ),
+    ],
+    "cases:case_transition": [
+        Case(members_only(405), kwargs=lambda w: {"pk": w.draft_case_a.pk}),
+        Case(
+            {**members_only(404), "member_a": REDIRECT, "manager_a": 403, "staff": REDIRECT},
+            method="post",
+            kwargs=lambda w: {"pk": w.draft_case_a.pk},
+            data=lambda w: {"to": "submitted"},
+            note="submit a draft: its owner or staff",
+        ),
+    ],
+    "cases:inbound_email": [
+        Case(everyone(404), method="post", kwargs=lambda w: {"secret": "wrong"}),
+        Case(everyone(404), kwargs=lambda w: {"secret": "wrong"}, note="not even a 405"),
+    ],
+    "cases:inbound_chat": [
+        Case(
+            everyone(403),
+            method="post",
+            data=lambda w: {"token": "wrong", "text": "Help", "user_name": "ada"},
+        ),
+        Case(everyone(405)),
+    ],
+    # Case invitations: staff matching, the invitee's answer, raising a hand, notices.
+    "case_invitations:case_match": [
+        Case(staff_only(), kwargs=lambda w: {"pk": _invitations_case(w).pk}),
+        Case(
+            staff_only(),
+            method="post",
+            kwargs=lambda w: {"pk": _invitations_case(w).pk},
+            note="nobody chosen: the page says so",
+        ),
+    ],
+    "case_invitations:case_hand_raise": [
+        Case(members_only(405), kwargs=lambda w: {"pk": _invitations_case(w).pk}),
+        Case(
+            members_only(REDIRECT),
+            method="post",
+            kwargs=lambda w: {"pk": _invitations_case(w).pk},
+            note="member_a brought the case and staff are not members: refused, sent back",
+        ),
+    ],
+    "case_invitations:invitation_answer": Case(
+        {**signed_in(404), "member_b": 200},
+        kwargs=lambda w: {"pk": _invitation_of_member_b(w).pk},
+        note="the invitee only; 404 for everyone else, staff included",
+    ),
+    "case_invitations:notice_list": [
+        Case(signed_in()),
+        Case(signed_in(REDIRECT), method="post", note="mark all as read"),
+    ],
 }
 
 
@@ -240,6 +331,13 @@ class World:
             "members.csv",
             ContentFile(b"Pr\xc3\xa9nom,Nom,Email\nZo\xc3\xa9,Roux,zoe@alpha.example\n"),
         )
+        # Cases of organisation A: one open to all members (brought by a colleague),
+        # one for named organisations only (not B), one excluding B, member_a's draft.
+        self.open_case_a = _case_record(self.colleague_a, status="open")
+        self.named_case_a = _case_record(self.colleague_a, status="open", confidentiality="named")
+        self.excluding_case_a = _case_record(self.colleague_a, status="open")
+        self.excluding_case_a.excluded_organisations.add(self.org_b)
+        self.draft_case_a = _case_record(self.member_a)
 
     def user_of(self, persona: str):
         return {
@@ -251,6 +349,62 @@ class World:
             "member_b": self.member_b.user,
             "staff": self.staff_user,
         }[persona]
+
+
+def _invitations_case(world):
+    """An open case brought by member_a, visible to all members (made once per world)."""
+    if not hasattr(world, "invitations_case"):
+        from django.utils import timezone
+
+        from compagnon.cases.models import Case as CaseModel
+
+        world.invitations_case = CaseModel.objects.create(
+            title="Forecasts broke",
+            description="What caused the drop?",
+            brought_by=world.member_a,
+            organisation=world.org_a,
+            status="open",
+            opened_at=timezone.now(),
+        )
+    return world.invitations_case
+
+
+def _invitation_of_member_b(world):
+    from compagnon.cases.models import CaseInvitation
+
+    return CaseInvitation.objects.get_or_create(
+        case=_invitations_case(world), person=world.member_b
+    )[0]
+
+
+def _case_record(person, *, status="draft", **fields):
+    from django.utils import timezone
+
+    from compagnon.cases.models import Case as CaseRecord
+
+    return CaseRecord.objects.create(
+        title=f"Case {status}",
+        description="Our forecasts broke.",
+        brought_by=person,
+        organisation=person.organisation,
+        status=status,
+        opened_at=None if status == "draft" else timezone.now(),
+        **fields,
+    )
+
+
+def _case_form_data():
+    return {
+        "title": "Forecasts broke",
+        "description": "Since 2020.",
+        "data_sharing": "agreement",
+        "confidentiality": "members",
+        "format": "advice",
+        "language": "en",
+        "interested_needed": "3",
+        "form_token": "permission-table-token",
+        "action": "draft",
+    }
 
 
 def _named_urls(patterns, namespace=None):

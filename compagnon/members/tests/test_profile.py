@@ -358,3 +358,14 @@ def test_skill_services_refuse_other_people(member_a, member_b):
     with pytest.raises(PermissionDenied):
         person_interest_remove(person=member_a, tag=tag("nlp"), actor=member_b.user)
     assert Interest.objects.filter(person=member_a).exists()
+
+
+def test_chat_user_name_taken_by_another_profile_is_refused(member_a, member_b):
+    from compagnon.members.services import person_update_profile
+
+    person_update_profile(person=member_b, actor=member_b.user, chat_username="bruno")
+    with pytest.raises(ValidationError) as error:
+        person_update_profile(person=member_a, actor=member_a.user, chat_username="BRUNO")
+    assert "already used by another profile" in str(error.value)
+    member_a.refresh_from_db()
+    assert member_a.chat_username == ""

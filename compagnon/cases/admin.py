@@ -1,0 +1,105 @@
+"""The staff admin for cases: a view on everything, with the status left to the lifecycle.
+
+Status changes go through `services.case_transition` (the buttons on the
+case page), so they are recorded and emailed; the admin shows the status
+and the transitions but does not edit them.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from compagnon.cases.models import Case, CaseInvitation, CaseTransition
+from compagnon.core.admin import ClubStaffAdminMixin
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CaseTransitionInline(ReadOnlyAdminMixin, ClubStaffAdminMixin, admin.TabularInline):
+    model = CaseTransition
+    fields = ("at", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+    extra = 0
+    ordering = ("at", "id")
+
+
+@admin.register(Case)
+class CaseAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "status", "format", "organisation", "brought_by", "created_at")
+    list_filter = ("status", "format", "confidentiality", "source", "base", "created_at")
+    list_select_related = ("organisation", "brought_by")
+    search_fields = (
+        "title",
+        "description",
+        "brought_by__email",
+        "brought_by__last_name",
+        "organisation__name",
+    )
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    autocomplete_fields = ("brought_by", "organisation", "tags", "base")
+    filter_horizontal = ("shared_with", "excluded_organisations")
+    readonly_fields = (
+        "status",
+        "decline_reason",
+        "opened_at",
+        "source",
+        "filed_by",
+        "inbound_message_id",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("title", "description", "tags", "status", "decline_reason")}),
+        (_("Who"), {"fields": ("brought_by", "organisation", "filed_by", "source")}),
+        (_("Data"), {"fields": ("data_description", "data_volume", "data_sharing")}),
+        (
+            _("Confidentiality"),
+            {"fields": ("confidentiality", "shared_with", "excluded_organisations")},
+        ),
+        (
+            _("How to work on it"),
+            {
+                "fields": (
+                    "format",
+                    "base",
+                    "remote_ok",
+                    "language",
+                    "horizon",
+                    "wants_research",
+                    "interested_needed",
+                )
+            },
+        ),
+        (_("Record"), {"fields": ("opened_at", "inbound_message_id", "created_at", "updated_at")}),
+    )
+    inlines = (CaseTransitionInline,)
+
+
+@admin.register(CaseInvitation)
+class CaseInvitationAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+    list_display = ("case", "person", "answer", "volunteered", "created_at", "answered_at")
+    list_filter = ("answer", "volunteered", "created_at")
+    list_select_related = ("case", "person")
+    search_fields = ("case__title", "person__email", "person__last_name")
+    raw_id_fields = ("case", "person", "invited_by")
+    ordering = ("-created_at",)
+
+
+@admin.register(CaseTransition)
+class CaseTransitionAdmin(ReadOnlyAdminMixin, ClubStaffAdminMixin, admin.ModelAdmin):
+    list_display = ("case", "from_status", "to_status", "actor", "at")
+    list_filter = ("to_status", "at")
+    list_select_related = ("case", "actor")
+    search_fields = ("case__title", "note")
+    ordering = ("-at", "-id")

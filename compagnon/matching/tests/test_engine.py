@@ -1,0 +1,406 @@
+"""The matching engine on plain data: no database, no Django."""
+
+from __future__ import annotations
+
+import ast
+import pickle
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from compagnon.matching.engine import (
+    CaseMatch,
+    CaseQuery,
+    Match,
+    PersonDoc,
+    Ranker,
+    Taxonomy,
+    Weights,
+)
+from compagnon.matching.text import analyse, fold, stem
+
+
+def person(
+    pid, text="", skills=None, interests=(), org="Acme", base="Paris", languages=("fr",), **kw
+):
+    return PersonDoc(
+        id=pid,
+        text=text,
+        skills=dict(skills or {}),
+        interests=frozenset(interests),
+        organisation=org,
+        base=base,
+        languages=frozenset(languages),
+        **kw,
+    )
+
+
+def ids(matches: list[Match]) -> list:
+    return [m.person_id for m in matches]
+
+
+@pytest.fixture
+def club() -> list[PersonDoc]:
+    return [
+        person("ts-expert", "Séries temporelles, modèles ARIMA.", {"time-series": 4}, org="Alpha"),
+        person("fc-adv", "Prévision de la demande.", {"forecasting": 3}, org="Beta"),
+        person("fc-teach", "Prévision de la demande.", {"forecasting": 3}, org="Gamma",
+               teaches=frozenset({"forecasting"})),
+        person("learner", "Curieuse de tout.", {}, {"forecasting"}, org="Delta"),
+        person("nlp", "Text mining and chatbots.", {"nlp": 4}, org="Epsilon", languages=("en",)),
+        person("lawyer", "GDPR and contracts.", {"law-regulation": 4}, org="Zeta"),
+        person("lab", "Causal inference research.", {"causality": 4}, org="Lab",
+               kind="researcher"),
+    ]  # fmt: skip
+
+
+def test_engine_imports_no_django():
+    source = Path(__file__).resolve().parents[1] / "engine.py"
+    tree = ast.parse(source.read_text())
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not any(name.startswith("django") for name in imported)
+
+
+def test_default_taxonomy_knows_hierarchy_and_synonyms():
+    taxonomy = Taxonomy.default()
+    assert taxonomy.parent["forecasting"] == "time-series"
+    assert ("time-series", 1) in taxonomy.ancestors("forecasting")
+    assert ("forecasting", 1) in taxonomy.descendants("time-series")
+    assert "séries chronologiques" in taxonomy.tags["time-series"].synonyms
+    assert taxonomy.label("nlp") == "NLP"
+
+
+def test_text_folding_and_stemming_merge_french_and_english_forms():
+    assert fold("Prévisions") == "Previsions"
+    assert stem("statistiques") == stem("statistics") == stem("statistical")
+    assert stem("optimisation") == stem("optimization")
+    assert stem("series") == stem("serie")
+    assert analyse("l'inférence, des données").words == ["inference", "donnees"]
+
+
+def test_plain_calls_work(club):
+    ranker = Ranker.fit(club)
+    matches = ranker.rank(CaseQuery("Nos prévisions des ventes ont cassé", {"forecasting"}))
+    assert matches and all(isinstance(m, Match) for m in matches)
+    assert all(m.score > 0 and m.reasons for m in matches)
+    assert matches == sorted(matches, key=lambda m: -m.score)
+
+
+def test_excluded_organisations_never_returned(club):
+    ranker = Ranker.fit(club)
+    query = CaseQuery("prévision", {"forecasting"}, exclude_organisations={"Beta", "Gamma"})
+    found = ids(ranker.rank(query, k=50))
+    assert "fc-adv" not in found and "fc-teach" not in found
+    assert "fc-adv" not in ids(ranker.invitation_set(query, size=8))
+    assert "fc-adv" in ids(ranker.rank(replace(query, exclude_organisations=frozenset())))
+
+
+def test_unavailable_never_returned(club):
+    ranker = Ranker.fit(club)
+    query = CaseQuery("", {"forecasting"})
+    assert "fc-teach" not in ids(ranker.rank(query, unavailable={"fc-teach", "nobody"}))
+    assert "fc-teach" not in ids(ranker.invitation_set(query, unavailable=["fc-teach"]))
+
+
+def test_synonym_only_profile_ranks_for_the_tag():
+    people = [
+        person("syn", "Dix ans d'expérience en séries chronologiques pour l'énergie.", org="A"),
+        person("other", "Gouvernance et catalogue de données.", org="B"),
+        person("noise", "Passionnée de cuisine et de course à pied.", org="C"),
+    ]
+    ranker = Ranker.fit(people)
+    matches = ranker.rank(CaseQuery("Need help on our data", {"time-series"}))
+    assert ids(matches)[0] == "syn"
+    assert any("séries chronologiques" in r for r in matches[0].reasons)
+
+
+def test_case_text_alone_finds_the_tag_through_synonyms():
+    people = [
+        person("fc", "", {"forecasting": 3}, org="A"),
+        person("cv", "", {"computer-vision": 3}, org="B"),
+    ]
+    ranker = Ranker.fit(people)
+    assert ids(ranker.rank(CaseQuery("Notre prévision des ventes a cassé", set()))) == ["fc"]
+    assert ids(ranker.rank(CaseQuery("Our LLMs hallucinate", set()))) == []
+    people.append(person("llm", "", {"genai-text": 3}, org="C"))
+    assert ids(Ranker.fit(people).rank(CaseQuery("Our LLMs hallucinate", set()))) == ["llm"]
+
+
+def test_typo_in_a_long_word_still_matches():
+    people = [
+        person("typo", "Expert en prévison des ventes", org="A"),
+        person("x", "Cuisine", org="B"),
+    ]
+    assert ids(Ranker.fit(people).rank(CaseQuery("", {"forecasting"}))) == ["typo"]
+
+
+def test_interest_cue_in_text_is_interest_not_expertise():
+    people = [
+        person("wants", "J'aimerais apprendre l'inférence causale.", org="A"),
+        person("knows", "Expert en inférence causale depuis dix ans.", org="B"),
+    ]
+    matches = Ranker.fit(people).rank(CaseQuery("", {"causality"}))
+    assert ids(matches) == ["knows", "wants"]
+    assert "wants to learn Causality" in matches[1].reasons
+
+
+def test_hierarchy_gives_partial_credit(club):
+    ranker = Ranker.fit(club)
+    matches = {m.person_id: m for m in ranker.rank(CaseQuery("", {"forecasting"}), k=20)}
+    # parent expert: present, below a direct advanced skill, above nobody
+    assert "ts-expert" in matches
+    assert matches["ts-expert"].score < matches["fc-adv"].score
+    assert "related: Time Series (expert) ⊃ Forecasting" in matches["ts-expert"].reasons
+    ml = {m.person_id: m for m in ranker.rank(CaseQuery("", {"machine-learning"}), k=20)}
+    assert "nlp" in ml and "related: NLP (expert) ⊂ Machine Learning" in ml["nlp"].reasons
+    assert "lawyer" not in ml
+
+
+def test_teaching_beats_same_level_without_teaching(club):
+    ranker = Ranker.fit(club)
+    found = ranker.rank(CaseQuery("", {"forecasting"}))
+    assert ids(found)[:2] == ["fc-teach", "fc-adv"]
+    assert "teaches Forecasting (advanced)" in found[0].reasons
+    assert "knows Forecasting (advanced)" in found[1].reasons
+
+
+def test_interest_present_but_below_experts(club):
+    found = ids(Ranker.fit(club).rank(CaseQuery("", {"forecasting"})))
+    assert found.index("learner") > found.index("fc-adv")
+
+
+def test_diversity_prefers_another_organisation():
+    people = [
+        person("same", "Prévision", {"forecasting": 3}, org="Case Org"),
+        person("other", "Prévision", {"forecasting": 3}, org="Elsewhere"),
+    ]
+    found = Ranker.fit(people).rank(CaseQuery("", {"forecasting"}, organisation="Case Org"))
+    assert ids(found) == ["other", "same"]
+    assert "another organisation than the case's" in found[0].reasons
+
+
+def test_load_damps_and_says_so(club):
+    ranker = Ranker.fit(club)
+    query = CaseQuery("", {"forecasting"})
+    before = {m.person_id: m.score for m in ranker.rank(query)}
+    after = {m.person_id: m for m in ranker.rank(query, load={"fc-teach": 3})}
+    assert after["fc-teach"].score == pytest.approx(before["fc-teach"] / (1 + 0.25 * 3))
+    assert "invited 3 times this month: damped" in after["fc-teach"].reasons
+    assert ids(ranker.rank(query, load={"fc-teach": 3}))[0] == "fc-adv"
+
+
+def test_base_and_language_reasons_and_effect():
+    people = [
+        person("paris-fr", "", {"nlp": 3}, org="A", base="Paris", languages=("fr",)),
+        person("cas-en", "", {"nlp": 3}, org="B", base="Casablanca", languages=("en",)),
+        person("cas-fr-onsite", "", {"nlp": 3}, org="C", base="Casablanca", remote_ok=False),
+    ]
+    ranker = Ranker.fit(people)
+    found = ranker.rank(CaseQuery("", {"nlp"}, base="Paris", language="fr"))
+    assert ids(found)[0] == "paris-fr"
+    assert {"based in Paris", "speaks fr"} <= set(found[0].reasons)
+    by_id = {m.person_id: m for m in found}
+    assert "does not speak fr" in by_id["cas-en"].reasons
+    assert "joins remotely" in by_id["cas-en"].reasons
+    assert "based elsewhere than Paris" in by_id["cas-fr-onsite"].reasons
+    onsite = ranker.rank(CaseQuery("", {"nlp"}, base="Paris", remote_ok=False))
+    assert ids(onsite)[0] == "paris-fr"
+
+
+def test_research_welcome_lifts_researchers(club):
+    people = [
+        *club,
+        person("lab2", "", {"forecasting": 3}, org="Lab", kind="researcher"),
+        person("res", "", {"forecasting": 3}, org="", kind="resident"),
+    ]
+    ranker = Ranker.fit(people)
+    plain = ids(ranker.rank(CaseQuery("", {"forecasting"})))
+    research = ranker.rank(CaseQuery("", {"forecasting"}, wants_research=True))
+    # same level: the member of the first organisation comes first, unless research is wanted
+    assert plain.index("fc-adv") < plain.index("lab2") and plain.index("fc-adv") < plain.index(
+        "res"
+    )
+    assert ids(research)[1:3] == ["lab2", "res"] and ids(research)[0] == "fc-teach"
+    assert "researcher: the case welcomes research" in research[1].reasons
+    assert "resident: the case welcomes research" in research[2].reasons
+
+
+def test_invitation_set_caps_organisations_and_covers_tags():
+    people = [person(f"big{i}", "", {"forecasting": 4}, org="Big") for i in range(6)]
+    people += [person("law", "", {"law-regulation": 2}, org="Small")]
+    people += [person(f"mid{i}", "", {"forecasting": 2}, org=f"Mid{i}") for i in range(3)]
+    ranker = Ranker.fit(people)
+    query = CaseQuery("", {"forecasting", "law-regulation"})
+    chosen = ranker.invitation_set(query, size=5, per_organisation_cap=2)
+    assert len(chosen) == 5
+    assert sum(i.startswith("big") for i in ids(chosen)) == 2
+    assert "law" in ids(chosen)
+    law = next(m for m in chosen if m.person_id == "law")
+    assert "covers Law & Regulation" in law.reasons
+    # plain rank would have filled the top 5 with Big people
+    assert all(i.startswith("big") for i in ids(ranker.rank(query, k=5)))
+
+
+def test_invitation_set_includes_a_researcher_when_research_is_wanted(club):
+    people = [person(f"m{i}", "", {"causality": 4}, org=f"O{i}") for i in range(10)]
+    people.append(person("phd", "", {"causality": 1}, org="Lab", kind="researcher"))
+    ranker = Ranker.fit(people)
+    query = CaseQuery("", {"causality"})
+    assert "phd" not in ids(ranker.invitation_set(query, size=4))
+    chosen = ranker.invitation_set(query, size=4, wants_research=True)
+    assert "phd" in ids(chosen)
+    assert "phd" in ids(ranker.invitation_set(replace(query, wants_research=True), size=4))
+
+
+def test_rank_cases_for_one_person_uses_the_same_score(club):
+    ranker = Ranker.fit(club)
+    cases = {
+        "fc": CaseQuery("prévision", {"forecasting"}),
+        "law": CaseQuery("", {"law-regulation"}),
+        "ml": CaseQuery("", {"machine-learning"}),
+        "barred": CaseQuery("", {"forecasting"}, exclude_organisations={"Alpha"}),
+    }
+    found = ranker.rank_cases("ts-expert", cases, k=10)
+    assert all(isinstance(c, CaseMatch) for c in found)
+    assert [c.case_id for c in found] == ["ml", "fc"]  # ML via child credit 0.6 > parent 0.5
+    by_case = {c.case_id: c for c in found}
+    rank_score = {m.person_id: m.score for m in ranker.rank(cases["fc"])}["ts-expert"]
+    assert by_case["fc"].score == pytest.approx(rank_score, rel=1e-5)
+    assert ranker.rank_cases("nobody", cases) == []
+    case_id, score, reasons = found[0]
+    assert case_id == "ml" and score > 0 and reasons
+
+
+def _order(ranker: Ranker, query: CaseQuery) -> list:
+    return ids(ranker.rank(query, k=100))
+
+
+def test_upsert_and_remove_match_a_refit():
+    people = [
+        person(f"p{i}", text, {tag: 1 + i % 4}, org=f"O{i % 5}")
+        for i, (text, tag) in enumerate(
+            [
+                ("Prévision des ventes en retail", "forecasting"),
+                ("Séries temporelles industrielles", "time-series"),
+                ("NLP, text mining, chatbots", "nlp"),
+                ("Inférence causale et uplift", "causality"),
+                ("Vision par ordinateur, détection", "computer-vision"),
+                ("Tableaux de bord et dataviz", "dataviz"),
+                ("RGPD, conformité", "law-regulation"),
+                ("Pipelines ETL, Airflow", "data-engineering"),
+            ]
+        )
+    ]
+    ranker = Ranker.fit(people)
+    changed = replace(
+        people[2], text="Prévision de la demande, séries temporelles", skills={"forecasting": 4}
+    )
+    added = person("new", "Demand forecasting with Prophet", {"forecasting": 2}, org="O9")
+    ranker.upsert([changed, added])
+    ranker.remove(["p5", "unknown-id"])
+    final = [changed if p.id == "p2" else p for p in people if p.id != "p5"] + [added]
+    refit = Ranker.fit(final)
+    queries = [
+        CaseQuery("prévision des ventes", {"forecasting"}),
+        CaseQuery("séries temporelles", {"time-series"}, organisation="O1"),
+        CaseQuery("tableaux de bord", {"dataviz"}),
+        CaseQuery("text mining", {"nlp", "causality"}),
+    ]
+    for query in queries:
+        assert _order(ranker, query) == _order(refit, query)
+        got = {m.person_id: m.score for m in ranker.rank(query, k=100)}
+        want = {m.person_id: m.score for m in refit.rank(query, k=100)}
+        assert got.keys() == want.keys()
+        for pid in got:  # idf drift (8 people here) moves the text part only
+            assert got[pid] == pytest.approx(want[pid], rel=0.1, abs=0.01)
+    assert "p5" not in ranker and "new" in ranker and len(ranker) == len(final)
+    ranker.compact()
+    for query in queries:
+        assert _order(ranker, query) == _order(refit, query)
+
+
+def test_upsert_without_text_change_is_exactly_a_refit(club):
+    ranker = Ranker.fit(club)
+    changed = [
+        replace(club[0], skills={"forecasting": 4}, teaches=frozenset({"forecasting"})),
+        replace(club[3], interests=frozenset({"causality"}), organisation="Beta"),
+    ]
+    ranker.upsert(changed)
+    final = [*changed, *club[1:3], *club[4:]]
+    refit = Ranker.fit(final)
+    for query in (
+        CaseQuery("prévision de la demande", {"forecasting"}, organisation="Beta"),
+        CaseQuery("causal", {"causality", "time-series"}),
+    ):
+        got = {m.person_id: m.score for m in ranker.rank(query, k=100)}
+        want = {m.person_id: m.score for m in refit.rank(query, k=100)}
+        assert got == pytest.approx(want, rel=1e-6)
+
+
+def test_upsert_many_times_compacts_and_stays_consistent(club):
+    ranker = Ranker.fit(club)
+    for round_ in range(5):
+        ranker.upsert([replace(doc, text=doc.text + f" round {round_}") for doc in club])
+    assert len(ranker) == len(club)
+    assert ranker.feature_matrix().shape[0] < 3 * len(club)  # dead rows were compacted
+    assert ids(ranker.rank(CaseQuery("", {"forecasting"})))[:2] == ["fc-teach", "fc-adv"]
+
+
+def test_upsert_of_new_people_into_an_empty_ranker():
+    ranker = Ranker.fit([])
+    assert ranker.rank(CaseQuery("anything", {"nlp"})) == []
+    ranker.upsert([person("a", "traitement du langage", {"nlp": 3})])
+    assert ids(ranker.rank(CaseQuery("", {"nlp"}))) == ["a"]
+
+
+def test_degenerate_inputs_do_not_crash(club):
+    empty = Ranker.fit([])
+    query = CaseQuery("", set())
+    assert empty.rank(query) == [] and empty.invitation_set(query) == []
+    assert empty.rank_cases("x", {"c": query}) == []
+    ranker = Ranker.fit(club)
+    assert ranker.rank(CaseQuery("", set())) == []
+    assert ranker.rank(CaseQuery("", {"no-such-tag"})) == []
+    assert ids(ranker.rank(CaseQuery("", {"no-such-tag", "nlp"}))) == ["nlp"]
+    assert ranker.rank(CaseQuery("zzzz qqqq", set())) == []
+    assert ranker.rank(CaseQuery("", {"forecasting"}), k=0) == []
+    everyone = ranker.rank(CaseQuery("", {"forecasting"}), k=1000)
+    assert 0 < len(everyone) <= len(club)
+    assert ranker.rank(CaseQuery("", {"nlp"}, language="xx", base="Nowhere"))
+    odd = person("odd", "", {"nlp": 9, "bogus": 2}, teaches={"bogus"}, languages=(), base=None)
+    Ranker.fit([odd]).rank(CaseQuery("nlp", {"nlp"}))
+
+
+def test_weights_and_taxonomy_can_be_passed():
+    taxonomy = Taxonomy([("a", "A fr", "A en", "alpha, première", None), ("b", "B", "B", "", "a")])
+    people = [person("x", "", {"b": 4}), person("y", "Je fais de l'alpha", {})]
+    ranker = Ranker.fit(people, taxonomy=taxonomy, weights=Weights(child=0.9))
+    found = {m.person_id: m.score for m in ranker.rank(CaseQuery("", {"a"}))}
+    assert found["x"] == pytest.approx(0.9)
+    assert "y" in found
+
+
+def test_ranker_pickles(club):
+    ranker = Ranker.fit(club)
+    copy = pickle.loads(pickle.dumps(ranker))
+    query = CaseQuery("prévision", {"forecasting"})
+    assert ids(copy.rank(query)) == ids(ranker.rank(query))
+
+
+def test_rank_equals_one_matvec_times_factors(club):
+    ranker = Ranker.fit(club)
+    query = CaseQuery("prévision des ventes", {"forecasting"}, organisation="Beta")
+    base = ranker.feature_matrix() @ ranker.query_vector(query)
+    found = {m.person_id: m.score for m in ranker.rank(query, k=100)}
+    row = ranker.ids.index("fc-teach")
+    assert found["fc-teach"] == pytest.approx(float(base[row]), rel=1e-5)
+    row = ranker.ids.index("fc-adv")
+    assert found["fc-adv"] == pytest.approx(float(base[row]) * 0.92, rel=1e-5)
+    assert np.all(base >= 0)
