@@ -34,14 +34,18 @@ def club(transactional_db):
     alpha = OrganisationFactory(name="Alpha Retail")
     gamma = OrganisationFactory(name="Gamma Retail")  # the competitor
     others = [OrganisationFactory(name=f"Org {n}") for n in range(4)]
-    owner = account(PersonFactory(organisation=alpha, email="owner@alpha.example", first_name="Olga"))
+    owner = account(
+        PersonFactory(organisation=alpha, email="owner@alpha.example", first_name="Olga")
+    )
     staff = UserFactory(email="animateur@club.example", is_staff=True, password=PASSWORD)
     EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
     PersonFactory(user=staff, email=staff.email, organisation=None, membership_type="staff")
     experts = []
     for n, organisation in enumerate(others * 2):
         person = account(PersonFactory(organisation=organisation, email=f"expert{n}@org.example"))
-        SkillFactory(person=person, tag=causality if n % 2 else forecasting, level=4, can_teach=True)
+        SkillFactory(
+            person=person, tag=causality if n % 2 else forecasting, level=4, can_teach=True
+        )
         experts.append(person)
     for n in range(3):
         rival = account(PersonFactory(organisation=gamma, email=f"rival{n}@gamma.example"))

@@ -34,11 +34,15 @@ from compagnon.cases.invitations import (
 from compagnon.cases.models import Answer, Case, CaseInvitation
 from compagnon.cases.selectors import case_for_viewer
 from compagnon.core.notices import notices_for, notices_mark_read
-from compagnon.core.permissions import staff_required
+from compagnon.core.permissions import (
+    member_required,
+    signed_in_viewer,
+    staff_required,
+    wants_partial,
+)
 from compagnon.matching.reasons import reasons_text
 from compagnon.matching.selectors import case_match_proposal
 from compagnon.members.selectors import Viewer, viewer_for
-from compagnon.members.views import _wants_partial, member_required, signed_in_viewer
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -120,7 +124,7 @@ def case_hand_raise_view(request: HttpRequest, viewer: Viewer, pk: int) -> HttpR
             )
         except ValidationError as refusal:
             error = " ".join(_errors(refusal))
-    if _wants_partial(request):
+    if wants_partial(request):
         response = render(
             request,
             "cases/_cases_for_you.html#raised",

@@ -52,10 +52,10 @@ from compagnon.cases.services import (
     transitions_for,
 )
 from compagnon.core.markdown import render_markdown
+from compagnon.core.permissions import member_required
 from compagnon.members.filters import TagTree
 from compagnon.members.models import Tag
 from compagnon.members.selectors import Viewer
-from compagnon.members.views import member_required
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def _actor(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _wants_partial(request: HttpRequest) -> bool:
+def wants_partial(request: HttpRequest) -> bool:
     htmx = getattr(request, "htmx", None)
     return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
@@ -131,7 +131,7 @@ def case_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         "page_obj": page,
         "cards": _cards(page.object_list, viewer),
     }
-    if _wants_partial(request):
+    if wants_partial(request):
         response = render(request, "cases/case_list.html#results", context)
         patch_vary_headers(response, ["HX-Request"])
         return response

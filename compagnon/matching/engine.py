@@ -267,6 +267,7 @@ class Ranker:
         # text vocabularies
         self._words: dict[str, int] = {}
         self._word_idf = np.zeros(0, np.float32)
+        self._common_idf = 0.0
         self._raw: dict[str, int] = {}
         self._grams: dict[str, int] = {}
         self._gram_idf = np.zeros(0, np.float32)
@@ -323,6 +324,8 @@ class Ranker:
         tag_block, counts, raw_counts = self._encode(docs, fitting=True)
         df = np.bincount(counts.indices, minlength=len(self._words))
         self._word_idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+        # words in more than a quarter of profiles ("data", "projets") explain nothing
+        self._common_idf = float(np.log((1 + n) / (1 + 0.25 * n)) + 1) if n >= 20 else 0.0
         word_block = self._tfidf_rows(counts)
         self._build_grams(raw_counts)
         raw_block = self._char_normalised(raw_counts)
@@ -722,8 +725,15 @@ class Ranker:
         """
         base = self._base_scores(self.query_vector(cq))
         n = base.shape[0]
-        ceiling = self.weights.research if cq.query.wants_research else 1.0
-        ceiling = max(ceiling, 1.0)
+        w = self.weights
+        ceiling = max(
+            1.0,
+            w.same_organisation,
+            w.other_base_remote,
+            w.other_base_onsite,
+            w.no_language,
+            w.unknown_language,
+        ) * (max(1.0, w.research) if cq.query.wants_research else 1.0)
         size = max(4 * k, 256)
         while True:
             if size < n:
@@ -962,6 +972,8 @@ class Ranker:
             analysis = analyses.get(person_id)
             if analysis is None:
                 analysis = analyses[person_id] = analyse(self._docs[person_id].text)
+            if len(cq.stems.intersection(analysis.stems)) >= 2:
+                continue  # enough shared words to show; spelling-close ones are not needed
             pending.update(
                 word
                 for word, stem_ in zip(analysis.words, analysis.stems, strict=True)
@@ -1073,7 +1085,7 @@ class Ranker:
         for stem_, surface in zip(analysis.stems, analysis.surfaces, strict=True):
             if stem_ in cq.stems and surface.lower() not in shared:
                 column = self._words.get(stem_)
-                if column is not None:
+                if column is not None and self._word_idf[column] >= self._common_idf:
                     shared[surface.lower()] = float(self._word_idf[column])
         words = [s for s, _ in sorted(shared.items(), key=lambda item: -item[1])]
         words += self._close_words(cq, analysis, exclude=set(shared))

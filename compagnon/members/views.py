@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
@@ -26,10 +25,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from compagnon.accounts.models import User
 from compagnon.core.csvsafe import csv_lines
+from compagnon.core.permissions import member_required, signed_in_viewer, to_sign_in, wants_partial
 from compagnon.members.filters import (
     DirectoryFilterForm,
     OrganisationFilterForm,
@@ -52,7 +51,6 @@ from compagnon.members.selectors import (
     people_visible_to,
     people_with_profile,
     person_for_viewer,
-    viewer_for,
 )
 from compagnon.members.services import (
     person_interest_add,
@@ -65,48 +63,6 @@ from compagnon.members.services import (
 ORGANISATION_PEOPLE_CAP = 12
 
 View = Callable[..., HttpResponseBase]
-
-
-# --- access -----------------------------------------------------------------
-
-
-def _to_sign_in(request: HttpRequest, next_url: str | None = None) -> HttpResponseBase:
-    response = redirect_to_login(next_url or request.get_full_path())
-    if _wants_partial(request):
-        # A session that expired mid-page: load the sign-in page whole, not inside a fragment.
-        return HttpResponseClientRedirect(response["Location"])
-    return response
-
-
-def member_required(view: View) -> View:
-    """Visitors go to sign-in; signed-in non-members get a 403 page that says why."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return _to_sign_in(request)
-        viewer = viewer_for(request.user)
-        if not viewer.is_member:
-            return render(request, "members/members_only.html", {"viewer": viewer}, status=403)
-        return view(request, viewer, *args, **kwargs)
-
-    return wrapper
-
-
-def signed_in_viewer(view: View) -> View:
-    """Visitors go to sign-in; everyone else reaches the view, whose selector answers 404.
-
-    For private organisation pages: a members-only 403 would not leak anything,
-    but one answer (404) for "not yours" keeps the rule simple to state and test.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return _to_sign_in(request)
-        return view(request, viewer_for(request.user), *args, **kwargs)
-
-    return wrapper
 
 
 def _actor(request: HttpRequest) -> User:
@@ -127,7 +83,7 @@ def person_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
-            return _to_sign_in(request)
+            return to_sign_in(request)
         person = _own_person(request)
         if person is None:
             return render(request, "members/profile_unlinked.html")
@@ -143,7 +99,7 @@ def own_profile_post(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
-            return _to_sign_in(request, reverse("members:profile_edit"))
+            return to_sign_in(request, reverse("members:profile_edit"))
         person = _own_person(request)
         if person is None:
             return render(request, "members/profile_unlinked.html", status=403)
@@ -152,17 +108,11 @@ def own_profile_post(view: View) -> View:
     return wrapper
 
 
-def _wants_partial(request: HttpRequest) -> bool:
-    # A history restore (back button after a cache miss) needs the whole page.
-    htmx = getattr(request, "htmx", None)
-    return htmx is not None and bool(htmx) and not htmx.history_restore_request
-
-
 def _render(
     request: HttpRequest, template: str, partial: str, context: dict[str, Any]
 ) -> HttpResponse:
     """The whole page, or only `partial` of it for an HTMX request."""
-    name = f"{template}#{partial}" if _wants_partial(request) else template
+    name = f"{template}#{partial}" if wants_partial(request) else template
     response = render(request, name, context)
     # The same URL answers a page or a fragment: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
@@ -437,7 +387,7 @@ def _picker_response(
     context: dict[str, Any],
 ) -> HttpResponse:
     """After a skills/interests POST: the section alone for HTMX, else back to /me/ (or the page with errors)."""
-    if _wants_partial(request):
+    if wants_partial(request):
         response = render(
             request, f"members/profile_edit.html#{section}", {"person": person, **context}
         )
@@ -469,7 +419,7 @@ def profile_edit(request: HttpRequest, person: Person) -> HttpResponse:
 def _skills_after(
     request: HttpRequest, person: Person, *, ok: bool, status: str = "", **kwargs: Any
 ) -> HttpResponse:
-    refocus = ok and _wants_partial(request)
+    refocus = ok and wants_partial(request)
     context = _skills_context(person, status=status, refocus=refocus, **kwargs)
     return _picker_response(
         request, person, section="skills", ok=ok, status=status, context=context
@@ -479,7 +429,7 @@ def _skills_after(
 def _interests_after(
     request: HttpRequest, person: Person, *, ok: bool, status: str = "", **kwargs: Any
 ) -> HttpResponse:
-    refocus = ok and _wants_partial(request)
+    refocus = ok and wants_partial(request)
     context = _interests_context(person, status=status, refocus=refocus, **kwargs)
     return _picker_response(
         request, person, section="interests", ok=ok, status=status, context=context
