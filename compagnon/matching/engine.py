@@ -304,10 +304,6 @@ class Ranker:
         return ranker
 
     @property
-    def _off_interest(self) -> int:
-        return self._T
-
-    @property
     def _off_words(self) -> int:
         return 2 * self._T
 
