@@ -92,10 +92,22 @@ class Match:
     reason_codes: tuple[tuple[Any, ...], ...] = ()
 
 
-class CaseMatch(NamedTuple):
+class _CaseMatchFields(NamedTuple):
     case_id: Hashable
     score: float
     reasons: list[str]
+
+
+class CaseMatch(_CaseMatchFields):
+    """A (case_id, score, reasons) tuple; `reason_codes` rides along as an attribute."""
+
+    reason_codes: tuple[tuple[Any, ...], ...] = ()
+
+    @classmethod
+    def of(cls, case_id: Hashable, match: Match) -> CaseMatch:
+        item = cls(case_id, match.score, match.reasons)
+        item.reason_codes = match.reason_codes
+        return item
 
 
 @dataclass(frozen=True)
@@ -425,7 +437,10 @@ class Ranker:
         interest = {index[slug]: 1.0 for slug in sorted(doc.interests) if slug in index}
         for mention in mentions:
             u = index[mention.slug]
-            if mention.kind == INTEREST:
+            # A plain mention of a tag the person said they want to learn (and did not
+            # declare as a skill) is that wish again, not expertise.
+            wish = mention.kind != EXPERT and mention.slug in doc.interests
+            if mention.kind == INTEREST or (wish and mention.slug not in doc.skills):
                 interest[u] = max(interest.get(u, 0.0), w.text_interest * mention.weight)
             else:
                 value = w.text_expert if mention.kind == EXPERT else w.text_mention
@@ -889,7 +904,7 @@ class Ranker:
                 found.append((score, case_id, cq))
         found.sort(key=lambda item: -item[0])
         return [
-            CaseMatch(case_id, score, self._explained(row, score, cq).reasons)
+            CaseMatch.of(case_id, self._explained(row, score, cq))
             for score, case_id, cq in found[:k]
         ]
 
@@ -1027,7 +1042,7 @@ class Ranker:
             if u in profile.declared and slug in doc.skills:
                 level = min(max(int(doc.skills[slug]), 1), 4)
                 return LEVELS[level]
-            return "from profile"
+            return "in profile"
 
         for slug in cq.tags:
             t = index[slug]
@@ -1053,7 +1068,7 @@ class Ranker:
                             (f"knows {taxonomy.label(slug)} ({level})", ("knows", slug, level))
                         )
                 elif best != t:
-                    level = level_of(best) if declared_wins else "from profile"
+                    level = level_of(best) if declared_wins else "in profile"
                     sign = "⊃" if any(a == u_slug for a, _ in taxonomy.ancestors(slug)) else "⊂"
                     out.append(
                         (

@@ -151,6 +151,16 @@ def test_interest_cue_in_text_is_interest_not_expertise():
     assert "wants to learn Causality" in matches[1].reasons
 
 
+def test_a_declared_interest_named_in_the_text_stays_an_interest():
+    people = [
+        person("wish", "Causalité", interests={"causality"}, org="A"),
+        person("skill", "", {"causality": 2}, org="B"),
+    ]
+    matches = Ranker.fit(people).rank(CaseQuery("", {"causality"}))
+    assert ids(matches) == ["skill", "wish"]
+    assert "wants to learn Causality" in matches[1].reasons
+
+
 def test_hierarchy_gives_partial_credit(club):
     ranker = Ranker.fit(club)
     matches = {m.person_id: m for m in ranker.rank(CaseQuery("", {"forecasting"}), k=20)}
@@ -276,6 +286,8 @@ def test_rank_cases_for_one_person_uses_the_same_score(club):
     assert ranker.rank_cases("nobody", cases) == []
     case_id, score, reasons = found[0]
     assert case_id == "ml" and score > 0 and reasons
+    assert found[0].reason_codes[0] == ("related", "time-series", "expert", "⊂", "machine-learning")
+    assert pickle.loads(pickle.dumps(found[0])) == found[0]
 
 
 def _order(ranker: Ranker, query: CaseQuery) -> list:
