@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from compagnon.cases.demo import demo_cases_load
 from compagnon.members.demo import demo_club_load
 
 
@@ -26,3 +27,6 @@ class Command(BaseCommand):
                 "Use --force if this really is a demo server."
             )
         demo_club_load(stdout=self.stdout)
+        created = demo_cases_load()
+        if created:
+            self.stdout.write(f"Demo cases created: {created}.")
