@@ -81,7 +81,7 @@ def invitation_is_expired(invitation: CaseInvitation, now: datetime | None = Non
 
 def _case_locked(case: Case) -> Case:
     return (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("brought_by__user", "brought_by__organisation")
         .get(pk=case.pk)
     )
@@ -300,7 +300,7 @@ def case_invitation_answer(
     with transaction.atomic():
         case = _case_locked(invitation.case)
         invitation = (
-            CaseInvitation.objects.select_for_update()
+            CaseInvitation.objects.select_for_update(of=("self",))
             .select_related("person__user")
             .get(pk=invitation.pk)
         )
@@ -342,7 +342,7 @@ def case_hand_raise(*, case: Case, person: Person, message: str = "") -> CaseInv
         case = _case_locked(case)
         person = Person.objects.select_related("organisation", "user").get(pk=person.pk)
         existing = (
-            CaseInvitation.objects.select_for_update().filter(case=case, person=person).first()
+            CaseInvitation.objects.select_for_update(of=("self",)).filter(case=case, person=person).first()
         )
         if existing is not None and existing.answer in POSITIVE_ANSWERS:
             return existing
@@ -415,7 +415,7 @@ def case_invitations_remind_due(now: datetime | None = None) -> int:
         with transaction.atomic():
             invitation = (
                 invitations_due_for_reminder(now)
-                .select_for_update()
+                .select_for_update(of=("self",))
                 .select_related("case", "person__user", "person__organisation")
                 .filter(pk=pk)
                 .first()
