@@ -342,7 +342,9 @@ def case_hand_raise(*, case: Case, person: Person, message: str = "") -> CaseInv
         case = _case_locked(case)
         person = Person.objects.select_related("organisation", "user").get(pk=person.pk)
         existing = (
-            CaseInvitation.objects.select_for_update(of=("self",)).filter(case=case, person=person).first()
+            CaseInvitation.objects.select_for_update(of=("self",))
+            .filter(case=case, person=person)
+            .first()
         )
         if existing is not None and existing.answer in POSITIVE_ANSWERS:
             return existing
