@@ -22,7 +22,7 @@ from compagnon.cases.services import (
     INTERESTED_NEEDED_MAX,
     NOTE_MAX_LENGTH,
 )
-from compagnon.members.filters import FastSelectMultiple, TagTree
+from compagnon.members.filters import FastSelectMultiple, FilterForm, TagTree
 from compagnon.members.forms import AccessibleForm
 from compagnon.members.models import Base, Language, MembershipStatus, Organisation, Person, Tag
 from compagnon.members.tags import TagResolver, split_tag_cell
@@ -280,7 +280,7 @@ class TransitionForm(AccessibleForm):
     )
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(FilterForm):
     """The list page's filters. A bad value in a hand-typed URL is dropped, not fatal."""
 
     tag = forms.ChoiceField(label=_("Tag"), required=False)
@@ -300,17 +300,3 @@ class CaseFilterForm(forms.Form):
         tag_field = self.fields["tag"]
         assert isinstance(tag_field, forms.ChoiceField)
         tag_field.choices = [("", _("Any tag")), *tag_tree.choices()]
-
-    def valid_data(self) -> dict[str, Any]:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {
-            name: value
-            for name, value in self.cleaned_data.items()
-            if value not in (None, "", [], False)
-        }
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.valid_data())

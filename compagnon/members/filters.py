@@ -88,7 +88,9 @@ def _any(label: Any) -> list[tuple[str, Any]]:
     return [("", label)]
 
 
-class _FilterForm(forms.Form):
+class FilterForm(forms.Form):
+    """A GET form narrowing a list; shared by every filterable list page."""
+
     def _choice_field(self, name: str) -> forms.ChoiceField:
         return cast(forms.ChoiceField, self.fields[name])
 
@@ -144,7 +146,7 @@ class FastSelectMultiple(FastSelect):
         return False
 
 
-class DirectoryFilterForm(_FilterForm):
+class DirectoryFilterForm(FilterForm):
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -258,7 +260,7 @@ def filter_people(
     return people
 
 
-class OrganisationFilterForm(_FilterForm):
+class OrganisationFilterForm(FilterForm):
     q = forms.CharField(
         label=_("Search"),
         required=False,

@@ -436,24 +436,30 @@ def _interests_after(
     )
 
 
+def _skill_save(
+    request: HttpRequest, person: Person, form: BaseForm, tag: Tag
+) -> HttpResponse | None:
+    """Write the skill a valid form describes; None when the service refused it (errors on the form)."""
+    try:
+        person_skill_set(
+            person=person,
+            tag=tag,
+            level=form.cleaned_data["level"],
+            can_teach=form.cleaned_data["can_teach"],
+            actor=_actor(request),
+        )
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return None
+    status = gettext("Skill saved: %(tag)s.") % {"tag": tag.label}
+    return _skills_after(request, person, ok=True, status=status)
+
+
 @own_profile_post
 def skill_add(request: HttpRequest, person: Person) -> HttpResponse:
     form = SkillAddForm(request.POST)
-    if form.is_valid():
-        tag = form.cleaned_data["tag"]
-        try:
-            person_skill_set(
-                person=person,
-                tag=tag,
-                level=form.cleaned_data["level"],
-                can_teach=form.cleaned_data["can_teach"],
-                actor=_actor(request),
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            status = gettext("Skill saved: %(tag)s.") % {"tag": tag.label}
-            return _skills_after(request, person, ok=True, status=status)
+    if form.is_valid() and (saved := _skill_save(request, person, form, form.cleaned_data["tag"])):
+        return saved
     return _skills_after(request, person, ok=False, add_form=form)
 
 
@@ -463,20 +469,8 @@ def skill_update(request: HttpRequest, person: Person, tag_slug: str) -> HttpRes
         Skill.objects.select_related("tag"), person=person, tag__slug=tag_slug
     )
     form = SkillUpdateForm(request.POST, tag_slug=tag_slug)
-    if form.is_valid():
-        try:
-            person_skill_set(
-                person=person,
-                tag=skill.tag,
-                level=form.cleaned_data["level"],
-                can_teach=form.cleaned_data["can_teach"],
-                actor=_actor(request),
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            status = gettext("Skill saved: %(tag)s.") % {"tag": skill.tag.label}
-            return _skills_after(request, person, ok=True, status=status)
+    if form.is_valid() and (saved := _skill_save(request, person, form, skill.tag)):
+        return saved
     return _skills_after(request, person, ok=False, bound={tag_slug: form})
 
 
