@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from compagnon.matching.selectors import cases_ranked_for_person
-from compagnon.members.models import Base, Organisation, Person
+from compagnon.members.models import Base, MembershipStatus, Organisation, Person
 from compagnon.members.selectors import profile_progress, teachers_for_interests, viewer_for
 
 HOME_CASES_FOR_YOU = 5
@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if viewer.is_member:
         context["figures"] = {
-            "organisations": Organisation.objects.filter(status="active").count(),
+            "organisations": Organisation.objects.filter(status=MembershipStatus.ACTIVE).count(),
             "people": Person.objects.filter(left_organisation_on__isnull=True).count(),
         }
         if viewer.person is not None:

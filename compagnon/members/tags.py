@@ -17,7 +17,7 @@ def normalise(text: str) -> str:
 
 
 def split_tag_cell(cell: str) -> list[str]:
-    """A spreadsheet cell listing tags: comma, semicolon, slash-free pipe or newline separated."""
+    """A spreadsheet cell listing tags, separated by commas, semicolons, pipes or new lines."""
     return [part.strip() for part in re.split(r"[,;|\n]", cell or "") if part.strip()]
 
 
