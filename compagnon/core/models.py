@@ -18,6 +18,9 @@ class OutboundEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # [{"filename": ..., "content": ..., "mimetype": ..., "base64": bool}]: small files only
+    # (an .ics), stored with the row so that a retried task sends the same bytes.
+    attachments = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from compagnon.core.email import attachment_payload
 from compagnon.core.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ def send_outbound_email(email_id: int) -> bool:
         )
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
+        for attachment in email.attachments or []:
+            message.attach(*attachment_payload(attachment))
         try:
             message.send()
         except Exception as error:

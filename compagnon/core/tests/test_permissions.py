@@ -10,11 +10,11 @@ sign-in page), or REDIRECT (any other redirect).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+import importlib
+import importlib.util
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -29,56 +29,17 @@ from compagnon.members.tests.factories import (
     UserFactory,
 )
 
-LOGIN = "login"
-REDIRECT = "redirect"
-PERSONAS = ("anonymous", "guest", "lapsed", "member_a", "manager_a", "member_b", "staff")
-
-
-def everyone(expected) -> dict[str, Any]:
-    return dict.fromkeys(PERSONAS, expected)
-
-
-def members_only(member=200, guest=403) -> dict[str, Any]:
-    return {
-        "anonymous": LOGIN,
-        "guest": guest,
-        "lapsed": guest,
-        "member_a": member,
-        "manager_a": member,
-        "member_b": member,
-        "staff": member,
-    }
-
-
-def signed_in(expected=200) -> dict[str, Any]:
-    return {**everyone(expected), "anonymous": LOGIN}
-
-
-def staff_only(staff=200) -> dict[str, Any]:
-    return {**everyone(403), "anonymous": LOGIN, "staff": staff}
-
-
-def org_a_private(ok=200) -> dict[str, Any]:
-    """Organisation A's private data: its managers and staff; 404 for everyone else."""
-    return {
-        "anonymous": LOGIN,
-        "guest": 404,
-        "lapsed": 404,
-        "member_a": 404,
-        "manager_a": ok,
-        "member_b": 404,
-        "staff": ok,
-    }
-
-
-@dataclass
-class Case:
-    expect: dict[str, Any]
-    kwargs: Callable[[Any], dict[str, Any]] = lambda world: {}
-    method: str = "get"
-    note: str = ""
-    data: Callable[[Any], dict[str, Any]] = field(default=lambda world: {})
-
+from .urltable import (
+    LOGIN,
+    PERSONAS,
+    REDIRECT,
+    Case,
+    everyone,
+    members_only,
+    org_a_private,
+    signed_in,
+    staff_only,
+)
 
 ALLAUTH_PUBLIC = {
     # Pages of the sign-in flow a visitor must reach; signed-in people are sent on.
@@ -405,6 +366,25 @@ def _case_form_data():
         "form_token": "permission-table-token",
         "action": "draft",
     }
+
+
+def _app_tables() -> dict[str, list[Case] | Case]:
+    """The rows each app keeps in `<app>/tests/url_table.py`."""
+    table: dict[str, list[Case] | Case] = {}
+    for app_config in apps.get_app_configs():
+        if not app_config.name.startswith("compagnon."):
+            continue
+        module_name = f"{app_config.name}.tests.url_table"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        rows = importlib.import_module(module_name).URL_TABLE
+        overlap = set(rows) & set(table)
+        assert not overlap, f"{module_name} repeats rows: {sorted(overlap)}"
+        table.update(rows)
+    return table
+
+
+URL_TABLE.update(_app_tables())
 
 
 def _named_urls(patterns, namespace=None):
