@@ -18,7 +18,7 @@ from array import array
 from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -49,15 +49,20 @@ LEVELS = {1: "notions", 2: "practitioner", 3: "advanced", 4: "expert"}
 RESEARCH_KINDS = ("researcher", "resident")
 _KIND_CODES = {"member": 0, "researcher": 1, "resident": 2}
 
+# A person's id, whatever the caller uses (database primary keys, strings in tests).
+IdT = TypeVar("IdT", bound=Hashable)
+# A case's id in `Ranker.rank_cases`.
+CaseIdT = TypeVar("CaseIdT", bound=Hashable)
+
 
 # --- plain data in and out ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class PersonDoc:
+class PersonDoc(Generic[IdT]):
     """One person as the engine sees them. `skills`: tag slug -> level 1-4."""
 
-    id: Hashable
+    id: IdT
     text: str
     skills: Mapping[str, int]
     interests: Collection[str]
@@ -84,8 +89,8 @@ class CaseQuery:
 
 
 @dataclass(frozen=True)
-class Match:
-    person_id: Hashable
+class Match(Generic[IdT]):
+    person_id: IdT
     score: float
     reasons: list[str]
     # The same reasons as (code, *arguments), for a caller that translates them.
@@ -104,7 +109,7 @@ class CaseMatch(_CaseMatchFields):
     reason_codes: tuple[tuple[Any, ...], ...] = ()
 
     @classmethod
-    def of(cls, case_id: Hashable, match: Match) -> CaseMatch:
+    def of(cls, case_id: Hashable, match: Match[Any]) -> CaseMatch:
         item = cls(case_id, match.score, match.reasons)
         item.reason_codes = match.reason_codes
         return item
@@ -205,7 +210,8 @@ class Taxonomy:
         return found
 
     def descendants(self, slug: str) -> list[tuple[str, int]]:
-        found, frontier, seen = [], [slug], {slug}
+        found: list[tuple[str, int]] = []
+        frontier, seen = [slug], {slug}
         for depth in range(1, self.MAX_DEPTH + 1):
             frontier = [c for s in frontier for c in self.children.get(s, ()) if c not in seen]
             seen.update(frontier)
@@ -248,7 +254,7 @@ class _Profile(NamedTuple):
     mentions: list[Mention]
 
 
-class Ranker:
+class Ranker(Generic[IdT]):
     """Index of people; see the module docstring and docs/matching.md."""
 
     COMPACT_DEAD_SHARE = 0.2
@@ -272,8 +278,9 @@ class Ranker:
             spread += [(taxonomy.index[t], weights.child**d) for t, d in taxonomy.ancestors(slug)]
             self._spread.append(spread)
             near = [taxonomy.index[t] for t, d in taxonomy.descendants(slug) if d == 1]
-            if taxonomy.parent[slug] is not None:
-                near.append(taxonomy.index[taxonomy.parent[slug]])
+            parent = taxonomy.parent[slug]
+            if parent is not None:
+                near.append(taxonomy.index[parent])
             self._spread_interest.append([(u, 1.0)] + [(t, weights.interest_related) for t in near])
         self._T = T
         # text vocabularies
@@ -288,9 +295,9 @@ class Ranker:
         # rows
         self._main = sp.csr_matrix((0, 0), dtype=np.float32)
         self._delta: sp.csr_matrix | None = None
-        self._ids: list[Hashable] = []
-        self._row_of: dict[Hashable, int] = {}
-        self._docs: dict[Hashable, PersonDoc] = {}
+        self._ids: list[IdT] = []
+        self._row_of: dict[IdT, int] = {}
+        self._docs: dict[IdT, PersonDoc[IdT]] = {}
         self._alive = np.zeros(0, bool)
         self._org = np.zeros(0, np.int32)
         self._base = np.zeros(0, np.int32)
@@ -306,11 +313,11 @@ class Ranker:
     @classmethod
     def fit(
         cls,
-        people: Iterable[PersonDoc],
+        people: Iterable[PersonDoc[IdT]],
         *,
         taxonomy: Taxonomy | None = None,
         weights: Weights | None = None,
-    ) -> Ranker:
+    ) -> Ranker[IdT]:
         ranker = cls(taxonomy or Taxonomy.default(), weights or Weights())
         ranker._fit(_unique(people))
         return ranker
@@ -327,7 +334,7 @@ class Ranker:
     def _n_features(self) -> int:
         return self._off_raw + len(self._raw)
 
-    def _fit(self, docs: list[PersonDoc]) -> None:
+    def _fit(self, docs: list[PersonDoc[IdT]]) -> None:
         n = len(docs)
         tag_block, counts, raw_counts = self._encode(docs, fitting=True)
         df = np.bincount(counts.indices, minlength=len(self._words))
@@ -342,7 +349,7 @@ class Ranker:
         self._append_people(docs)
 
     def _encode(
-        self, docs: list[PersonDoc], *, fitting: bool
+        self, docs: list[PersonDoc[IdT]], *, fitting: bool
     ) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
         """Tag values, word-feature counts and raw-word counts of `docs`, one row each.
 
@@ -423,7 +430,7 @@ class Ranker:
         block.data *= np.repeat(scale, np.diff(block.indptr)).astype(np.float32)
         return block
 
-    def _profile(self, doc: PersonDoc, analysis: Analysis | None = None) -> _Profile:
+    def _profile(self, doc: PersonDoc[IdT], analysis: Analysis | None = None) -> _Profile:
         w, index = self.weights, self.taxonomy.index
         declared: dict[int, float] = {}
         for slug, level in doc.skills.items():
@@ -451,7 +458,7 @@ class Ranker:
             strength[u] = max(a, b) + w.corroboration * min(a, b)
         return _Profile(declared, text, strength, interest, mentions)
 
-    def _tag_values(self, doc: PersonDoc, analysis: Analysis) -> tuple[list[int], list[float]]:
+    def _tag_values(self, doc: PersonDoc[IdT], analysis: Analysis) -> tuple[list[int], list[float]]:
         """The person's tag columns: expertise spread over the hierarchy, then interests."""
         profile = self._profile(doc, analysis)
         spread: dict[int, float] = {}
@@ -467,7 +474,7 @@ class Ranker:
         columns = list(spread) + [self._T + t for t in wanted]
         return columns, list(spread.values()) + list(wanted.values())
 
-    def _append_people(self, docs: list[PersonDoc]) -> None:
+    def _append_people(self, docs: list[PersonDoc[IdT]]) -> None:
         start = len(self._ids)
         self._ids.extend(doc.id for doc in docs)
         for offset, doc in enumerate(docs):
@@ -513,7 +520,7 @@ class Ranker:
 
     # --- incremental updates --------------------------------------------------------------------
 
-    def upsert(self, docs: Iterable[PersonDoc]) -> None:
+    def upsert(self, docs: Iterable[PersonDoc[IdT]]) -> None:
         """Add new people and replace changed ones, with the fitted vocabulary and idf.
 
         Words never seen at fit time get a character column (their n-grams are known);
@@ -542,7 +549,7 @@ class Ranker:
         self._append_people(docs)
         self._maybe_compact()
 
-    def remove(self, ids: Iterable[Hashable]) -> None:
+    def remove(self, ids: Iterable[IdT]) -> None:
         for person_id in ids:
             row = self._row_of.pop(person_id, None)
             if row is not None:
@@ -579,14 +586,16 @@ class Ranker:
         return person_id in self._row_of
 
     @property
-    def ids(self) -> list[Hashable]:
+    def ids(self) -> list[IdT]:
         return list(self._row_of)
 
     def _compile(self, query: CaseQuery) -> _Compiled:
         w, index = self.weights, self.taxonomy.index
         analysis = analyse(query.text)
         weights = np.zeros(self._T, np.float32)
-        explicit = sorted((slug for slug in set(query.tags) if slug in index), key=index.get)
+        explicit = sorted(
+            (slug for slug in set(query.tags) if slug in index), key=index.__getitem__
+        )
         for slug in explicit:
             weights[index[slug]] = 1.0
         inferred_weight = w.inferred_case_tag if explicit else 1.0
@@ -678,8 +687,8 @@ class Ranker:
         cq: _Compiled,
         rows: np.ndarray | None = None,
         *,
-        load: Mapping[Hashable, int] | None = None,
-        unavailable: Collection[Hashable] = (),
+        load: Mapping[IdT, int] | None = None,
+        unavailable: Collection[IdT] = (),
     ) -> np.ndarray:
         """Per-person multipliers; 0 for people who must not be proposed."""
         w, q = self.weights, cq.query
@@ -769,9 +778,9 @@ class Ranker:
         query: CaseQuery,
         k: int = 20,
         *,
-        load: Mapping[Hashable, int] | None = None,
-        unavailable: Collection[Hashable] = (),
-    ) -> list[Match]:
+        load: Mapping[IdT, int] | None = None,
+        unavailable: Collection[IdT] = (),
+    ) -> list[Match[IdT]]:
         """The k best people for the case, best first, each with reasons; only scores > 0."""
         if k <= 0 or not self._row_of:
             return []
@@ -786,10 +795,10 @@ class Ranker:
         size: int = 8,
         *,
         per_organisation_cap: int = 2,
-        load: Mapping[Hashable, int] | None = None,
-        unavailable: Collection[Hashable] = (),
+        load: Mapping[IdT, int] | None = None,
+        unavailable: Collection[IdT] = (),
         wants_research: bool | None = None,
-    ) -> list[Match]:
+    ) -> list[Match[IdT]]:
         """A group to invite: covers the case's tags, mixes organisations, then best scores.
 
         Greedy: (1) the best researcher or resident when the case wants research; (2) for
@@ -885,7 +894,7 @@ class Ranker:
         return matches
 
     def rank_cases(
-        self, person_id: Hashable, cases: Mapping[Hashable, CaseQuery], k: int = 10
+        self, person_id: IdT, cases: Mapping[CaseIdT, CaseQuery], k: int = 10
     ) -> list[CaseMatch]:
         """The k cases that suit one indexed person best (same score as `rank`)."""
         row = self._row_of.get(person_id)
@@ -917,6 +926,7 @@ class Ranker:
         in_main = rows < n_main
         if in_main.all():
             return _widen(self._main[rows], width)
+        assert self._delta is not None  # some rows are past the main matrix
         stacked = sp.vstack(
             [
                 _widen(self._main[rows[in_main]], width),
@@ -1017,18 +1027,16 @@ class Ranker:
                 found.setdefault(surface.lower(), value)
         return sorted(found, key=lambda w: -found[w])[:2]
 
-    def _explained(self, row: int, score: float, cq: _Compiled) -> Match:
+    def _explained(self, row: int, score: float, cq: _Compiled) -> Match[IdT]:
         self._prepare([row], cq)
         return self._match(row, score, cq, None)
 
-    def _match(self, row: int, score: float, cq: _Compiled, load) -> Match:
+    def _match(self, row: int, score: float, cq: _Compiled, load) -> Match[IdT]:
         person_id = self._ids[row]
         reasons = self._reasons(row, person_id, cq, load)
         return Match(person_id, score, [r for r, _ in reasons], tuple(c for _, c in reasons))
 
-    def _reasons(
-        self, row: int, person_id: Hashable, cq: _Compiled, load
-    ) -> list[tuple[str, tuple]]:
+    def _reasons(self, row: int, person_id: IdT, cq: _Compiled, load) -> list[tuple[str, tuple]]:
         doc = self._docs[person_id]
         taxonomy, index = self.taxonomy, self.taxonomy.index
         query = cq.query
@@ -1155,9 +1163,9 @@ class _Rows:
         return matrix
 
 
-def _unique(docs: Iterable[PersonDoc]) -> list[PersonDoc]:
+def _unique(docs: Iterable[PersonDoc[IdT]]) -> list[PersonDoc[IdT]]:
     """The last document of each id, in first-seen order."""
-    by_id: dict[Hashable, PersonDoc] = {}
+    by_id: dict[IdT, PersonDoc[IdT]] = {}
     for doc in docs:
         by_id[doc.id] = doc
     return list(by_id.values())

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 # --- folding, tokens, stems ---------------------------------------------------------------------
@@ -177,7 +177,7 @@ def analyse(text: str) -> Analysis:
 def char_ngrams(word: str, low: int = 3, high: int = 5) -> list[str]:
     """scikit-learn's `char_wb` n-grams of one word: padded with spaces, lengths low..high."""
     padded = f" {word} "
-    grams = []
+    grams: list[str] = []
     for n in range(low, high + 1):
         if n > len(padded):
             break
@@ -231,7 +231,7 @@ class ConceptMatcher:
     SHORT_ACRONYM_WEIGHT = 0.6
     TYPO_WEIGHT = 0.8
 
-    def __init__(self, names: dict[str, Iterable[str]]):
+    def __init__(self, names: Mapping[str, Iterable[str]]):
         self._phrases: dict[str, list[tuple[tuple[str, ...], str, bool, float]]] = {}
         self._vocabulary: set[str] = set()
         for slug, tag_names in names.items():
