@@ -25,12 +25,39 @@ from compagnon.members.models import (
 )
 
 
+class BaseAdminForm(forms.ModelForm):
+    class Meta:
+        model = Base
+        fields = ("name", "slug", "city", "country", "time_zone", "address", "is_active")
+
+    def clean_time_zone(self) -> str:
+        # Workshops at a base announce their times in its zone: the workshops app
+        # refuses a change while upcoming workshops there have registrations.
+        from compagnon.workshops.services import base_time_zone_check
+
+        time_zone = self.cleaned_data["time_zone"]
+        try:
+            base_time_zone_check(base=self.instance, time_zone=time_zone)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["time_zone"]) from error
+        return time_zone
+
+
 @admin.register(Base)
 class BaseAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+    form = BaseAdminForm
     list_display = ("name", "city", "country", "time_zone", "is_active")
     list_filter = ("is_active", "country")
     search_fields = ("name", "city")
     prepopulated_fields = {"slug": ("name",)}
+
+    def save_model(self, request, obj, form, change):
+        if change and "time_zone" in form.changed_data:
+            from compagnon.workshops.services import base_time_zone_change
+
+            # Moves the base's upcoming workshops to the new zone, under the base's lock.
+            base_time_zone_change(base=Base.objects.get(pk=obj.pk), time_zone=obj.time_zone)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Tag)

@@ -1,0 +1,221 @@
+"""Forms of the workshop pages: they validate input; the services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from compagnon.members.models import Base, Organisation, Person, Tag
+from compagnon.workshops.feedback import LEVELS
+from compagnon.workshops.models import Material, MaterialKind, Workshop, WorkshopFormat
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CalendarFilterForm(forms.Form):
+    base = forms.ModelChoiceField(
+        label=_("Base"),
+        queryset=Base.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        empty_label=_("All bases"),
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Tag.objects.order_by("slug"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All topics"),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("", _("All formats")), *WorkshopFormat.choices],
+        required=False,
+    )
+    remote = forms.BooleanField(label=_("Can be followed remotely"), required=False)
+    has_seats = forms.BooleanField(label=_("Has seats left"), required=False)
+
+
+class WorkshopForm(forms.ModelForm):
+    video_url = forms.URLField(
+        label=_("Video link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Shown only to registered people."),
+    )
+
+    class Meta:
+        model = Workshop
+        fields = [
+            "title",
+            "summary",
+            "format",
+            "mode",
+            "base",
+            "room",
+            "video_url",
+            "onsite_seats",
+            "remote_seats",
+            "per_organisation_cap",
+            "audience",
+            "language",
+            "hosts",
+            "tags",
+            "agenda",
+            "prerequisites",
+            "terms",
+            "excluded_organisations",
+            "registration_opens_at",
+            "registration_closes_at",
+        ]
+        widgets = {
+            "registration_opens_at": DATETIME_WIDGET,
+            "registration_closes_at": DATETIME_WIDGET,
+            "summary": forms.Textarea(attrs={"rows": 8}),
+            "agenda": forms.Textarea(attrs={"rows": 6}),
+            "prerequisites": forms.Textarea(attrs={"rows": 4}),
+            "terms": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["base"].queryset = Base.objects.filter(is_active=True).order_by("name")
+        self.fields["hosts"].queryset = Person.objects.select_related("organisation").order_by(
+            "last_name", "first_name"
+        )
+        self.fields["tags"].queryset = Tag.objects.order_by("slug")
+        self.fields["excluded_organisations"].queryset = Organisation.objects.order_by("name")
+        self.fields["hosts"].required = False
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class PlanFromCaseForm(forms.Form):
+    """Planning a matched case: the rest is copied from the case, edited afterwards."""
+
+    format = forms.ChoiceField(label=_("Format"), choices=WorkshopFormat.choices)
+    onsite_seats = forms.IntegerField(label=_("On-site seats"), min_value=1, required=False)
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Title (optional)"), max_length=200, required=False)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME_WIDGET)
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DATETIME_WIDGET)
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    file = forms.FileField(label=_("Or a file"), required=False)
+    registered_only = forms.BooleanField(
+        label=_("Only for the people registered"),
+        required=False,
+        help_text=Material._meta.get_field("registered_only").help_text,
+    )
+
+
+class StatusForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("publish", "publish"), ("close", "close"), ("done", "done"), ("cancel", "cancel")]
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+LEVEL_CHOICES = [("", "-"), *((str(level), str(level)) for level in LEVELS)]
+RATING_CHOICES = [(str(value), str(value)) for value in (1, 2, 3, 4, 5)]
+
+
+class FeedbackForm(forms.Form):
+    learned = forms.CharField(
+        label=_("What did you learn?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        required=False,
+    )
+    rating = forms.TypedChoiceField(
+        label=_("Your rating (1 = poor, 5 = excellent)"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    follow_up_idea = forms.CharField(
+        label=_("An idea for a follow-up"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    keep_people = forms.ModelMultipleChoiceField(
+        label=_("I'd like to keep working with these people"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    keep_organisations = forms.ModelMultipleChoiceField(
+        label=_("I'd like to keep working with these organisations"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, tags=(), people=None, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tags = list(tags)
+        if people is not None:
+            self.fields["keep_people"].queryset = people
+        if organisations is not None:
+            self.fields["keep_organisations"].queryset = organisations
+        for tag in self.tags:
+            for moment, label in (
+                ("before", _("%(tag)s: my level before (1-4)")),
+                ("after", _("%(tag)s: my level after (1-4)")),
+            ):
+                self.fields[f"level_{moment}_{tag.pk}"] = forms.TypedChoiceField(
+                    label=label % {"tag": tag},
+                    choices=LEVEL_CHOICES,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                )
+
+    def clean(self):
+        data = super().clean()
+        for tag in self.tags:
+            before = data.get(f"level_before_{tag.pk}")
+            after = data.get(f"level_after_{tag.pk}")
+            if (before is None) != (after is None):
+                self.add_error(
+                    f"level_after_{tag.pk}",
+                    _("Give both levels, before and after, or neither."),
+                )
+        return data
+
+    def levels(self) -> dict[int, tuple[int, int]]:
+        result = {}
+        for tag in self.tags:
+            before = self.cleaned_data.get(f"level_before_{tag.pk}")
+            after = self.cleaned_data.get(f"level_after_{tag.pk}")
+            if before is not None and after is not None:
+                result[tag.pk] = (before, after)
+        return result
+
+    def level_rows(self):
+        return [
+            (tag, self[f"level_before_{tag.pk}"], self[f"level_after_{tag.pk}"])
+            for tag in self.tags
+        ]
+
+
+class FollowUpForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    ideas = forms.MultipleChoiceField(
+        label=_("Ideas from the feedback to start from"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, ideas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ideas"].choices = [
+            (str(feedback.pk), feedback.follow_up_idea) for feedback in ideas
+        ]

@@ -1,0 +1,573 @@
+"""Registration: seats, the waiting list, promotion offers and attendance.
+
+Every change is a function here, keyword-only, inside `transaction.atomic()`.
+A refusal a person should read is a `RegistrationError` whose message is shown as is.
+
+No overbooking, ever: the seat count and the insert that depends on it happen
+while the workshop row is locked (`select_for_update`), so two registrations
+for the last seat take turns and the second one sees the first. `LOCK_SEATS`
+exists only for the race test, which switches it off to show the oversell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, prefetch_related_objects
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from compagnon.members.models import MembershipType, Person
+from compagnon.members.selectors import Viewer
+from compagnon.workshops import emails
+from compagnon.workshops.models import (
+    ACTIVE,
+    SEAT_HOLDING,
+    Attendance,
+    Audience,
+    Mode,
+    Registration,
+    RegistrationStatus,
+    SeatKind,
+    Workshop,
+    WorkshopStatus,
+)
+from compagnon.workshops.selectors import can_edit_workshop
+
+# The race test turns this off to prove the lock is what prevents overbooking.
+LOCK_SEATS = True
+# Seconds to sleep between counting seats and writing the registration (race test only),
+# so that concurrent registrations reliably overlap when the lock is off.
+RACE_WINDOW_SECONDS = 0.0
+
+_S = RegistrationStatus
+
+
+class RegistrationError(Exception):
+    """A refusal a person sees: the message is translated and shown as is."""
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def offer_hours() -> int:
+    """How long a promoted person has to confirm (setting WORKSHOP_OFFER_HOURS, default 24)."""
+    return int(getattr(settings, "WORKSHOP_OFFER_HOURS", 24))
+
+
+# --- rules shared by the page and the services ------------------------------------------------
+
+
+def seat_capacity(workshop: Workshop, seat: str) -> int | None:
+    """Seats of that kind, None for no limit, 0 when the workshop has no such seats."""
+    if seat == SeatKind.ONSITE:
+        return workshop.onsite_seats if workshop.has_onsite else 0
+    return workshop.remote_seats if workshop.has_remote else 0
+
+
+def seat_kinds(workshop: Workshop) -> list[str]:
+    if workshop.mode == Mode.HYBRID:
+        return [SeatKind.ONSITE, SeatKind.REMOTE]
+    if workshop.mode == Mode.REMOTE:
+        return [SeatKind.REMOTE]
+    return [SeatKind.ONSITE]
+
+
+def registration_closes_at(workshop: Workshop) -> dt.datetime | None:
+    return workshop.registration_closes_at or workshop.starts_at
+
+
+def in_priority_window(workshop: Workshop, now: dt.datetime) -> bool:
+    return workshop.registration_opens_at is not None and now < workshop.registration_opens_at
+
+
+def has_priority(workshop: Workshop, person: Person | None) -> bool:
+    """Invitees and hosts may register before registration opens to all."""
+    if person is None:
+        return False
+    return (
+        workshop.invitees.filter(pk=person.pk).exists()
+        or workshop.hosts.filter(pk=person.pk).exists()
+    )
+
+
+def _date(value: dt.datetime, workshop: Workshop) -> str:
+    with timezone.override(workshop.time_zone):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def status_refusal(*, workshop: Workshop, now: dt.datetime) -> str:
+    """Why nobody may register now ("" when registration is open); reads the row only."""
+    if workshop.status == WorkshopStatus.CANCELLED:
+        return _("This workshop was cancelled.")
+    if workshop.status == WorkshopStatus.DRAFT:
+        return _("This workshop is not open for registration yet.")
+    if workshop.status == WorkshopStatus.DONE or (
+        workshop.starts_at is not None and workshop.starts_at <= now
+    ):
+        return _("This workshop has already taken place.")
+    closes = registration_closes_at(workshop)
+    if workshop.status == WorkshopStatus.CLOSED or (closes is not None and closes <= now):
+        return _("Registration for this workshop is closed.")
+    return ""
+
+
+def refusal(
+    *, workshop: Workshop, viewer: Viewer, now: dt.datetime, priority: bool | None = None
+) -> str:
+    """Why this viewer may not register now ("" when they may). Seats are not checked here."""
+    person = viewer.person
+    reason = status_refusal(workshop=workshop, now=now)
+    if reason:
+        return reason
+    if person is None:
+        return _("Your account has no member profile yet, so you cannot register.")
+    if person.organisation_id is not None and (
+        workshop.excluded_organisations.filter(pk=person.organisation_id).exists()
+    ):
+        return _("People from your organisation cannot register for this workshop.")
+    if workshop.audience == Audience.MEMBERS and not (
+        viewer.is_member and person.membership_type != MembershipType.RESIDENT
+    ):
+        return _("This workshop is for people of member organisations.")
+    if workshop.audience == Audience.MEMBERS_AND_RESIDENTS and not viewer.is_member:
+        return _("This workshop is for members and residents of the club.")
+    if in_priority_window(workshop, now):
+        if priority is None:
+            priority = has_priority(workshop, person)
+        if not priority:
+            opens_at = workshop.registration_opens_at
+            assert opens_at is not None  # in_priority_window() checked it
+            return _(
+                "Registration opens to all on %(date)s; until then only the people "
+                "invited may register."
+            ) % {"date": _date(opens_at, workshop)}
+    return ""
+
+
+def _seat_for(workshop: Workshop, seat: str) -> str:
+    kinds = seat_kinds(workshop)
+    if len(kinds) == 1:
+        return kinds[0]
+    if seat not in kinds:
+        raise RegistrationError(_("Choose an on-site or a remote seat."))
+    return seat
+
+
+def _holding_count(workshop: Workshop, seat: str) -> int:
+    return Registration.objects.filter(
+        workshop=workshop, seat=seat, status__in=SEAT_HOLDING
+    ).count()
+
+
+def _lock(workshop: Workshop) -> Workshop:
+    """The workshop row, locked until the transaction ends (when LOCK_SEATS is on)."""
+    queryset = Workshop.objects.all()
+    if LOCK_SEATS:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=workshop.pk)
+
+
+def _carry_over(source: Workshop, locked: Workshop) -> None:
+    """Give the locked row the sessions and base already read, so emails need no query."""
+    cache = getattr(source, "_prefetched_objects_cache", None)
+    if cache:
+        # Django's private prefetch cache, unknown to django-stubs.
+        locked._prefetched_objects_cache = dict(cache)  # type: ignore[attr-defined]
+    if locked.base_id is not None and locked.base_id == source.base_id:
+        locked.base = source.base
+
+
+# --- registering ----------------------------------------------------------------------------
+
+
+def registration_create(
+    *,
+    workshop: Workshop,
+    viewer: Viewer,
+    seat: str = "",
+    accept_terms: bool = False,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Register the viewer: a seat when one is free, else the waiting list.
+
+    Idempotent: a second click, or a second tab, returns the registration the first
+    made. Someone who cancelled (or let an offer expire) and comes back reuses their
+    row and joins at the end of the queue.
+    """
+    now = now or timezone.now()
+    person = viewer.person
+    # Checks that do not depend on seats run before the lock, to keep it short.
+    existing = None
+    if person is not None:
+        existing = Registration.objects.filter(workshop=workshop, person=person).first()
+        if existing is not None and existing.status in ACTIVE:
+            return existing
+    reason = refusal(workshop=workshop, viewer=viewer, now=now)
+    if reason:
+        raise RegistrationError(reason)
+    assert person is not None
+    seat = _seat_for(workshop, seat)
+    terms = bool(workshop.terms.strip())
+    if terms and not accept_terms:
+        raise RegistrationError(_("Please accept the confidentiality terms to register."))
+    # What the emails show (sessions, base) is read now, outside the lock.
+    prefetch_related_objects([workshop], "sessions")
+    if workshop.base_id is not None:
+        workshop.base  # noqa: B018 (loads the base once)
+    with transaction.atomic():
+        # From here to the commit, other registrations for this workshop wait their turn:
+        # the counts below cannot change before our row is written.
+        locked = _lock(workshop)
+        _carry_over(workshop, locked)
+        reason = status_refusal(workshop=locked, now=now)  # it may have closed meanwhile
+        if reason:
+            raise RegistrationError(reason)
+        counts = Registration.objects.filter(workshop=locked).aggregate(
+            mine=Count("pk", filter=Q(person=person)),
+            mine_active=Count("pk", filter=Q(person=person, status__in=ACTIVE)),
+            holding=Count("pk", filter=Q(seat=seat, status__in=SEAT_HOLDING)),
+            waiting=Count("pk", filter=Q(seat=seat, status=_S.WAITING)),
+            organisation=Count(
+                "pk", filter=Q(organisation_id=person.organisation_id, status__in=ACTIVE)
+            ),
+        )
+        if counts["mine_active"] or (counts["mine"] and existing is None):
+            # Another tab registered first: return what it made (the same row).
+            existing = Registration.objects.get(workshop=locked, person=person)
+            if existing.status in ACTIVE:
+                return existing
+        cap = locked.per_organisation_cap
+        if cap and person.organisation_id is not None and counts["organisation"] >= cap:
+            raise RegistrationError(
+                _(
+                    "Your organisation already has %(count)d places at this workshop, "
+                    "the most it allows per organisation."
+                )
+                % {"count": counts["organisation"]}
+            )
+        capacity = seat_capacity(locked, seat)
+        waiting_ahead = counts["waiting"] > 0
+        holding = counts["holding"]
+        if RACE_WINDOW_SECONDS:
+            time.sleep(RACE_WINDOW_SECONDS)
+        has_seat = not waiting_ahead and (capacity is None or holding < capacity)
+        registration = existing or Registration(workshop=locked, person=person)
+        registration.organisation_id = person.organisation_id
+        registration.seat = seat
+        registration.status = _S.CONFIRMED if has_seat else _S.WAITING
+        registration.queued_at = now
+        registration.confirmed_at = now if has_seat else None
+        registration.offer_expires_at = None
+        registration.cancelled_at = None
+        registration.attendance = Attendance.UNKNOWN
+        registration.attendance_marked_by = None
+        registration.terms_accepted_at = now if terms else None
+        registration.save()
+        if has_seat:
+            emails.registration_confirmed_email(registration=registration)
+        else:
+            emails.registration_waiting_email(registration=registration)
+    return registration
+
+
+def registration_cancel(
+    *, registration: Registration, viewer: Viewer, now: dt.datetime | None = None
+) -> Registration:
+    """The person gives up their place (or leaves the waiting list); the seat passes on."""
+    now = now or timezone.now()
+    if viewer.person is None or registration.person_id != viewer.person.pk:
+        raise RegistrationError(_("This is not your registration."))
+    with transaction.atomic():
+        workshop = _lock(registration.workshop)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status not in ACTIVE:
+            return registration
+        if workshop.starts_at is not None and workshop.starts_at <= now:
+            raise RegistrationError(
+                _("This workshop has already started; your registration can no longer change.")
+            )
+        held_seat = registration.status in SEAT_HOLDING
+        registration.status = _S.CANCELLED
+        registration.cancelled_at = now
+        registration.offer_expires_at = None
+        registration.save()
+        emails.registration_cancelled_email(registration=registration)
+        if held_seat:
+            _promote(workshop, registration.seat, now)
+    return registration
+
+
+# --- the waiting list -------------------------------------------------------------------------
+
+
+def _promote(workshop: Workshop, seat: str, now: dt.datetime) -> list[Registration]:
+    """Offer free seats of this kind to the first people waiting (the workshop is locked)."""
+    if workshop.status not in (WorkshopStatus.PUBLISHED, WorkshopStatus.CLOSED):
+        return []
+    if workshop.starts_at is not None and workshop.starts_at <= now:
+        return []
+    capacity = seat_capacity(workshop, seat)
+    waiting = Registration.objects.filter(workshop=workshop, seat=seat, status=_S.WAITING)
+    free = waiting.count() if capacity is None else capacity - _holding_count(workshop, seat)
+    if free <= 0:
+        return []
+    expires = now + dt.timedelta(hours=offer_hours())
+    if workshop.starts_at is not None:
+        expires = min(expires, workshop.starts_at)
+    offered = list(waiting.select_related("person", "workshop").order_by("queued_at", "pk")[:free])
+    for registration in offered:
+        registration.status = _S.OFFERED
+        registration.offer_expires_at = expires
+        registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
+        emails.registration_offer_email(registration=registration)
+    return offered
+
+
+def registration_promote(*, workshop: Workshop, now: dt.datetime | None = None) -> int:
+    """Offer every free seat to the waiting list (call after adding seats). Returns offers."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(workshop)
+        return sum(len(_promote(locked, seat, now)) for seat in seat_kinds(locked))
+
+
+def registration_offer_confirm(
+    *, registration: Registration, viewer: Viewer, now: dt.datetime | None = None
+) -> Registration:
+    """The promoted person takes the seat offered; refused once the offer has expired."""
+    now = now or timezone.now()
+    if viewer.person is None or registration.person_id != viewer.person.pk:
+        raise RegistrationError(_("This is not your registration."))
+    expired = False
+    with transaction.atomic():
+        workshop = _lock(registration.workshop)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == _S.CONFIRMED:
+            return registration
+        if registration.status == _S.OFFERED and (
+            registration.offer_expires_at is not None and registration.offer_expires_at <= now
+        ):
+            _expire(workshop, registration, now)
+            expired = True
+        elif registration.status != _S.OFFERED:
+            expired = registration.status == _S.EXPIRED
+            if not expired:
+                raise RegistrationError(_("There is no seat waiting for your confirmation."))
+        else:
+            registration.status = _S.CONFIRMED
+            registration.confirmed_at = now
+            registration.offer_expires_at = None
+            registration.save()
+            emails.registration_confirmed_email(registration=registration)
+    if expired:
+        # Raised after the commit: passing the seat on is kept, the confirmation is not made.
+        raise RegistrationError(
+            _(
+                "Sorry, this offer expired and the seat went to the next person waiting. "
+                "You may register again to rejoin the waiting list."
+            )
+        )
+    return registration
+
+
+def _expire(workshop: Workshop, registration: Registration, now: dt.datetime) -> None:
+    registration.status = _S.EXPIRED
+    registration.offer_expires_at = None
+    registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
+    emails.registration_offer_expired_email(registration=registration, at=now)
+    _promote(workshop, registration.seat, now)
+
+
+def registration_offers_expire(*, now: dt.datetime | None = None) -> int:
+    """Sweep: offers past their deadline expire and their seats go to the next in line."""
+    now = now or timezone.now()
+    workshop_ids = (
+        Registration.objects.filter(status=_S.OFFERED, offer_expires_at__lte=now)
+        .values_list("workshop_id", flat=True)
+        .distinct()
+    )
+    expired = 0
+    for workshop_id in list(workshop_ids):
+        with transaction.atomic():
+            workshop = _lock(Workshop(pk=workshop_id))
+            due = Registration.objects.select_for_update().filter(
+                workshop=workshop, status=_S.OFFERED, offer_expires_at__lte=now
+            )
+            for registration in due:
+                _expire(workshop, registration, now)
+                expired += 1
+    return expired
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+
+def registration_mark_attendance(
+    *,
+    registration: Registration,
+    viewer: Viewer,
+    attendance: str,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Hosts and staff mark a confirmed person present or a no-show, once the workshop started."""
+    now = now or timezone.now()
+    workshop = registration.workshop
+    if not can_edit_workshop(viewer, workshop):
+        raise RegistrationError(_("Only the workshop's hosts and staff take attendance."))
+    if attendance not in Attendance.values:
+        raise RegistrationError(_("Choose present, no-show or not marked."))
+    if workshop.starts_at is None or workshop.starts_at > now:
+        raise RegistrationError(_("Attendance can be taken once the workshop has started."))
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != _S.CONFIRMED:
+            raise RegistrationError(_("Only confirmed registrations can be marked."))
+        registration.attendance = attendance
+        registration.attendance_marked_by = viewer.user
+        registration.save(update_fields=["attendance", "attendance_marked_by", "updated_at"])
+    return registration
+
+
+# --- what the workshop page shows -------------------------------------------------------------
+
+
+@dataclass
+class RegistrationState:
+    """Everything the registration panel of a workshop page needs, for one viewer."""
+
+    registration: Registration | None = None
+    status: str = ""
+    seat: str = ""
+    can_register: bool = False
+    reason: str = ""
+    needs_sign_in: bool = False
+    terms_needed: bool = False
+    terms: str = ""
+    seat_choices: list[tuple[str, str]] = field(default_factory=list)
+    seats_left: dict[str, int | None] = field(default_factory=dict)
+    full: dict[str, bool] = field(default_factory=dict)
+    waiting_count: dict[str, int] = field(default_factory=dict)
+    waiting_position: int | None = None
+    offer_expires_at: dt.datetime | None = None
+    can_cancel: bool = False
+    can_manage: bool = False
+    priority_window: bool = False
+    opens_at: dt.datetime | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == _S.CONFIRMED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == _S.WAITING
+
+    @property
+    def is_offered(self) -> bool:
+        return self.status == _S.OFFERED
+
+    @property
+    def all_full(self) -> bool:
+        return bool(self.full) and all(self.full.values())
+
+    @property
+    def seats_rows(self) -> list[tuple[str, int | None, bool, int]]:
+        labels = dict(SeatKind.choices)
+        return [
+            (
+                str(labels[kind]),
+                self.seats_left.get(kind),
+                self.full.get(kind, False),
+                self.waiting_count.get(kind, 0),
+            )
+            for kind in self.seats_left
+        ]
+
+
+def registration_state(
+    *, workshop: Workshop, viewer: Viewer, now: dt.datetime | None = None
+) -> RegistrationState:
+    """The viewer's registration and what they may do, with seats left per kind (3-5 queries)."""
+    now = now or timezone.now()
+    state = RegistrationState()
+    kinds = seat_kinds(workshop)
+    counts = {
+        (row["seat"], row["status"]): row["n"]
+        for row in Registration.objects.filter(workshop=workshop, status__in=ACTIVE)
+        .values("seat", "status")
+        .annotate(n=Count("pk"))
+    }
+    for kind in kinds:
+        capacity = seat_capacity(workshop, kind)
+        holding = sum(counts.get((kind, status), 0) for status in SEAT_HOLDING)
+        waiting = counts.get((kind, _S.WAITING), 0)
+        left = None if capacity is None else max(capacity - holding, 0)
+        state.seats_left[kind] = left
+        state.waiting_count[kind] = waiting
+        state.full[kind] = (left is not None and left == 0) or waiting > 0
+    labels = dict(SeatKind.choices)
+    if len(kinds) > 1:
+        state.seat_choices = [(kind, str(labels[kind])) for kind in kinds]
+    state.terms = workshop.terms.strip()
+    state.terms_needed = bool(state.terms)
+    state.priority_window = in_priority_window(workshop, now)
+    state.opens_at = workshop.registration_opens_at
+    person = viewer.person
+    if not viewer.is_authenticated:
+        state.needs_sign_in = True
+        state.reason = refusal(workshop=workshop, viewer=viewer, now=now)
+        if state.reason == _("Your account has no member profile yet, so you cannot register."):
+            state.reason = ""
+        return state
+    state.can_manage = can_edit_workshop(viewer, workshop)
+    if person is not None:
+        registration = Registration.objects.filter(workshop=workshop, person=person).first()
+        if registration is not None:
+            state.registration = registration
+            state.status = registration.status
+            state.seat = registration.seat
+            state.offer_expires_at = registration.offer_expires_at
+            started = workshop.starts_at is not None and workshop.starts_at <= now
+            state.can_cancel = registration.status in ACTIVE and not started
+            if registration.status == _S.WAITING:
+                state.waiting_position = (
+                    Registration.objects.filter(
+                        workshop=workshop, seat=registration.seat, status=_S.WAITING
+                    )
+                    .filter(
+                        Q(queued_at__lt=registration.queued_at)
+                        | Q(queued_at=registration.queued_at, pk__lt=registration.pk)
+                    )
+                    .count()
+                    + 1
+                )
+            if registration.status in ACTIVE:
+                return state
+    state.reason = refusal(workshop=workshop, viewer=viewer, now=now)
+    state.can_register = not state.reason
+    return state
+
+
+def registrations_fill(*, now: dt.datetime | None = None) -> int:
+    """Sweep: offer the free seats of coming workshops to their waiting lists."""
+    now = now or timezone.now()
+    workshop_ids = (
+        Registration.objects.filter(
+            status=_S.WAITING,
+            workshop__status__in=(WorkshopStatus.PUBLISHED, WorkshopStatus.CLOSED),
+            workshop__starts_at__gt=now,
+        )
+        .values_list("workshop_id", flat=True)
+        .distinct()
+    )
+    return sum(registration_promote(workshop=Workshop(pk=pk), now=now) for pk in list(workshop_ids))

@@ -1,0 +1,222 @@
+"""Reusable reads of workshops."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from compagnon.members.selectors import Viewer
+from compagnon.workshops.models import Audience, Workshop, WorkshopStatus
+
+
+def upcoming_public_workshops(*, limit: int = 3) -> QuerySet[Workshop]:
+    """Published public workshops that have not started yet, soonest first (for the public site)."""
+    return (
+        Workshop.objects.filter(
+            audience=Audience.PUBLIC,
+            status__in=(WorkshopStatus.PUBLISHED, WorkshopStatus.CLOSED),
+            starts_at__gte=timezone.now(),
+        )
+        .select_related("base")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+# Statuses a workshop is listed under (drafts are seen by their hosts and staff only).
+LISTED = (WorkshopStatus.PUBLISHED, WorkshopStatus.CLOSED, WorkshopStatus.DONE)
+LISTED_OR_CANCELLED = (*LISTED, WorkshopStatus.CANCELLED)
+
+
+def workshops_visible_to(viewer: Viewer) -> QuerySet[Workshop]:
+    """The one place deciding which workshops a viewer may see.
+
+    Staff see everything; hosts see their own (drafts included). Members see listed
+    members-only workshops unless their organisation is excluded; "members and residents"
+    workshops are listed to members (residents are members); public workshops are listed
+    to everyone, visitors included. Cancelled workshops stay visible to those who could
+    see them, so that a registration's link still explains what happened.
+    """
+    if viewer.is_staff:
+        return Workshop.objects.all()
+    # Exists() rather than joins: no duplicate rows, so no DISTINCT or pk__in wrapper,
+    # and the planner can use the (status, starts_at) index on large calendars.
+    from django.db.models import Exists, OuterRef
+
+    visible = Q(audience=Audience.PUBLIC, status__in=LISTED_OR_CANCELLED)
+    if viewer.is_member:
+        members = Q(status__in=LISTED_OR_CANCELLED)
+        if viewer.organisation_id is not None:
+            excluded = Workshop.excluded_organisations.through.objects.filter(
+                workshop_id=OuterRef("pk"), organisation_id=viewer.organisation_id
+            )
+            # Q & Exists is a Q at runtime; django-stubs only types Q & Q.
+            members = cast(Q, members & ~Exists(excluded))
+        visible |= members
+    if viewer.person is not None:
+        hosting = Workshop.hosts.through.objects.filter(
+            workshop_id=OuterRef("pk"), person_id=viewer.person.pk
+        )
+        visible = cast(Q, visible | Exists(hosting))  # a Q, as above
+    return Workshop.objects.filter(visible)
+
+
+def workshop_for_viewer(viewer: Viewer, pk: int) -> Workshop:
+    """The workshop, or Http404 when it does not exist or the viewer may not see it."""
+    return get_object_or_404(workshops_visible_to(viewer).select_related("base"), pk=pk)
+
+
+def can_edit_workshop(viewer: Viewer, workshop: Workshop) -> bool:
+    """Staff and the workshop's hosts edit it, take attendance and write its report."""
+    if viewer.is_staff:
+        return True
+    if viewer.person is None:
+        return False
+    return workshop.hosts.filter(pk=viewer.person.pk).exists()
+
+
+# --- the calendar pages -----------------------------------------------------------------------
+
+
+def _taken(seat: str):
+    """Seats of that kind held at the outer workshop (a correlated subquery, index-backed)."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from compagnon.workshops.models import SEAT_HOLDING, Registration
+
+    counted = (
+        Registration.objects.filter(workshop=OuterRef("pk"), status__in=SEAT_HOLDING, seat=seat)
+        .order_by()
+        .values("workshop")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def has_seats_q() -> Q:
+    """Workshops with a free seat of some kind (on a queryset annotated by `_with_taken`)."""
+    from django.db.models import F
+
+    from compagnon.workshops.models import Mode
+
+    onsite = Q(mode__in=(Mode.ONSITE, Mode.HYBRID)) & (
+        Q(onsite_seats__isnull=True) | Q(onsite_seats__gt=F("onsite_taken"))
+    )
+    remote = Q(mode__in=(Mode.REMOTE, Mode.HYBRID)) & (
+        Q(remote_seats__isnull=True) | Q(remote_seats__gt=F("remote_taken"))
+    )
+    return onsite | remote
+
+
+def attach_seats_taken(workshops) -> None:
+    """Set `onsite_taken`/`remote_taken` on a page of workshops, in one query."""
+    from django.db.models import Count
+
+    from compagnon.workshops.models import SEAT_HOLDING, Registration, SeatKind
+
+    workshops = list(workshops)
+    if not workshops:
+        return
+    counts = {
+        (row["workshop_id"], row["seat"]): row["n"]
+        for row in Registration.objects.filter(
+            workshop_id__in=[w.pk for w in workshops], status__in=SEAT_HOLDING
+        )
+        .order_by()
+        .values("workshop_id", "seat")
+        .annotate(n=Count("pk"))
+    }
+    for workshop in workshops:
+        workshop.onsite_taken = counts.get((workshop.pk, SeatKind.ONSITE), 0)
+        workshop.remote_taken = counts.get((workshop.pk, SeatKind.REMOTE), 0)
+
+
+def calendar_workshops(
+    viewer: Viewer,
+    *,
+    base=None,
+    tag=None,
+    format: str = "",
+    remote: bool = False,
+    has_seats: bool = False,
+) -> QuerySet[Workshop]:
+    """Upcoming workshops the viewer may see, soonest first, with the page's data attached."""
+    from django.db.models import Prefetch
+
+    from compagnon.members.models import Tag
+    from compagnon.workshops.models import Mode
+
+    queryset = workshops_visible_to(viewer).filter(
+        status__in=(WorkshopStatus.PUBLISHED, WorkshopStatus.CLOSED)
+        if not viewer.is_staff
+        else (WorkshopStatus.PUBLISHED, WorkshopStatus.CLOSED, WorkshopStatus.DRAFT),
+        ends_at__gte=timezone.now(),
+    )
+    if base is not None:
+        queryset = queryset.filter(base=base)
+    if tag is not None:
+        queryset = queryset.filter(tags=tag)
+    if format:
+        queryset = queryset.filter(format=format)
+    if remote:
+        queryset = queryset.filter(mode__in=(Mode.REMOTE, Mode.HYBRID))
+    if has_seats:
+        from compagnon.workshops.models import SeatKind
+
+        queryset = queryset.annotate(
+            onsite_taken=_taken(SeatKind.ONSITE), remote_taken=_taken(SeatKind.REMOTE)
+        ).filter(has_seats_q())
+    return (
+        queryset.select_related("base")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("slug")))
+        .order_by("starts_at", "pk")
+    )
+
+
+def seats_left(workshop: Workshop) -> int | None:
+    """Free seats of all kinds on an annotated workshop (None: no limit)."""
+    total = 0
+    if workshop.has_onsite:
+        if workshop.onsite_seats is None:
+            return None
+        total += max(workshop.onsite_seats - getattr(workshop, "onsite_taken", 0), 0)
+    if workshop.has_remote:
+        if workshop.remote_seats is None:
+            return None
+        total += max(workshop.remote_seats - getattr(workshop, "remote_taken", 0), 0)
+    return total
+
+
+def month_sessions(viewer: Viewer, *, start, end):
+    """Sessions between start and end (aware datetimes) of workshops the viewer may see."""
+    from compagnon.workshops.models import Session
+
+    statuses = [*LISTED]
+    if viewer.is_staff:
+        statuses.append(WorkshopStatus.DRAFT)
+    return (
+        Session.objects.filter(
+            workshop__in=workshops_visible_to(viewer).filter(status__in=statuses),
+            starts_at__lt=end,
+            ends_at__gt=start,
+        )
+        .select_related("workshop", "workshop__base")
+        .order_by("starts_at", "pk")
+    )
+
+
+def my_registrations(viewer: Viewer):
+    """The viewer's registrations that still count (or did), newest workshops last."""
+    from compagnon.workshops.models import ACTIVE, Registration
+
+    if viewer.person is None:
+        return Registration.objects.none()
+    return (
+        Registration.objects.filter(person=viewer.person, status__in=ACTIVE)
+        .select_related("workshop", "workshop__base", "feedback")
+        .order_by("workshop__starts_at", "pk")
+    )

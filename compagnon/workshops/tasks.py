@@ -1,0 +1,22 @@
+"""Background work for workshops: the periodic sweep (reminders, expired offers)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+def workshops_tick_run() -> dict[str, int]:
+    """Expire overdue offers (seats pass on), fill freed seats, then send due reminders."""
+    from compagnon.workshops.registration import registration_offers_expire, registrations_fill
+    from compagnon.workshops.reminders import reminders_send_due
+
+    expired = registration_offers_expire()
+    offered = registrations_fill()
+    reminders = reminders_send_due()
+    return {"expired": expired, "offered": offered, "reminders": reminders}
+
+
+@task()
+def workshops_tick() -> dict[str, int]:
+    """The same sweep as a task; idempotent (every email is keyed), safe to run twice."""
+    return workshops_tick_run()

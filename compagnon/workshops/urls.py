@@ -1,0 +1,7 @@
+"""Workshop pages (`urls_pages`) and registration (`urls_registration`) under one namespace."""
+
+from compagnon.workshops.urls_pages import urlpatterns as page_urls
+from compagnon.workshops.urls_registration import urlpatterns as registration_urls
+
+app_name = "workshops"
+urlpatterns = [*page_urls, *registration_urls]
