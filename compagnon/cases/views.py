@@ -53,6 +53,7 @@ from compagnon.cases.services import (
 )
 from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import member_required
+from compagnon.knowledge.selectors import case_chain
 from compagnon.members.filters import TagTree
 from compagnon.members.models import Tag
 from compagnon.members.selectors import Viewer
@@ -346,6 +347,7 @@ def _detail_page(
         "can_edit": case_can_edit(case=case, actor=_actor(request)),
         "match_url": _match_url(case) if viewer.is_staff else None,
         "is_named": case.confidentiality == Confidentiality.NAMED_ORGANISATIONS,
+        "chain": case_chain(case=case, viewer=viewer),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

@@ -83,6 +83,16 @@ def index_text_source_add(source: TextSource) -> None:
         _TEXT_SOURCES.append(source)
 
 
+def index_people_touch(person_ids: Iterable[int]) -> None:
+    """A source's text about these people changed (a report published): re-read them.
+
+    Bumps their `updated_at`, which the freshness check already watches.
+    """
+    ids = list(person_ids)
+    if ids:
+        Person.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+
+
 # --- who is matchable ---------------------------------------------------------------------
 
 
@@ -148,7 +158,7 @@ class PersonFacts:
 
 @dataclass(frozen=True)
 class LoadedPerson:
-    doc: PersonDoc
+    doc: PersonDoc[int]
     facts: PersonFacts
     updated_at: datetime
     matchable: bool
@@ -165,13 +175,13 @@ def _people_for_docs(queryset: QuerySet[Person]) -> QuerySet[Person]:
     )
 
 
-def person_doc(person: Person, extra_text: str = "") -> PersonDoc:
+def person_doc(person: Person, extra_text: str = "") -> PersonDoc[int]:
     """One person as the engine sees them (skills and interests must be prefetched)."""
     skills = list(person.skills.all())
     interests = list(person.interests.all())
     words = [person.job_title, person.bio]
-    for item in (*skills, *interests):
-        words += [item.tag.label_fr, item.tag.label_en]
+    for tag in [skill.tag for skill in skills] + [interest.tag for interest in interests]:
+        words += [tag.label_fr, tag.label_en]
     if extra_text:
         words.append(extra_text)
     return PersonDoc(
@@ -254,14 +264,14 @@ class IndexStats:
 class PersonIndex:
     """A `Ranker` over the matchable people, kept fresh incrementally. Thread-safe."""
 
-    def __init__(self, ranker_class: type[Ranker] = Ranker):
+    def __init__(self, ranker_class: type[Ranker[int]] = Ranker):
         self._ranker_class = ranker_class
         self._lock = threading.RLock()
         self.stats = IndexStats()
         self._clear()
 
     def _clear(self) -> None:
-        self._ranker: Ranker | None = None
+        self._ranker: Ranker[int] | None = None
         self._built = False
         self._generation: Any = None
         self._taxonomy: Taxonomy | None = None
@@ -275,7 +285,7 @@ class PersonIndex:
     # -- public ----------------------------------------------------------------------------
 
     @contextmanager
-    def ranker(self) -> Iterator[Ranker | None]:
+    def ranker(self) -> Iterator[Ranker[int] | None]:
         """The ranker, synced with the database, held under the lock (None: nobody to rank)."""
         with self._lock:
             self._sync()
@@ -345,7 +355,7 @@ class PersonIndex:
             self._apply(people_load(Person.objects.filter(pk__in=new)))
 
     def _apply(self, loaded: Iterable[LoadedPerson]) -> None:
-        upserts: list[PersonDoc] = []
+        upserts: list[PersonDoc[int]] = []
         removals: list[int] = []
         for item in loaded:
             pk = item.doc.id
@@ -385,7 +395,7 @@ class PersonIndex:
         # Versions first: a row changed while the documents load is read again next time.
         for pk, updated_at in Person.objects.values_list("pk", "updated_at"):
             self._see(pk, updated_at)
-        docs: list[PersonDoc] = []
+        docs: list[PersonDoc[int]] = []
         for item in people_load(people_matchable()):
             if item.matchable:
                 docs.append(item.doc)
