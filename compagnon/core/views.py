@@ -1,12 +1,39 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 
 from compagnon.matching.selectors import cases_ranked_for_person
 from compagnon.members.models import Base, MembershipStatus, Organisation, Person
 from compagnon.members.selectors import profile_progress, teachers_for_interests, viewer_for
 
 HOME_CASES_FOR_YOU = 5
+HOME_POSTS = 3
+HOME_WORKSHOPS = 3
+HOME_PROJECTS = 3
+NEWSLETTER_FORM = "newsletter/_subscribe_form.html"
+
+
+def _newsletter_form_available() -> bool:
+    try:
+        get_template(NEWSLETTER_FORM)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _public_face() -> dict:
+    """What everyone sees on the home page: workshops, posts, projects, the newsletter."""
+    from compagnon.news.selectors import latest_posts, projects_public
+    from compagnon.workshops.selectors import upcoming_public_workshops
+
+    return {
+        "public_workshops": list(upcoming_public_workshops(limit=HOME_WORKSHOPS)),
+        "latest_posts": latest_posts(limit=HOME_POSTS),
+        "projects": list(projects_public()[:HOME_PROJECTS]),
+        "newsletter_form": _newsletter_form_available(),
+    }
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -14,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "viewer": viewer,
         "bases": Base.objects.filter(is_active=True),
+        **_public_face(),
     }
     if viewer.is_member:
         context["figures"] = {

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from compagnon.news.models import IMAGE_MAX_BYTES, Author, Language, Post
+
+# Paths under blog/ that a post's slug may not take.
+RESERVED_SLUGS = {"new", "import", "manage", "preview", "archive", "tags", "authors", "rss.xml",
+                  "atom.xml", "page"}  # fmt: skip
+
+
+class PostForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    slug = forms.SlugField(
+        label=_("Slug"), max_length=200, help_text=_("The end of the post's address.")
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(
+        label=_("Description"), max_length=500, required=False,
+        help_text=_("One or two sentences for lists, feeds and link previews."),
+    )  # fmt: skip
+    authors = forms.ModelMultipleChoiceField(
+        label=_("Authors"), queryset=Author.objects.all(), required=False
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Separated by commas."), max_length=500
+    )
+    body = forms.CharField(
+        label=_("Text (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 24}),
+        help_text=_("Put <!--truncate--> after the excerpt shown in lists."),
+    )
+    audio = forms.CharField(label=_("Audio file or URL"), max_length=500, required=False)
+    audio_transcript = forms.CharField(
+        label=_("Audio transcript URL"), max_length=500, required=False
+    )
+
+    def __init__(self, *args, post: Post | None = None, **kwargs):
+        self.post = post
+        super().__init__(*args, **kwargs)
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("This slug is reserved; choose another."))
+        others = Post.objects.filter(slug=slug)
+        if self.post is not None:
+            others = others.exclude(pk=self.post.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Another post already has this slug."))
+        return slug
+
+    def clean_tags(self):
+        return tuple(t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip())
+
+
+class PreviewForm(forms.Form):
+    body = forms.CharField(required=False)
+    title = forms.CharField(required=False)
+    language = forms.ChoiceField(choices=Language.choices, required=False)
+
+
+class ImageForm(forms.Form):
+    image = forms.ImageField(
+        label=_("Image"), help_text=_("PNG, JPEG, GIF or WebP, 10 MB at most.")
+    )
+    alt = forms.CharField(label=_("Alternative text"), max_length=300, required=False)
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        if image.size > IMAGE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("This image is %(size).1f MB; images may be at most 10 MB.")
+                % {"size": image.size / 1024 / 1024}
+            )
+        return image
+
+
+class ImportForm(forms.Form):
+    archive = forms.FileField(
+        label=_("Zip of the blog folder"),
+        help_text=_("Markdown files with their front matter, and their images."),
+    )
+    publish = forms.BooleanField(label=_("Publish new posts"), required=False, initial=True)
+
+
+class PageForm(forms.Form):
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=200)
+    body_fr = forms.CharField(
+        label=_("Text (French, Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200)
+    body_en = forms.CharField(
+        label=_("Text (English, Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )

@@ -1,0 +1,321 @@
+"""Every change to the blog and the public pages goes through these functions."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from compagnon.news.models import (
+    IMAGE_MAX_BYTES,
+    Author,
+    Page,
+    Post,
+    PostImage,
+    PostJob,
+    PostStatus,
+    PostTag,
+)
+from compagnon.news.rendering import RENDERER_VERSION, RenderedPost, render_post
+from compagnon.news.selectors import TAGS_CACHE_KEY
+
+
+def _lists_changed() -> None:
+    """Cached lists (tags in use) are cleared once the change is committed."""
+    transaction.on_commit(lambda: cache.delete(TAGS_CACHE_KEY))
+
+
+POST_FIELDS = (
+    "slug",
+    "title",
+    "language",
+    "date",
+    "description",
+    "body",
+    "audio",
+    "audio_transcript",
+)
+
+
+# ---------------------------------------------------------------------- rendering
+
+
+def normalise_path(path: str) -> str:
+    """'./img/a%20b.png' and 'img/a b.png' are the same file: 'img/a b.png'."""
+    path = unquote(path.strip()).replace("\\", "/")
+    path = posixpath.normpath(path.lstrip("/")) if path else ""
+    return "" if path in (".", "") else path
+
+
+def _source_hash(post: Post) -> str:
+    parts = (post.body, post.title, post.language, post.audio, post.audio_transcript)
+    images = sorted(
+        f"{image.source_path}={image.file.name}" for image in post.images.all() if image.source_path
+    )
+    return hashlib.sha256("\x00".join((*parts, *images)).encode()).hexdigest()
+
+
+def _render(post: Post) -> RenderedPost:
+    images = {image.source_path: image.file.url for image in post.images.all() if image.source_path}
+
+    def image_url(path: str) -> str:
+        return images.get(normalise_path(path), "")
+
+    audio = post.audio
+    if audio and not audio.startswith(("http://", "https://")):
+        audio = images.get(normalise_path(audio), "") or ""
+    return render_post(
+        post.body,
+        image_url=image_url,
+        audio=audio or None,
+        audio_transcript=post.audio_transcript or None,
+        language=post.language,
+        title=post.title,
+    )
+
+
+def post_rendering(post: Post) -> Post:
+    """Make sure the cached HTML is current (renderer version and source); return the post.
+
+    The cache lives in the post's row: a stale one is re-rendered once and written
+    back with a plain UPDATE (no signals, `updated_at` untouched), and the editors'
+    jobs found by the renderer are synchronised.
+    """
+    source_hash = _source_hash(post)
+    if post.rendered_version == RENDERER_VERSION and post.rendered_hash == source_hash:
+        return post
+    rendered = _render(post)
+    post.body_html = rendered.html
+    post.excerpt_html = rendered.excerpt_html
+    post.plain_text = rendered.text
+    post.reading_minutes = rendered.reading_minutes
+    post.rendered_version = RENDERER_VERSION
+    post.rendered_hash = source_hash
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(
+            body_html=post.body_html,
+            excerpt_html=post.excerpt_html,
+            plain_text=post.plain_text,
+            reading_minutes=post.reading_minutes,
+            rendered_version=RENDERER_VERSION,
+            rendered_hash=source_hash,
+        )
+        _jobs_sync(post, rendered.jobs)
+    return post
+
+
+def _jobs_sync(post: Post, jobs: Iterable[str]) -> None:
+    """Current jobs are the renderer's; a job seen before keeps its tick (matched by text)."""
+    texts = list(dict.fromkeys(job.strip()[:1000] for job in jobs if job.strip()))
+    existing = {job.text: job for job in PostJob.objects.filter(post=post)}
+    for position, text in enumerate(texts):
+        job = existing.pop(text, None)
+        if job is None:
+            PostJob.objects.create(post=post, text=text, position=position)
+        elif job.position != position or not job.is_current:
+            job.position, job.is_current = position, True
+            job.save(update_fields=["position", "is_current"])
+    stale = [job.pk for job in existing.values() if job.is_current]
+    if stale:
+        PostJob.objects.filter(pk__in=stale).update(is_current=False)
+
+
+# ----------------------------------------------------------------------- authors
+
+
+def author_get_or_create(
+    *, name: str, title: str = "", url: str = "", image_url: str = ""
+) -> Author:
+    slug = slugify(name)[:120] or "author"
+    author, created = Author.objects.get_or_create(
+        slug=slug, defaults={"name": name, "title": title, "url": url, "image_url": image_url}
+    )
+    if not created:
+        changed = False
+        for field_name, value in (("title", title), ("url", url), ("image_url", image_url)):
+            if value and getattr(author, field_name) != value:
+                setattr(author, field_name, value)
+                changed = True
+        if changed:
+            author.full_clean()
+            author.save()
+    else:
+        author.full_clean()
+    return author
+
+
+def tags_get_or_create(names: Iterable[str]) -> list[PostTag]:
+    tags = []
+    for name in names:
+        name = str(name).strip()
+        slug = slugify(name)[:80]
+        if not slug:
+            continue
+        tag, _created = PostTag.objects.get_or_create(slug=slug, defaults={"name": name[:80]})
+        tags.append(tag)
+    return tags
+
+
+# ------------------------------------------------------------------------- posts
+
+
+@dataclass
+class PostData:
+    """What a post is made of, whoever writes it (the staff form or the importer)."""
+
+    slug: str
+    title: str
+    date: Any
+    language: str = "fr"
+    description: str = ""
+    body: str = ""
+    audio: str = ""
+    audio_transcript: str = ""
+    tags: tuple[str, ...] = ()
+    authors: tuple[Author, ...] | None = None
+
+
+def _apply(post: Post, data: PostData) -> None:
+    for name in POST_FIELDS:
+        setattr(post, name, getattr(data, name))
+    post.full_clean(exclude=["header_image"])
+
+
+@transaction.atomic
+def post_create(*, data: PostData, status: str = PostStatus.DRAFT, source_file: str = "") -> Post:
+    post = Post(status=status, source_file=source_file)
+    if status == PostStatus.PUBLISHED:
+        post.published_at = timezone.now()
+    _apply(post, data)
+    post.save()
+    post.tags.set(tags_get_or_create(data.tags))
+    if data.authors is not None:
+        post.authors.set(data.authors)
+    _lists_changed()
+    return post
+
+
+@transaction.atomic
+def post_update(*, post: Post, data: PostData) -> Post:
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    _apply(post, data)
+    post.save()
+    post.tags.set(tags_get_or_create(data.tags))
+    if data.authors is not None:
+        post.authors.set(data.authors)
+    _lists_changed()
+    return post
+
+
+@transaction.atomic
+def post_publish(*, post: Post) -> Post:
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.status != PostStatus.PUBLISHED:
+        post.status = PostStatus.PUBLISHED
+        post.published_at = post.published_at or timezone.now()
+        post.save(update_fields=["status", "published_at", "updated_at"])
+        _lists_changed()
+    return post
+
+
+@transaction.atomic
+def post_unpublish(*, post: Post) -> Post:
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.status != PostStatus.DRAFT:
+        post.status = PostStatus.DRAFT
+        post.save(update_fields=["status", "updated_at"])
+        _lists_changed()
+    return post
+
+
+def _check_image(upload: File) -> None:
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, 2)
+        size = upload.tell()
+        upload.seek(0)
+    if size > IMAGE_MAX_BYTES:
+        raise ValidationError(
+            _("The image %(name)s is %(size)s MB; images may be at most 10 MB.")
+            % {"name": posixpath.basename(upload.name or ""), "size": f"{size / 1024 / 1024:.1f}"}
+        )
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as picture:
+            picture.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            _("%(name)s is not an image this site can show (PNG, JPEG, GIF or WebP).")
+            % {"name": posixpath.basename(upload.name or "")}
+        ) from None
+    finally:
+        upload.seek(0)
+
+
+@transaction.atomic
+def post_image_add(
+    *, post: Post | None, upload: File, source_path: str = "", alt: str = ""
+) -> PostImage:
+    """Store an image for a post; an image with the same path in the post is replaced."""
+    _check_image(upload)
+    source_path = normalise_path(source_path)
+    if not source_path:
+        source_path = normalise_path(posixpath.basename(upload.name or "image"))
+    if post is not None:
+        previous = post.images.filter(source_path=source_path).first()
+        if previous is not None:
+            previous.file.delete(save=False)
+            previous.file.save(posixpath.basename(source_path), upload, save=False)
+            previous.size = previous.file.size
+            previous.alt = alt or previous.alt
+            previous.save()
+            return previous
+    image = PostImage(post=post, source_path=source_path, alt=alt)
+    image.file.save(posixpath.basename(source_path), upload, save=False)
+    image.size = image.file.size
+    image.save()
+    return image
+
+
+@transaction.atomic
+def post_header_image_set(*, post: Post, image: PostImage | None) -> None:
+    Post.objects.filter(pk=post.pk).update(header_image=image)
+    post.header_image = image
+
+
+@transaction.atomic
+def post_job_set_done(*, job: PostJob, done: bool, user) -> PostJob:
+    job = PostJob.objects.select_for_update().get(pk=job.pk)
+    if done and job.done_at is None:
+        job.done_at, job.done_by = timezone.now(), user
+    elif not done:
+        job.done_at, job.done_by = None, None
+    job.save(update_fields=["done_at", "done_by"])
+    return job
+
+
+@transaction.atomic
+def page_update(*, slug: str, user, **fields: str) -> Page:
+    page, _created = Page.objects.select_for_update().get_or_create(
+        slug=slug, defaults={"title_fr": slug, "title_en": slug}
+    )
+    for name in ("title_fr", "title_en", "body_fr", "body_en"):
+        if name in fields:
+            setattr(page, name, fields[name])
+    page.updated_by = user
+    page.full_clean()
+    page.save()
+    return page
