@@ -1,0 +1,187 @@
+"""Demo challenges: a past benchathon with its leaderboards, and an open challenge.
+
+Idempotent by slug: a challenge that exists is left alone. The data is
+generated here from a fixed seed (no download); submissions are written
+straight to the tables and scored in-process by the real scorer.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from compagnon.challenges.models import (
+    Challenge,
+    ChallengeStatus,
+    ChallengeVisibility,
+    RulesAcceptance,
+    Submission,
+    Team,
+    TeamMembership,
+)
+from compagnon.challenges.services import (
+    data_file_add,
+    solution_upload,
+    submission_score_run,
+)
+from compagnon.members.models import Organisation, Person
+
+ROWS = 400
+SEED = 2026
+
+
+def _dataset(seed: int) -> tuple[bytes, bytes, bytes, dict[int, float]]:
+    """train.csv, test.csv (features only) and the solution of a small regression problem."""
+    rng = random.Random(seed)
+
+    def row(i: int) -> tuple[list[float], float]:
+        x = [round(rng.uniform(0, 10), 3) for _ in range(3)]
+        y = round(2 * x[0] - 0.5 * x[1] + 0.1 * x[2] ** 2 + rng.gauss(0, 1), 4)
+        return x, y
+
+    train = ["id,x1,x2,x3,target"]
+    for i in range(1, ROWS + 1):
+        x, y = row(i)
+        train.append(f"{i},{x[0]},{x[1]},{x[2]},{y}")
+    test, solution, truth = ["id,x1,x2,x3"], ["id,target,Usage"], {}
+    for i in range(ROWS + 1, 2 * ROWS + 1):
+        x, y = row(i)
+        test.append(f"{i},{x[0]},{x[1]},{x[2]}")
+        usage = "Public" if rng.random() < 0.3 else "Private"
+        solution.append(f"{i},{y},{usage}")
+        truth[i] = y
+    return (
+        ("\n".join(train) + "\n").encode(),
+        ("\n".join(test) + "\n").encode(),
+        ("\n".join(solution) + "\n").encode(),
+        truth,
+    )
+
+
+def _predictions(truth: dict[int, float], noise: float, seed: int) -> bytes:
+    rng = random.Random(seed)
+    lines = ["id,target"] + [f"{i},{y + rng.gauss(0, noise):.4f}" for i, y in truth.items()]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _challenge(slug: str, **fields) -> Challenge | None:
+    if Challenge.objects.filter(slug=slug).exists():
+        return None
+    return Challenge.objects.create(slug=slug, is_demo=True, **fields)
+
+
+def _submit(challenge: Challenge, team: Team | None, user, content: bytes, at, **fields) -> None:
+    submission = Submission(
+        challenge=challenge,
+        team=team,
+        submitted_by=user,
+        original_name="predictions.csv",
+        size=len(content),
+        created_at=at,
+        queued_at=at,
+        **fields,
+    )
+    submission.file.save("submission.csv", ContentFile(content), save=False)
+    submission.save()
+    submission_score_run(submission.pk)
+
+
+def _load(challenge: Challenge, seed: int, people: list[Person], staff, *, days_ago: int) -> None:
+    train, test, solution, truth = _dataset(seed)
+    data_file_add(challenge=challenge, upload=SimpleUploadedFile("train.csv", train), actor=staff)
+    data_file_add(challenge=challenge, upload=SimpleUploadedFile("test.csv", test), actor=staff)
+    solution_upload(
+        challenge=challenge, upload=SimpleUploadedFile("solution.csv", solution), actor=staff
+    )
+    base = timezone.now() - timedelta(days=days_ago)
+    _submit(
+        challenge,
+        None,
+        staff,
+        _predictions(truth, 4.0, seed + 1),
+        base,
+        is_baseline=True,
+        counts_toward_quota=False,
+        description="Baseline: moyenne / mean",
+    )
+    rng = random.Random(seed)
+    for k, person in enumerate(people):
+        team = Team.objects.create(challenge=challenge, name=person.full_name or f"Team {k}")
+        # Demo people without an account appear on the leaderboard only.
+        if person.user is not None:
+            RulesAcceptance.objects.get_or_create(challenge=challenge, user=person.user)
+            TeamMembership.objects.create(challenge=challenge, team=team, user=person.user)
+        for attempt in range(1 + k % 3):
+            noise = 0.8 + rng.random() * 2.5
+            at = base + timedelta(hours=6 + 7 * k + attempt)
+            content = _predictions(truth, noise, seed + 100 * k + attempt)
+            _submit(challenge, team, person.user, content, at)
+
+
+def demo_challenges_load() -> int:
+    """Create the demo challenges that do not exist yet; return how many were created."""
+    from compagnon.accounts.models import User
+
+    staff = User.objects.filter(is_staff=True).order_by("pk").first()
+    # Those with an account first, so that demo logins find themselves in a team.
+    people = list(
+        Person.objects.filter(organisation__isnull=False)
+        .select_related("user")
+        .order_by(F("user").asc(nulls_last=True), "pk")[:8]
+    )
+    organiser = Organisation.objects.order_by("pk").first()
+    now = timezone.now()
+    created = 0
+    with transaction.atomic():
+        past = _challenge(
+            "benchathon-equite",
+            title="Benchathon : équité des modèles de crédit",
+            summary="Prédire un score de crédit, puis mesurer l'équité des modèles.",
+            description=(
+                "Le benchathon du printemps : chaque équipe prédit un score continu sur des "
+                "données synthétiques de crédit.\n\n"
+                "- `train.csv` : 400 lignes avec la cible\n- `test.csv` : 400 lignes à prédire"
+            ),
+            rules="- Une équipe de 4 au plus\n- 5 soumissions par jour (UTC)\n- Pas de données externes",
+            organiser=organiser,
+            visibility=ChallengeVisibility.PUBLIC,
+            status=ChallengeStatus.PUBLISHED,
+            starts_at=now - timedelta(days=60),
+            ends_at=now - timedelta(days=30),
+            submissions_per_day=5,
+            metric="rmse",
+            higher_is_better=False,
+            private_revealed_at=now - timedelta(days=29),
+        )
+        if past is not None:
+            _load(past, SEED, people, staff, days_ago=59)
+            created += 1
+        current = _challenge(
+            "prevision-demande",
+            title="Prévoir la demande de demain",
+            summary="Un défi ouvert aux membres : la demande journalière d'un réseau de magasins.",
+            description=(
+                "Téléchargez les données, construisez votre modèle, testez la performance. "
+                "Le classement public porte sur 30 % du jeu de test ; le classement privé sera "
+                "révélé à la fin."
+            ),
+            rules="- Acceptez ces règles pour télécharger les données\n- 3 soumissions par jour (UTC)",
+            organiser=organiser,
+            visibility=ChallengeVisibility.MEMBERS,
+            status=ChallengeStatus.PUBLISHED,
+            starts_at=now - timedelta(days=5),
+            ends_at=now + timedelta(days=25),
+            submissions_per_day=3,
+            metric="rmse",
+            higher_is_better=False,
+        )
+        if current is not None:
+            _load(current, SEED + 1, people[:4], staff, days_ago=4)
+            created += 1
+    return created

@@ -1,0 +1,226 @@
+"""Reads for the challenge pages: which challenges a viewer sees, and the leaderboards.
+
+Ranking rule, everywhere: the better score first; on equal scores the
+EARLIER submission first (then the lower id, which is the earlier insert).
+Each leaderboard is one query, ranked in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from compagnon.challenges.models import (
+    Challenge,
+    ChallengeStatus,
+    ChallengeVisibility,
+    Submission,
+    SubmissionStatus,
+    Team,
+    TeamInvitation,
+    TeamInvitationStatus,
+)
+from compagnon.challenges.services import challenge_can_manage, challenge_is_visible
+from compagnon.members.selectors import Viewer
+
+
+def challenges_visible_to(viewer: Viewer) -> QuerySet[Challenge]:
+    challenges = Challenge.objects.select_related("organiser")
+    if viewer.is_staff:
+        return challenges
+    shown = Q(status=ChallengeStatus.PUBLISHED) | Q(status=ChallengeStatus.ARCHIVED)
+    if not viewer.is_member:
+        shown &= Q(visibility=ChallengeVisibility.PUBLIC)
+    if viewer.is_member and viewer.person and viewer.person.is_org_manager:
+        shown |= Q(organiser_id=viewer.organisation_id)
+    return challenges.filter(shown)
+
+
+def challenge_for_viewer(slug: str, viewer: Viewer) -> Challenge:
+    """The challenge, or 404 when the viewer may not know it exists."""
+    challenge = Challenge.objects.select_related("organiser", "workshop").filter(slug=slug).first()
+    if challenge is None:
+        raise Http404
+    if challenge.status == ChallengeStatus.DRAFT and not challenge_can_manage(challenge, viewer):
+        raise Http404
+    return challenge
+
+
+def challenge_needs_membership(challenge: Challenge, viewer: Viewer) -> bool:
+    """A members-only challenge seen by someone who is not a member (sign in, or 403)."""
+    return not challenge_is_visible(challenge, viewer)
+
+
+@dataclass(frozen=True)
+class Entry:
+    rank: int | None
+    team_id: int | None
+    team_name: str
+    score: float
+    submission_id: int
+    submitted_at: datetime
+    entries: int
+    is_baseline: bool = False
+    description: str = ""
+
+
+def _key(higher_is_better: bool):
+    def key(row: dict[str, Any]) -> tuple:
+        score = row["score"]
+        return (-score if higher_is_better else score, row["created_at"], row["pk"])
+
+    return key
+
+
+def _scored_rows(challenge: Challenge) -> list[dict[str, Any]]:
+    return [
+        dict(row)
+        for row in Submission.objects.filter(challenge=challenge, status=SubmissionStatus.SCORED)
+        .values(
+            "pk",
+            "team_id",
+            "team__name",
+            "public_score",
+            "private_score",
+            "created_at",
+            "is_baseline",
+            "selected_for_final",
+            "description",
+        )
+        .order_by("created_at", "pk")
+    ]
+
+
+def _ranked(
+    best: dict[int, dict[str, Any]],
+    counts: dict[int, int],
+    baselines: Iterable[dict[str, Any]],
+    higher: bool,
+) -> list[Entry]:
+    key = _key(higher)
+    rows = sorted(
+        [*best.values(), *({**b, "baseline": True} for b in baselines)],
+        key=key,
+    )
+    entries = []
+    rank = 0
+    for row in rows:
+        is_baseline = row.get("baseline", False)
+        if not is_baseline:
+            rank += 1
+        entries.append(
+            Entry(
+                rank=None if is_baseline else rank,
+                team_id=row["team_id"],
+                team_name=row["team__name"] or "",
+                score=row["score"],
+                submission_id=row["pk"],
+                submitted_at=row["created_at"],
+                entries=counts.get(row["team_id"], 0) if row["team_id"] else 0,
+                is_baseline=is_baseline,
+                description=row["description"] if is_baseline else "",
+            )
+        )
+    return entries
+
+
+def leaderboard_public(challenge: Challenge) -> list[Entry]:
+    """Each team's best public score; the organiser's baselines among them, unranked."""
+    higher = challenge.higher_is_better
+    key = _key(higher)
+    best: dict[int, dict[str, Any]] = {}
+    counts: dict[int, int] = {}
+    baselines = []
+    for row in _scored_rows(challenge):
+        if row["public_score"] is None:
+            continue
+        row = {**row, "score": row["public_score"]}
+        if row["is_baseline"] or row["team_id"] is None:
+            baselines.append(row)
+            continue
+        counts[row["team_id"]] = counts.get(row["team_id"], 0) + 1
+        current = best.get(row["team_id"])
+        if current is None or key(row) < key(current):
+            best[row["team_id"]] = row
+    return _ranked(best, counts, baselines, higher)
+
+
+def final_rows(challenge: Challenge, rows: list[dict[str, Any]]) -> dict[int, list[dict]]:
+    """Each team's finals: those it chose, or by default its best public ones (up to N)."""
+    by_team: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["is_baseline"] or row["team_id"] is None or row["public_score"] is None:
+            continue
+        by_team.setdefault(row["team_id"], []).append(row)
+    key = _key(challenge.higher_is_better)
+    finals = {}
+    for team_id, team_rows in by_team.items():
+        chosen = [row for row in team_rows if row["selected_for_final"]]
+        if not chosen:
+            chosen = sorted(({**row, "score": row["public_score"]} for row in team_rows), key=key)[
+                : challenge.final_selections
+            ]
+        finals[team_id] = chosen[: challenge.final_selections]
+    return finals
+
+
+def leaderboard_private(challenge: Challenge) -> list[Entry]:
+    """Each team's best private score among its final submissions."""
+    higher = challenge.higher_is_better
+    key = _key(higher)
+    rows = _scored_rows(challenge)
+    best: dict[int, dict[str, Any]] = {}
+    counts: dict[int, int] = {}
+    for row in rows:
+        if row["team_id"] is not None and not row["is_baseline"]:
+            counts[row["team_id"]] = counts.get(row["team_id"], 0) + 1
+    for team_id, chosen in final_rows(challenge, rows).items():
+        candidates = [
+            {**row, "score": row["private_score"]}
+            for row in chosen
+            if row["private_score"] is not None
+        ]
+        if candidates:
+            best[team_id] = min(candidates, key=key)
+    baselines = [
+        {**row, "score": row["private_score"]}
+        for row in rows
+        if row["is_baseline"] and row["private_score"] is not None
+    ]
+    return _ranked(best, counts, baselines, higher)
+
+
+def submissions_of_team(team: Team | None) -> QuerySet[Submission]:
+    if team is None:
+        return Submission.objects.none()
+    return (
+        Submission.objects.filter(team=team)
+        .select_related("submitted_by__person")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def default_final_ids(challenge: Challenge, team: Team | None) -> set[int]:
+    """The submissions that will count if the team chooses none."""
+    if team is None:
+        return set()
+    rows = [row for row in _scored_rows(challenge) if row["team_id"] == team.pk]
+    finals = final_rows(challenge, rows).get(team.pk, [])
+    return {row["pk"] for row in finals}
+
+
+def invitations_for(challenge: Challenge, user: Any) -> QuerySet[TeamInvitation]:
+    return TeamInvitation.objects.filter(
+        team__challenge=challenge, invitee=user, status=TeamInvitationStatus.PENDING
+    ).select_related("team", "invited_by")
+
+
+def challenge_cards(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
+    return challenges.annotate(
+        team_count=Count("teams", filter=Q(teams__merged_into__isnull=True), distinct=True)
+    )
