@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
     "template_partials",
     "csp",
@@ -71,6 +72,11 @@ INSTALLED_APPS = [
     "compagnon.members",
     "compagnon.cases",
     "compagnon.matching",
+    "compagnon.workshops",
+    "compagnon.knowledge",
+    "compagnon.news",
+    "compagnon.newsletter",
+    "compagnon.challenges",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +265,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # Video cards load the player only after a click, from the no-cookie hosts only.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "media-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
@@ -308,3 +317,26 @@ MATCHING_ORGANISATION_CAP = env_int("MATCHING_ORGANISATION_CAP", 2, minimum=1)
 MATCHING_INVITATION_SET_SIZE = env_int("MATCHING_INVITATION_SET_SIZE", 8, minimum=1)
 CASE_INVITATION_VALID_DAYS = env_int("CASE_INVITATION_VALID_DAYS", 10, minimum=1)
 CASE_INVITATION_REMINDER_DAYS = env_int("CASE_INVITATION_REMINDER_DAYS", 5, minimum=1)
+
+# Workshops: how long a promoted person has to confirm a seat, when reminders go
+# (comma-separated offsets before the start: 48h, 2h, 30m, 1d), upload size, page size.
+WORKSHOP_OFFER_HOURS = env_int("WORKSHOP_OFFER_HOURS", 24, minimum=1)
+WORKSHOP_REMINDERS = env_str("WORKSHOP_REMINDERS", "48h,2h")
+WORKSHOP_UPLOAD_MAX_MB = env_int("WORKSHOP_UPLOAD_MAX_MB", 50, minimum=1)
+WORKSHOP_CALENDAR_PAGE_SIZE = env_int("WORKSHOP_CALENDAR_PAGE_SIZE", 20, minimum=1)
+
+# Newsletter: sending batches, double opt-in, signed links, the public form's rate limit.
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200, minimum=1)
+NEWSLETTER_CONFIRM_RESEND_MINUTES = env_int("NEWSLETTER_CONFIRM_RESEND_MINUTES", 15, minimum=0)
+NEWSLETTER_CONFIRM_MAX_AGE_DAYS = env_int("NEWSLETTER_CONFIRM_MAX_AGE_DAYS", 7, minimum=1)
+NEWSLETTER_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("NEWSLETTER_UNSUBSCRIBE_MAX_AGE_DAYS", 400, minimum=1)
+NEWSLETTER_SUBSCRIBE_RATE_LIMIT = env_int("NEWSLETTER_SUBSCRIBE_RATE_LIMIT", 5, minimum=1)
+NEWSLETTER_SUBSCRIBE_RATE_WINDOW = env_int("NEWSLETTER_SUBSCRIBE_RATE_WINDOW", 600, minimum=1)
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO")
+
+# Challenges: upload sizes, zip-bomb ceiling, when a scoring run counts as stuck.
+CHALLENGE_SUBMISSION_MAX_MB = env_int("CHALLENGE_SUBMISSION_MAX_MB", 200, minimum=1)
+CHALLENGE_DATA_FILE_MAX_MB = env_int("CHALLENGE_DATA_FILE_MAX_MB", 2048, minimum=1)
+CHALLENGE_ZIP_MAX_UNCOMPRESSED_MB = env_int("CHALLENGE_ZIP_MAX_UNCOMPRESSED_MB", 4096, minimum=1)
+CHALLENGE_SCORING_STALE_MINUTES = env_int("CHALLENGE_SCORING_STALE_MINUTES", 10, minimum=1)
+CHALLENGE_SCORING_MAX_ATTEMPTS = env_int("CHALLENGE_SCORING_MAX_ATTEMPTS", 3, minimum=1)

@@ -15,6 +15,11 @@ urlpatterns = [
     path("staff/", include("compagnon.members.staff_urls")),
     path("cases/", include("compagnon.cases.urls")),
     path("", include("compagnon.cases.invitation_urls")),
+    path("workshops/", include("compagnon.workshops.urls")),
+    path("knowledge/", include("compagnon.knowledge.urls")),
+    path("", include("compagnon.news.urls")),
+    path("newsletter/", include("compagnon.newsletter.urls")),
+    path("challenges/", include("compagnon.challenges.urls")),
     path("admin/", admin.site.urls),
 ]
 
