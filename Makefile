@@ -54,9 +54,9 @@ check-migrations: setup ## Fail when a model change has no migration
 test-sqlite: setup ## The test suite on SQLite
 	DATABASE_URL= $(UV) run --frozen pytest compagnon -q -m "not postgres"
 
-test-postgres: setup ## The test suite on PostgreSQL (DATABASE_URL must point at PostgreSQL)
+test-postgres: setup ## The test suite and the browser journeys on PostgreSQL (DATABASE_URL must point at it)
 	@if [[ "$$DATABASE_URL" == postgres* ]]; then \
-	  $(UV) run --frozen pytest compagnon -q; \
+	  $(UV) run --frozen pytest compagnon e2e/test_workshop_journey.py e2e/test_challenge_journey.py e2e/test_case_journey.py -q; \
 	else \
 	  echo ""; \
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \

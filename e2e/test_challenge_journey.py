@@ -90,7 +90,8 @@ def test_challenge_journey(browser, live_server, club):
     upload_file(ada, "dup.csv", predictions().replace(b"2,2.0\n", b"2,2.0\n2,2.0\n"))
     row = ada.get_by_test_id("submission-row").first
     expect(row).to_have_attribute("data-status", "invalid")
-    expect(row.get_by_test_id("submission-error")).to_contain_text("more than once")
+    # The journey runs in French: "appears more than once".
+    expect(row.get_by_test_id("submission-error")).to_contain_text("plusieurs fois")
     expect(ada.get_by_test_id("quota")).to_have_attribute("data-left", "3")
 
     # A good file is scored and appears on the public leaderboard.
