@@ -15,16 +15,7 @@ from compagnon.members.tests.factories import (
     SkillFactory,
     UserFactory,
 )
-
-PASSWORD = "correct-horse-battery"
-
-
-def account(person):
-    user = UserFactory(email=person.email, password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    person.user = user
-    person.save(update_fields=["user"])
-    return person
+from e2e.accounts import PASSWORD, account, sign_in
 
 
 @pytest.fixture
@@ -54,18 +45,6 @@ def club(transactional_db):
     learner = account(PersonFactory(organisation=others[0], email="learner@org.example"))
     InterestFactory(person=learner, tag=causality)
     return {"owner": owner, "staff": staff, "gamma": gamma}
-
-
-def sign_in(browser, live_server, email):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-    return context, page
 
 
 def test_case_from_filing_to_matched(browser, live_server, club):

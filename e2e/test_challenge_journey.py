@@ -14,8 +14,7 @@ from compagnon.challenges.services import data_file_add, solution_upload
 from compagnon.challenges.tests.conftest import predictions, solution_bytes
 from compagnon.challenges.tests.factories import ChallengeFactory
 from compagnon.members.tests.factories import OrganisationFactory, PersonFactory, UserFactory
-
-PASSWORD = "correct-horse-battery"
+from e2e.accounts import PASSWORD, sign_in
 
 
 def account(email, organisation=None, **fields):
@@ -49,18 +48,6 @@ def club(transactional_db):
         actor=staff,
     )
     return {"challenge": challenge, "ada": ada}
-
-
-def sign_in(browser, live_server, email):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-    return context, page
 
 
 def upload_file(page, name, content):

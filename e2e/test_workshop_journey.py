@@ -26,16 +26,7 @@ from compagnon.workshops.models import (
     Session,
     Workshop,
 )
-
-PASSWORD = "correct-horse-battery"
-
-
-def account(person):
-    user = UserFactory(email=person.email, password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    person.user = user
-    person.save(update_fields=["user"])
-    return person
+from e2e.accounts import PASSWORD, account, sign_in
 
 
 @pytest.fixture
@@ -65,20 +56,8 @@ def club(transactional_db):
     return {"case": case, "first": first, "second": second, "third": third, "reader": reader}
 
 
-def sign_in(browser, live_server, email):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-    return context, page
-
-
 def register(browser, live_server, email, url):
-    context, page = sign_in(browser, live_server, email)
+    context, page = sign_in(browser, live_server, email, locale="en-GB")
     page.goto(url)
     page.get_by_test_id("register-button").click()
     expect(page.get_by_test_id("registration-status")).to_be_visible()
@@ -88,7 +67,7 @@ def register(browser, live_server, email, url):
 def test_workshop_from_case_to_report(browser, live_server, club):
     case = club["case"]
     # Staff plans the workshop from the matched case, with 2 seats.
-    staff_context, staff = sign_in(browser, live_server, "animateur@club.example")
+    staff_context, staff = sign_in(browser, live_server, "animateur@club.example", locale="en-GB")
     staff.goto(f"/cases/{case.pk}/")
     staff.get_by_test_id("case-plan-workshop").click()
     staff.locator("input[name=onsite_seats]").fill("2")
@@ -180,7 +159,7 @@ def test_workshop_from_case_to_report(browser, live_server, club):
     expect(staff.get_by_test_id("report")).to_be_visible()
 
     # Another member finds it by searching a word from "what worked".
-    reader_context, reader = sign_in(browser, live_server, "reader@beta.example")
+    reader_context, reader = sign_in(browser, live_server, "reader@beta.example", locale="en-GB")
     reader.goto("/knowledge/?q=changepoint")
     expect(reader.get_by_test_id("search-hit").first).to_contain_text(workshop.title)
 
