@@ -8,14 +8,15 @@ someone who cancelled or never got a seat, is refused.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, Prefetch, Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from compagnon.members.models import Organisation, Person, Tag
 from compagnon.workshops import emails
@@ -145,48 +146,84 @@ def organisations_met(workshop: Workshop, person: Person | None):
     return organisations.order_by("name")
 
 
-# --- one reminder per attendee ----------------------------------------------------------------
+# --- the request, then one reminder, per attendee ---------------------------------------------
+
+# The reminder goes this long after the workshop ended, and no more once it is this old.
+FEEDBACK_REMINDER_AFTER = dt.timedelta(days=3)
+FEEDBACK_REMINDER_UNTIL = dt.timedelta(days=30)
 
 
 def feedback_reminders_schedule(*, workshop: Workshop) -> None:
-    """After commit, queue the feedback reminder of everyone who may still give feedback."""
+    """After commit, ask everyone who may give feedback (the workshop was just marked done)."""
     pk = workshop.pk
     transaction.on_commit(lambda: feedback_reminders_send(workshop=Workshop.objects.get(pk=pk)))
 
 
 def feedback_reminders_send(*, workshop: Workshop) -> int:
-    """One email per attendee without feedback; the email key makes a second run send nothing."""
-    from compagnon.core.email import email_queue
+    """The request: one email per attendee without feedback; keyed, so a rerun sends nothing."""
+    return _feedback_emails(workshop, key="workshop-feedback-reminder", last_call=False)
 
-    count = 0
+
+def feedback_last_calls_send_due(now: dt.datetime | None = None) -> int:
+    """The one reminder, FEEDBACK_REMINDER_AFTER the end, to attendees who have not answered.
+
+    Run by `workshops_tick`; keyed per registration, so it is sent once however often it runs.
+    """
+    now = now or timezone.now()
+    workshops = Workshop.objects.filter(
+        status=WorkshopStatus.DONE,
+        ends_at__lte=now - FEEDBACK_REMINDER_AFTER,
+        ends_at__gt=now - FEEDBACK_REMINDER_UNTIL,
+    )
+    return sum(
+        _feedback_emails(workshop, key="workshop-feedback-last-call", last_call=True)
+        for workshop in workshops
+    )
+
+
+def _feedback_emails(workshop: Workshop, *, key: str, last_call: bool) -> int:
+    from compagnon.core.email import email_queue
+    from compagnon.core.models import OutboundEmail
+
     pending = (
         eligible_registrations(workshop)
         .filter(feedback__isnull=True)
+        .exclude(person__email="")
         .select_related("person", "workshop")
     )
+    sent = set(
+        OutboundEmail.objects.filter(key__startswith=f"{key}:").values_list("key", flat=True)
+    )
+    count = 0
     for registration in pending:
-        person = registration.person
-        if not person.email:
+        email_key = f"{key}:{registration.pk}"
+        if email_key in sent:
             continue
-        language = emails._language_for(person)
-        from django.urls import reverse
-        from django.utils import translation
-
-        with translation.override(language):
+        person = registration.person
+        with translation.override(emails._language_for(person)):
             url = emails._absolute(reverse("workshops:feedback", kwargs={"pk": workshop.pk}))
-            subject = _(gettext_noop("How was the workshop “%(title)s”?")) % {
-                "title": workshop.title
-            }
-            text = _(
-                "Hello %(name)s,\n\nThank you for coming to “%(title)s”. What did you learn? "
-                "Tell us in two minutes:\n\n%(url)s\n\nThe club"
-            ) % {"name": person.first_name or person, "title": workshop.title, "url": url}
-        email_queue(
-            to=[person.email],
-            subject=subject,
-            text=text,
-            key=f"workshop-feedback-reminder:{registration.pk}",
-        )
+            values = {"name": person.first_name or person, "title": workshop.title, "url": url}
+            if last_call:
+                subject = _("A reminder: what did you learn at “%(title)s”?") % values
+                text = (
+                    _(
+                        "Hello %(name)s,\n\nA few days ago you took part in “%(title)s”. If you "
+                        "have two minutes, tell the hosts what you learned; it is the club's "
+                        "own measure, and this is the last message about it:\n\n%(url)s\n\n"
+                        "The club"
+                    )
+                    % values
+                )
+            else:
+                subject = _("How was the workshop “%(title)s”?") % values
+                text = (
+                    _(
+                        "Hello %(name)s,\n\nThank you for coming to “%(title)s”. What did you "
+                        "learn? Tell us in two minutes:\n\n%(url)s\n\nThe club"
+                    )
+                    % values
+                )
+        email_queue(to=[person.email], subject=subject, text=text, key=email_key)
         count += 1
     return count
 

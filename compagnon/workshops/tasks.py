@@ -7,13 +7,20 @@ from django_tasks import task
 
 def workshops_tick_run() -> dict[str, int]:
     """Expire overdue offers (seats pass on), fill freed seats, then send due reminders."""
+    from compagnon.workshops.feedback import feedback_last_calls_send_due
     from compagnon.workshops.registration import registration_offers_expire, registrations_fill
     from compagnon.workshops.reminders import reminders_send_due
 
     expired = registration_offers_expire()
     offered = registrations_fill()
     reminders = reminders_send_due()
-    return {"expired": expired, "offered": offered, "reminders": reminders}
+    feedback_reminders = feedback_last_calls_send_due()
+    return {
+        "expired": expired,
+        "offered": offered,
+        "reminders": reminders,
+        "feedback_reminders": feedback_reminders,
+    }
 
 
 @task()

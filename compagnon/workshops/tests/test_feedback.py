@@ -12,6 +12,8 @@ from compagnon.core.models import OutboundEmail
 from compagnon.members.tests.factories import BaseFactory, TagFactory
 from compagnon.workshops import services
 from compagnon.workshops.feedback import (
+    FEEDBACK_REMINDER_AFTER,
+    feedback_last_calls_send_due,
     feedback_reminders_send,
     feedback_submit,
     feedback_summary,
@@ -154,6 +156,27 @@ def test_one_reminder_per_attendee(
     # A retried task sends nothing more.
     feedback_reminders_send(workshop=past_workshop)
     assert reminders.count() == 1
+
+
+def test_one_last_call_reminder_days_later_to_those_who_did_not_answer(
+    past_workshop, member_a, member_b, django_capture_on_commit_callbacks
+):
+    RegistrationFactory(workshop=past_workshop, person=member_a, attendance=Attendance.PRESENT)
+    RegistrationFactory(workshop=past_workshop, person=member_b, attendance=Attendance.PRESENT)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.workshop_mark_done(workshop=past_workshop)
+    feedback_submit(workshop=past_workshop, person=member_b, rating=5, learned="DAGs")
+    last_calls = OutboundEmail.objects.filter(key__startswith="workshop-feedback-last-call:")
+
+    too_soon = past_workshop.ends_at + FEEDBACK_REMINDER_AFTER - dt.timedelta(hours=1)
+    assert feedback_last_calls_send_due(now=too_soon) == 0
+    due = past_workshop.ends_at + FEEDBACK_REMINDER_AFTER + dt.timedelta(hours=1)
+    assert feedback_last_calls_send_due(now=due) == 1
+    assert [e.to for e in last_calls] == [[member_a.email]]
+    assert "/feedback/" in last_calls.get().body_text
+    # Once only, however often the tick runs.
+    assert feedback_last_calls_send_due(now=due + dt.timedelta(days=1)) == 0
+    assert last_calls.count() == 1
 
 
 def test_summary(past_workshop, member_a, member_b, manager_a, client_of):

@@ -11,7 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = workshops_tick_run()
         self.stdout.write(
-            "expired offers: {expired}, new offers: {offered}, reminders: {reminders}".format(
-                **result
-            )
+            "expired offers: {expired}, new offers: {offered}, reminders: {reminders}, "
+            "feedback reminders: {feedback_reminders}".format(**result)
         )
