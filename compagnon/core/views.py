@@ -1,38 +1,33 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 
 from compagnon.matching.selectors import cases_ranked_for_person
 from compagnon.members.models import Base, MembershipStatus, Organisation, Person
 from compagnon.members.selectors import profile_progress, teachers_for_interests, viewer_for
+from compagnon.news.selectors import latest_posts, projects_public
+from compagnon.workshops.selectors import (
+    my_next_registrations,
+    upcoming_public_workshops,
+    upcoming_workshops_for,
+)
 
 HOME_CASES_FOR_YOU = 5
 HOME_POSTS = 3
 HOME_WORKSHOPS = 3
 HOME_PROJECTS = 3
-NEWSLETTER_FORM = "newsletter/_subscribe_form.html"
 
 
-def _newsletter_form_available() -> bool:
-    try:
-        get_template(NEWSLETTER_FORM)
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
-def _public_face() -> dict:
-    """What everyone sees on the home page: workshops, posts, projects, the newsletter."""
-    from compagnon.news.selectors import latest_posts, projects_public
-    from compagnon.workshops.selectors import upcoming_public_workshops
-
+def _public_face(viewer) -> dict:
+    """The home page's window on the club: workshops, posts, projects, the newsletter."""
+    if viewer.is_member:
+        workshops = upcoming_workshops_for(viewer, limit=HOME_WORKSHOPS)
+    else:
+        workshops = upcoming_public_workshops(limit=HOME_WORKSHOPS)
     return {
-        "public_workshops": list(upcoming_public_workshops(limit=HOME_WORKSHOPS)),
+        "upcoming_workshops": list(workshops),
         "latest_posts": latest_posts(limit=HOME_POSTS),
         "projects": list(projects_public()[:HOME_PROJECTS]),
-        "newsletter_form": _newsletter_form_available(),
     }
 
 
@@ -41,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "viewer": viewer,
         "bases": Base.objects.filter(is_active=True),
-        **_public_face(),
+        **_public_face(viewer),
     }
     if viewer.is_member:
         context["figures"] = {
@@ -49,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "people": Person.objects.filter(left_organisation_on__isnull=True).count(),
         }
         if viewer.person is not None:
+            context["my_next_registrations"] = list(my_next_registrations(viewer))
             context["progress"] = profile_progress(viewer.person)
             context["teachers"] = teachers_for_interests(viewer)
             context["cases_for_you"] = cases_ranked_for_person(

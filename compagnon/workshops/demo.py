@@ -202,7 +202,11 @@ def _sessions(workshop: Workshop, spec: DemoWorkshop) -> None:
 
 def _register(workshop: Workshop, spec: DemoWorkshop, people: list[Person], rng) -> None:
     past = spec.days < 0
-    chosen = rng.sample(people, min(spec.registrations, len(people)))
+    # The demo logins register first, so that they find seats and waiting places of their own.
+    logins = [person for person in people if person.user_id is not None][:2]
+    rest = [person for person in people if person not in logins]
+    wanted = min(spec.registrations, len(people))
+    chosen = logins[:wanted] + rng.sample(rest, max(0, wanted - len(logins)))
     taken = {SeatKind.ONSITE: 0, SeatKind.REMOTE: 0}
     capacity = {SeatKind.ONSITE: spec.seats, SeatKind.REMOTE: spec.remote_seats or 0}
     kinds = {

@@ -25,6 +25,24 @@ def upcoming_public_workshops(*, limit: int = 3) -> QuerySet[Workshop]:
     )
 
 
+def upcoming_workshops_for(viewer: Viewer, *, limit: int = 3) -> QuerySet[Workshop]:
+    """Open workshops the viewer may see that have not started yet, soonest first (home page)."""
+    return (
+        workshops_visible_to(viewer)
+        .filter(
+            status__in=(WorkshopStatus.PUBLISHED, WorkshopStatus.CLOSED),
+            starts_at__gte=timezone.now(),
+        )
+        .select_related("base")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def my_next_registrations(viewer: Viewer, *, limit: int = 3):
+    """The viewer's seats, offers and waiting places for workshops still to come."""
+    return my_registrations(viewer).filter(workshop__ends_at__gte=timezone.now())[:limit]
+
+
 # Statuses a workshop is listed under (drafts are seen by their hosts and staff only).
 LISTED = (WorkshopStatus.PUBLISHED, WorkshopStatus.CLOSED, WorkshopStatus.DONE)
 LISTED_OR_CANCELLED = (*LISTED, WorkshopStatus.CANCELLED)

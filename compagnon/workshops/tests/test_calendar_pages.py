@@ -27,6 +27,22 @@ def test_visitor_sees_public_workshops_only(client):
     assert "Open evening" in page and "Members morning" not in page
 
 
+def test_home_page_shows_the_workshops_each_person_may_see(client, client_of, member_a):
+    WorkshopFactory(title="Open evening", audience=Audience.PUBLIC, base=BaseFactory())
+    members = WorkshopFactory(title="Members morning", base=BaseFactory(name="B2"))
+    RegistrationFactory(workshop=members, person=member_a, status=RegistrationStatus.WAITING)
+
+    visitor = _titles(client.get("/"))
+    assert "Open evening" in visitor and "Members morning" not in visitor
+
+    member = client_of(member_a).get("/")
+    upcoming = member.context["upcoming_workshops"]
+    assert {w.title for w in upcoming} == {"Open evening", "Members morning"}
+    [mine] = member.context["my_next_registrations"]
+    assert mine.workshop == members and mine.status == RegistrationStatus.WAITING
+    assert 'data-testid="home-my-workshops"' in _titles(member)
+
+
 def test_member_sees_listed_not_drafts(client_of, member_a, staff_user):
     WorkshopFactory(title="Listed one", base=BaseFactory())
     WorkshopFactory(title="Draft one", draft=True, base=BaseFactory(name="B2"))
