@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -58,8 +61,26 @@ def normalise_path(path: str) -> str:
     return "" if path in (".", "") else path
 
 
+@functools.cache
+def catalogue_fingerprint(language: str) -> str:
+    """The compiled catalogue of `language`: the renderer's labels ("Video", "Note") come
+    from it, so a new translation re-renders the posts written in that language."""
+    for folder in settings.LOCALE_PATHS:
+        path = Path(folder) / language / "LC_MESSAGES" / "django.mo"
+        if path.exists():
+            return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return ""
+
+
 def _source_hash(post: Post) -> str:
-    parts = (post.body, post.title, post.language, post.audio, post.audio_transcript)
+    parts = (
+        post.body,
+        post.title,
+        post.language,
+        post.audio,
+        post.audio_transcript,
+        catalogue_fingerprint(post.language),
+    )
     images = sorted(
         f"{image.source_path}={image.file.name}" for image in post.images.all() if image.source_path
     )

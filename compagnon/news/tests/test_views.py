@@ -199,6 +199,19 @@ def test_rendering_is_cached_and_invalidated_on_edit(client, client_of, staff_us
     assert post.rendered_hash != first_hash
 
 
+def test_a_new_translation_catalogue_re_renders(client, monkeypatch):
+    """The video card's labels come from the catalogue: new translations reach cached posts."""
+    from compagnon.news import services
+
+    post = PostFactory(body="Text.")
+    post_rendering(post)
+    Post.objects.filter(pk=post.pk).update(body_html="OLD")
+    post.refresh_from_db()
+    assert post_rendering(post).body_html == "OLD"
+    monkeypatch.setattr(services, "catalogue_fingerprint", lambda language: "new-catalogue")
+    assert "OLD" not in post_rendering(post).body_html
+
+
 def test_a_new_renderer_version_re_renders(client):
     post = PostFactory(body="Text.")
     post_rendering(post)
