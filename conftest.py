@@ -140,6 +140,16 @@ def _english_interface(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache (local memory in tests) outlives a test's database: each test starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_matching_index():
     """The matching index lives in the process; each test starts from an empty one."""
     _matching_index_reset()

@@ -12,7 +12,8 @@ built beforehand + numpy metric, no validation at all). It prints
     scoring_<ids>_<metric>_<rows>: 61.0 ms (1.21x floor 50.3 ms) read 40.1 ids 6.2 ...
 
 and checks that both give the same public and private scores within 1e-12. The
-child's peak memory (ru_maxrss) is printed per size. Finally every metric is
+child's peak memory (ru_maxrss) is printed per size, and the scorer's alone (a fresh
+process loading the stored solution and scoring string ids with ROC AUC). Finally every metric is
 checked against scikit-learn on random data.
 
 The floor's id step: integer ids index a dense table; string ids get the scorer's
@@ -228,11 +229,29 @@ def child(n: int, repeats: int) -> None:
                 for metric in metrics:
                     _compare(n, id_kind, metric, solution, floor, data, repeats, score_submission)
                 del solution, floor
+                if id_kind == "str" and target == "label":
+                    # The scorer alone, as the worker runs it: load the stored solution and
+                    # score the heaviest case (string ids, ROC AUC) in a fresh process.
+                    subprocess.run(
+                        [
+                            sys.executable,
+                            __file__,
+                            "--scorer-peak",
+                            str(n),
+                            str(stored),
+                            str(data["submissions"]["roc_auc"]),
+                        ],
+                        check=True,
+                    )
             del both
             for path in folder.iterdir():
                 path.unlink()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"scoring_peak_memory_{n}: {peak:.0f} MB", flush=True)
+    print(
+        f"scoring_peak_memory_{n}: {peak:.0f} MB (the whole benchmark process: data, "
+        "solution parse, floor and scorer)",
+        flush=True,
+    )
 
 
 def _compare(n, id_kind, metric, solution, floor, data, repeats, score_submission) -> None:
@@ -372,12 +391,31 @@ def agreement() -> None:
     )
 
 
+def scorer_peak(n: int, solution_path: str, submission_path: str) -> None:
+    _django()
+    from compagnon.challenges.scoring import Solution, score_submission
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    score_submission(Solution.load(solution_path), submission_path, metric="roc_auc")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"scoring_peak_memory_scorer_{n}: {peak:.0f} MB (string ids, ROC AUC, whole process; "
+        f"{before:.0f} MB before loading the solution)",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--child", type=int)
+    parser.add_argument("--scorer-peak", nargs=3)
     parser.add_argument("--repeats", type=int, default=0)
     args = parser.parse_args()
+    if args.scorer_peak:
+        n, solution_path, submission_path = args.scorer_peak
+        scorer_peak(int(n), solution_path, submission_path)
+        return
     if args.child:
         child(args.child, args.repeats or (1 if args.child >= 5_000_000 else 7))
         return

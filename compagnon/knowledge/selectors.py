@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -170,8 +172,39 @@ def documents_visible_to(viewer: Viewer) -> QuerySet[SearchDocument]:
     )
 
 
+# The filter choices cost a few queries over every visible document: they are kept per
+# viewer for a while, and forgotten by every write to the search documents.
+FACETS_GENERATION_KEY = "knowledge:facets:generation"
+FACETS_TIMEOUT = 600
+
+
+def search_facets_forget() -> None:
+    """Make every viewer's filter choices be computed again: now, and once more after
+    commit (a page computed meanwhile from the old rows is not kept)."""
+    _facets_next_generation()
+    transaction.on_commit(_facets_next_generation)
+
+
+def _facets_next_generation() -> None:
+    try:
+        cache.incr(FACETS_GENERATION_KEY)
+    except ValueError:  # not in the cache (first write, or evicted)
+        cache.set(FACETS_GENERATION_KEY, 1, None)
+
+
 def search_facets(viewer: Viewer) -> dict[str, list]:
     """The choices the search filters offer: tags, organisations and years in use."""
+    generation = cache.get_or_set(FACETS_GENERATION_KEY, 1, None)
+    who = viewer.user.pk if viewer.is_authenticated and viewer.user is not None else "visitor"
+    key = f"knowledge:facets:{generation}:{who}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = _search_facets(viewer)
+        cache.set(key, facets, FACETS_TIMEOUT)
+    return facets
+
+
+def _search_facets(viewer: Viewer) -> dict[str, list]:
     documents = documents_visible_to(viewer)
     tag_ids = SearchDocument.tags.through.objects.filter(
         searchdocument_id__in=documents.values("pk")

@@ -36,7 +36,7 @@ from compagnon.knowledge.models import (
     SearchDocument,
     Visibility,
 )
-from compagnon.knowledge.selectors import can_edit_note, can_edit_report
+from compagnon.knowledge.selectors import can_edit_note, can_edit_report, search_facets_forget
 from compagnon.matching.index import index_people_touch
 from compagnon.members.models import Organisation, Person, Tag
 from compagnon.members.selectors import viewer_for
@@ -96,6 +96,7 @@ def search_document_sync_report(*, report: Report) -> SearchDocument:
     document.tags.set(tags)
     document.organisations.set(_report_organisations(workshop))
     search.index_write(document)
+    search_facets_forget()
     return document
 
 
@@ -119,6 +120,7 @@ def search_document_sync_note(*, note: Note) -> SearchDocument:
         organisation_ids.add(note.author.organisation_id)
     document.organisations.set(organisation_ids)
     search.index_write(document)
+    search_facets_forget()
     return document
 
 
@@ -136,6 +138,7 @@ def search_reindex() -> int:
     """Rebuild every search document from scratch; returns how many were written."""
     with transaction.atomic():
         search.index_clear()
+        search_facets_forget()
         SearchDocument.objects.all().delete()
         count = 0
         for report in Report.objects.select_related("workshop", "workshop__origin_case"):
