@@ -391,13 +391,22 @@ def agreement() -> None:
     )
 
 
+def _high_water_mb() -> float:
+    """This process's peak resident memory (Linux), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def scorer_peak(n: int, solution_path: str, submission_path: str) -> None:
     _django()
     from compagnon.challenges.scoring import Solution, score_submission
 
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent through fork + exec.
+    before = _high_water_mb()
     score_submission(Solution.load(solution_path), submission_path, metric="roc_auc")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _high_water_mb()
     print(
         f"scoring_peak_memory_scorer_{n}: {peak:.0f} MB (string ids, ROC AUC, whole process; "
         f"{before:.0f} MB before loading the solution)",
