@@ -13,6 +13,8 @@ from compagnon.members.tests.factories import (
     SkillFactory,
     UserFactory,
 )
+from compagnon.workshops.models import Audience
+from compagnon.workshops.tests.factories import WorkshopFactory
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "correct-horse-battery"
@@ -30,7 +32,13 @@ def world(transactional_db):
     )
     SkillFactory(person=me, tag=Tag.objects.get(slug="causality"), level=4, can_teach=True)
     InterestFactory(person=me, tag=Tag.objects.get(slug="nlp"))
-    return {"alpha": alpha, "me": me}
+    workshop = WorkshopFactory(
+        title="Causal inference on a real case",
+        audience=Audience.PUBLIC,
+        hosts=[me],
+        tags=[Tag.objects.get(slug="causality")],
+    )
+    return {"alpha": alpha, "me": me, "workshop": workshop}
 
 
 def audit(page) -> list[str]:
@@ -50,7 +58,15 @@ def test_main_pages_pass_axe(browser, live_server, world, language):
     # Only the audit script is injected, so the page's CSP is bypassed for it alone.
     context = browser.new_context(base_url=live_server.url, locale=language, bypass_csp=True)
     page = context.new_page()
-    anonymous = ["/", "/accounts/login/", "/accounts/password/reset/"]
+    anonymous = [
+        "/",
+        "/accounts/login/",
+        "/accounts/password/reset/",
+        "/workshops/",
+        f"/workshops/{world['workshop'].pk}/",
+        "/challenges/",
+        "/knowledge/",
+    ]
     for url in anonymous:
         page.goto(url)
         assert audit(page) == [], url
@@ -73,6 +89,20 @@ def test_main_pages_pass_axe(browser, live_server, world, language):
         "/accounts/invitations/",
         "/accounts/email/",
         "/accounts/2fa/",
+        "/workshops/",
+        "/workshops/month/",
+        "/workshops/mine/",
+        "/workshops/my-calendar/",
+        "/workshops/no-shows/",
+        f"/workshops/{world['workshop'].pk}/",
+        f"/workshops/{world['workshop'].pk}/edit/",
+        "/knowledge/?q=causal",
+        "/knowledge/notes/",
+        "/knowledge/notes/new/",
+        "/knowledge/outcomes/",
+        "/challenges/",
+        "/challenges/new/",
+        "/newsletter/mailings/",
     ]
     problems = {}
     for url in signed_in:
