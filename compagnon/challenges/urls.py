@@ -28,6 +28,11 @@ urlpatterns = [
     path("<slug:slug>/edit/", views.challenge_edit, name="challenge_edit"),
     path("<slug:slug>/manage/", views.manage, name="manage"),
     path("<slug:slug>/manage/data/", views.data_file_upload, name="data_file_upload"),
+    path(
+        "<slug:slug>/manage/data/<int:pk>/remove/",
+        views.data_file_remove_view,
+        name="data_file_remove",
+    ),
     path("<slug:slug>/manage/solution/", views.solution_upload_view, name="solution_upload"),
     path("<slug:slug>/manage/baseline/", views.baseline_upload, name="baseline_upload"),
     path("<slug:slug>/manage/reveal/", views.reveal_private, name="reveal_private"),

@@ -64,6 +64,7 @@ from compagnon.challenges.services import (
     challenge_rules_accept,
     challenge_update,
     data_file_add,
+    data_file_remove,
     merge_allowed,
     quota_for,
     rules_accepted,
@@ -600,6 +601,17 @@ baseline_upload = _upload_view(
     ),
     gettext_lazy("Baseline submitted: it is in the scoring queue."),
 )
+
+
+@challenge_view(manage=True)
+@require_POST
+def data_file_remove_view(
+    request: HttpRequest, viewer: Viewer, challenge: Challenge, pk: int
+) -> HttpResponse:
+    data_file = get_object_or_404(DataFile, challenge=challenge, pk=pk)
+    data_file_remove(data_file=data_file, actor=request.user)
+    messages.success(request, gettext("%(name)s removed.") % {"name": data_file.name})
+    return redirect("challenges:manage", slug=challenge.slug)
 
 
 @challenge_view(manage=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -11,12 +12,14 @@ from django.urls import reverse
 
 from compagnon.challenges.models import (
     ChallengeVisibility,
+    DataFile,
     RulesAcceptance,
     Submission,
     SubmissionStatus,
 )
 from compagnon.challenges.services import data_file_add, submission_create, team_create
 from compagnon.challenges.tests.conftest import predictions, upload
+from compagnon.challenges.tests.factories import ChallengeFactory
 from compagnon.members.tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +53,24 @@ def test_accept_rules_then_download(client_of, challenge, member_a, staff_user):
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
     assert b"".join(download.streaming_content) == b"id,x\n1,2\n"
+
+
+def test_staff_remove_a_data_file_and_its_file_goes_after_commit(
+    client_of, challenge, staff_user, django_capture_on_commit_callbacks
+):
+    data_file = data_file_add(
+        challenge=challenge, upload=upload(b"id,x\n1,2\n", "train.csv"), actor=staff_user
+    )
+    stored = data_file.file.path
+    staff = client_of(staff_user)
+    other = ChallengeFactory(slug="another-one")
+    # Another challenge's address does not reach this file.
+    assert staff.post(url("data_file_remove", other, pk=data_file.pk)).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(url("data_file_remove", challenge, pk=data_file.pk), follow=True)
+    assert "train.csv removed." in text_of(response)
+    assert not DataFile.objects.filter(pk=data_file.pk).exists()
+    assert not os.path.exists(stored)
 
 
 def test_a_non_member_cannot_download_members_only_data(client_of, challenge, staff_user):

@@ -148,6 +148,11 @@ URL_TABLE = {
         kwargs=MEMBERS,
         note="no file: the form says so",
     ),
+    "challenges:data_file_remove": Case(
+        {**ORGANISERS, "manager_a": REDIRECT, "staff": REDIRECT},
+        method="post",
+        kwargs=lambda w: {"slug": _challenges(w).challenge_members.slug, "pk": w.data_file.pk},
+    ),
     "challenges:solution_upload": Case(
         {**ORGANISERS, "manager_a": 400, "staff": 400}, method="post", kwargs=MEMBERS
     ),
