@@ -140,8 +140,15 @@ def month(request: HttpRequest) -> HttpResponse:
     next_month = (start + dt.timedelta(days=32)).replace(day=1)
     previous = (start - dt.timedelta(days=1)).replace(day=1)
     by_day: dict[dt.date, list[Session]] = {}
-    for session in month_sessions(viewer, start=start, end=next_month):
-        day = timezone.localtime(session.starts_at, zone).date()
+    # A session sits on its own day at its base (a New York evening is not a Paris morning);
+    # a day on each side catches the sessions that the zones move across the month's edge.
+    sessions = month_sessions(
+        viewer, start=start - dt.timedelta(days=1), end=next_month + dt.timedelta(days=1)
+    )
+    for session in sessions:
+        local_zone = ZoneInfo(session.workshop.time_zone or str(zone))
+        day = timezone.localtime(session.starts_at, local_zone).date()
+        session.elsewhere = local_zone.key != zone.key
         by_day.setdefault(day, []).append(session)
     weeks = []
     for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month_number):
@@ -162,7 +169,11 @@ def month(request: HttpRequest) -> HttpResponse:
         "weekdays": [weeks[0][i]["date"] for i in range(7)],
         "previous": previous,
         "next": next_month,
-        "count": sum(len(items) for items in by_day.values()),
+        "count": sum(
+            len(items)
+            for day, items in by_day.items()
+            if (day.year, day.month) == (year, month_number)
+        ),
     }
     return render(request, "workshops/month.html", context)
 

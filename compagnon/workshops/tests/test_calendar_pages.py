@@ -145,6 +145,28 @@ def test_month_view_grid(client_of, member_a):
     assert client.get("/workshops/month/", {"month": 13}).status_code == 404
 
 
+def test_month_view_puts_a_session_on_its_own_day_at_its_base(client_of, member_a):
+    from zoneinfo import ZoneInfo
+
+    new_york = BaseFactory(name="NY base", city="New York", time_zone="America/New_York")
+    year = timezone.localdate().year + 1
+    # 22:00 in New York on 31 December is already 1 January in Paris.
+    start = dt.datetime(year, 12, 31, 22, 0, tzinfo=ZoneInfo("America/New_York"))
+    WorkshopFactory(
+        title="New Year's Eve forecasting",
+        base=new_york,
+        time_zone="America/New_York",
+        sessions=[(start, start + dt.timedelta(hours=2))],
+    )
+    client = client_of(member_a)
+    december = client.get("/workshops/month/", {"year": year, "month": 12})
+    [cell] = [cell for week in december.context["weeks"] for cell in week if cell["sessions"]]
+    assert cell["date"] == dt.date(year, 12, 31)
+    assert "22:00 (New York) New Year" in _titles(december).replace("&#x27;", "'")
+    january = client.get("/workshops/month/", {"year": year + 1, "month": 1})
+    assert january.context["count"] == 0
+
+
 def test_my_workshops(client_of, member_a):
     upcoming = WorkshopFactory(title="Coming soon", base=BaseFactory())
     RegistrationFactory(workshop=upcoming, person=member_a)
