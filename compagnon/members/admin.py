@@ -23,6 +23,7 @@ from compagnon.members.models import (
     Skill,
     Tag,
 )
+from compagnon.workshops.services import base_time_zone_change, base_time_zone_check
 
 
 class BaseAdminForm(forms.ModelForm):
@@ -33,8 +34,6 @@ class BaseAdminForm(forms.ModelForm):
     def clean_time_zone(self) -> str:
         # Workshops at a base announce their times in its zone: the workshops app
         # refuses a change while upcoming workshops there have registrations.
-        from compagnon.workshops.services import base_time_zone_check
-
         time_zone = self.cleaned_data["time_zone"]
         try:
             base_time_zone_check(base=self.instance, time_zone=time_zone)
@@ -53,10 +52,8 @@ class BaseAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change and "time_zone" in form.changed_data:
-            from compagnon.workshops.services import base_time_zone_change
-
             # Moves the base's upcoming workshops to the new zone, under the base's lock.
-            base_time_zone_change(base=Base.objects.get(pk=obj.pk), time_zone=obj.time_zone)
+            base_time_zone_change(base=obj, time_zone=obj.time_zone)
         super().save_model(request, obj, form, change)
 
 

@@ -13,6 +13,7 @@ from compagnon.members.tests.factories import (
     PersonFactory,
     SkillFactory,
 )
+from compagnon.workshops.tests.factories import RegistrationFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +304,45 @@ def test_anonymous_are_sent_to_the_admin_login(client):
     response = client.get(reverse("admin:members_person_changelist"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def _base_form(base, time_zone):
+    return {
+        "name": base.name,
+        "slug": base.slug,
+        "city": base.city,
+        "country": base.country,
+        "time_zone": time_zone,
+        "address": "",
+        "is_active": "on",
+    }
+
+
+def test_a_base_time_zone_change_is_refused_while_its_workshops_have_registrations(staff):
+    base = Base.objects.create(name="Paris", slug="paris", city="Paris", country="FR")
+    workshop = WorkshopFactory(base=base, title="Booked one")
+    RegistrationFactory(workshop=workshop)
+    url = reverse("admin:members_base_change", args=[base.pk])
+
+    response = staff.post(url, _base_form(base, "America/Montreal"))
+
+    assert response.status_code == 200
+    assert "Booked one" in response.content.decode()
+    assert "Move or finish them first." in response.content.decode()
+    base.refresh_from_db()
+    workshop.refresh_from_db()
+    assert (base.time_zone, workshop.time_zone) == ("Europe/Paris", "Europe/Paris")
+
+
+def test_a_base_time_zone_change_moves_its_unbooked_workshops(staff):
+    base = Base.objects.create(name="Paris", slug="paris", city="Paris", country="FR")
+    workshop = WorkshopFactory(base=base)
+
+    response = staff.post(
+        reverse("admin:members_base_change", args=[base.pk]), _base_form(base, "America/Montreal")
+    )
+
+    assert response.status_code == 302
+    base.refresh_from_db()
+    workshop.refresh_from_db()
+    assert (base.time_zone, workshop.time_zone) == ("America/Montreal", "America/Montreal")
