@@ -19,7 +19,7 @@ HOME_PROJECTS = 3
 
 
 def _public_face(viewer) -> dict:
-    """The home page's window on the club: workshops, posts, projects, the newsletter."""
+    """The home page's window on the club: workshops, posts and projects."""
     if viewer.is_member:
         workshops = upcoming_workshops_for(viewer, limit=HOME_WORKSHOPS)
     else:
