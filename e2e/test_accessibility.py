@@ -1,7 +1,5 @@
 """axe-core (from npm) audits the main pages for WCAG 2.1 A and AA problems, in both languages."""
 
-from pathlib import Path
-
 import pytest
 from allauth.account.models import EmailAddress
 
@@ -15,9 +13,8 @@ from compagnon.members.tests.factories import (
 )
 from compagnon.workshops.models import Audience
 from compagnon.workshops.tests.factories import WorkshopFactory
-
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-PASSWORD = "correct-horse-battery"
+from e2e.accounts import PASSWORD
+from e2e.axe import AXE, violations
 
 
 @pytest.fixture
@@ -41,17 +38,6 @@ def world(transactional_db):
     return {"alpha": alpha, "me": me, "workshop": workshop}
 
 
-def audit(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-    ]
-
-
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run npm ci")
 @pytest.mark.parametrize("language", ["fr-FR", "en-GB"])
 def test_main_pages_pass_axe(browser, live_server, world, language):
@@ -69,7 +55,7 @@ def test_main_pages_pass_axe(browser, live_server, world, language):
     ]
     for url in anonymous:
         page.goto(url)
-        assert audit(page) == [], url
+        assert violations(page) == [], url
     page.goto("/accounts/login/")
     page.fill("input[name=login]", "animateur@club.example")
     page.fill("input[name=password]", PASSWORD)
@@ -107,7 +93,7 @@ def test_main_pages_pass_axe(browser, live_server, world, language):
     problems = {}
     for url in signed_in:
         page.goto(url)
-        found = audit(page)
+        found = violations(page)
         if found:
             problems[url] = found
     assert problems == {}

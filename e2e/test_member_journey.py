@@ -14,8 +14,7 @@ from compagnon.members.tests.factories import (
     SkillFactory,
     UserFactory,
 )
-
-PASSWORD = "correct-horse-battery"
+from e2e.accounts import PASSWORD
 
 
 @pytest.fixture
