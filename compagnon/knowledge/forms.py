@@ -48,7 +48,6 @@ class SearchForm(FilterForm):
 
     def __init__(self, *args: Any, facets: dict[str, list], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._tags = facets["tags"]
         self._choice_field("tag").choices = [
             ("", _("Any tag")),
             *((tag.slug, tag.label) for tag in facets["tags"]),
@@ -72,7 +71,7 @@ class SearchForm(FilterForm):
         tag_ids: frozenset[int] = frozenset()
         if "tag" in data:
             # A broad tag includes its specialities, as in the directory.
-            tag_ids = frozenset(TagTree(tuple(Tag.objects.all())).subtree_ids(data["tag"]))
+            tag_ids = frozenset(TagTree.load().subtree_ids(data["tag"]))
         return SearchFilters(
             tag_ids=tag_ids,
             organisation_id=data.get("organisation"),

@@ -37,6 +37,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
 from compagnon.knowledge.models import SearchDocument
+from compagnon.knowledge.selectors import documents_visible_to
 from compagnon.matching.text import STOP_WORDS, fold
 from compagnon.members.selectors import Viewer
 
@@ -104,13 +105,6 @@ def index_write(document: SearchDocument) -> None:
         )
 
 
-def index_delete(document_id: int) -> None:
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [document_id])
-
-
 def index_clear() -> None:
     """Empty the SQLite full-text table (before a full reindex)."""
     if connection.vendor != "sqlite":
@@ -128,10 +122,6 @@ class SearchFilters:
     organisation_id: int | None = None
     year: int | None = None
     kind: str | None = None
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.tag_ids or self.organisation_id or self.year or self.kind)
 
 
 @dataclass(frozen=True)
@@ -214,8 +204,6 @@ def search(
     offset: int = 0,
 ) -> SearchResults:
     """The documents the viewer may read that match every word of `query`, best first."""
-    from compagnon.knowledge.selectors import documents_visible_to
-
     filters = filters or SearchFilters()
     terms = query_terms(query)
     results = SearchResults(query=query, terms=terms)

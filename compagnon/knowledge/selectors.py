@@ -157,7 +157,8 @@ def outcomes_visible_to(viewer: Viewer) -> QuerySet[Outcome]:
 
 
 def outcomes_with_card(outcomes: QuerySet[Outcome]) -> QuerySet[Outcome]:
-    return outcomes.select_related("case", "workshop").prefetch_related(
+    """What an outcome card shows besides its own fields: the organisations involved."""
+    return outcomes.prefetch_related(
         Prefetch("organisations", queryset=Organisation.objects.order_by("name"))
     )
 
@@ -249,7 +250,7 @@ def case_chain(*, case: Case, viewer: Viewer) -> CaseChain:
     """case -> workshops -> follow-ups -> outcomes (+ reports), as far as the viewer may see.
 
     One query per level of follow-ups (at most CHAIN_MAX_DEPTH), then one for the
-    reports and one for the outcomes (plus their organisations).
+    reports (their titles only) and one for the outcomes.
     """
     visible = workshops_visible_to(viewer).order_by("starts_at", "pk")
     links: dict[int, ChainLink] = {}
@@ -271,10 +272,11 @@ def case_chain(*, case: Case, viewer: Viewer) -> CaseChain:
     for link in level:
         links.setdefault(link.workshop.pk, link)
     if links:
-        for report in reports_visible_to(viewer).filter(workshop_id__in=list(links)):
+        reports = reports_visible_to(viewer).filter(workshop_id__in=list(links))
+        for report in reports.only("pk", "workshop_id", "title"):
             links[report.workshop_id].report = report
     case_outcomes: list[Outcome] = []
-    outcomes = outcomes_with_card(outcomes_visible_to(viewer)).filter(
+    outcomes = outcomes_visible_to(viewer).filter(
         Q(case_id=case.pk) | Q(workshop_id__in=list(links))
     )
     for outcome in outcomes.order_by("date", "pk"):

@@ -65,7 +65,9 @@ def _tag_words(tags: Iterable[Tag]) -> str:
 
 def _report_organisations(workshop: Workshop) -> set[int]:
     """The hosts' organisations, and the case's unless the case is anonymised."""
-    ids = {pk for pk in workshop.hosts.values_list("organisation_id", flat=True) if pk is not None}
+    ids = {
+        host.organisation_id for host in workshop.hosts.all() if host.organisation_id is not None
+    }
     case: Case | None = workshop.origin_case
     if (
         case is not None
@@ -134,6 +136,19 @@ def knowledge_workshop_changed(*, workshop: Workshop) -> None:
         search_document_sync_report(report=report)
 
 
+def knowledge_case_changed(*, case: Case) -> None:
+    """Re-index the reports of the case's workshops after its confidentiality changed.
+
+    For the cases app to call from its own services: an anonymised case's organisation
+    must leave the reports' organisation filter at once.
+    """
+    reports = Report.objects.filter(workshop__origin_case=case).select_related(
+        "workshop__origin_case"
+    )
+    for report in reports:
+        search_document_sync_report(report=report)
+
+
 def search_reindex() -> int:
     """Rebuild every search document from scratch; returns how many were written."""
     with transaction.atomic():
@@ -141,10 +156,11 @@ def search_reindex() -> int:
         search_facets_forget()
         SearchDocument.objects.all().delete()
         count = 0
-        for report in Report.objects.select_related("workshop", "workshop__origin_case"):
+        reports = Report.objects.select_related("workshop", "workshop__origin_case")
+        for report in reports.prefetch_related("workshop__tags", "workshop__hosts"):
             search_document_sync_report(report=report)
             count += 1
-        for note in Note.objects.select_related("author"):
+        for note in Note.objects.select_related("author").prefetch_related("tags"):
             search_document_sync_note(note=note)
             count += 1
     return count

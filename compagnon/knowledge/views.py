@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
@@ -21,7 +20,7 @@ from django.utils.translation import gettext
 
 from compagnon.accounts.models import User
 from compagnon.core.markdown import render_markdown
-from compagnon.core.permissions import member_required, staff_required, wants_partial
+from compagnon.core.permissions import member_required, staff_required, to_sign_in, wants_partial
 from compagnon.knowledge.forms import NoteForm, OutcomeForm, ReportForm, SearchForm
 from compagnon.knowledge.models import REPORT_SECTIONS, SECTION_FIELDS, Report
 from compagnon.knowledge.search import search
@@ -102,7 +101,7 @@ def _page_number(request: HttpRequest) -> int:
 # --- reports ------------------------------------------------------------------------------------
 
 
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A public report is read by anyone; the rest by those `reports_visible_to` lets in."""
     viewer = viewer_for(request.user)
     try:
@@ -110,7 +109,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Http404:
         if not request.user.is_authenticated:
             # A members-only report: sign in first, rather than a bare 404.
-            return redirect_to_login(request.get_full_path())  # type: ignore[return-value]
+            return to_sign_in(request)
         raise
     sections = [
         (label, render_markdown(getattr(report, name), heading_offset=2))
@@ -213,7 +212,7 @@ def note_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         note = note_for_viewer(viewer, pk)
     except Http404:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return to_sign_in(request)
         raise
     context = {
         "note": note,
@@ -237,7 +236,13 @@ def note_create_view(request: HttpRequest, viewer: Viewer) -> HttpResponseBase:
         return render(request, "knowledge/note_form.html", {"form": form, "creating": True})
     form = NoteForm(request.POST, workshops=workshops)
     if form.is_valid() and viewer.person is None:
-        form.add_error(None, gettext("Your account is not linked to a person: a note needs one."))
+        form.add_error(
+            None,
+            gettext(
+                "A note needs an author, and your account is not linked to a person: "
+                "link it to one in the admin, then write the note again."
+            ),
+        )
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -16,6 +16,7 @@ from compagnon.knowledge.selectors import case_chain
 from compagnon.knowledge.services import note_update, outcome_create
 from compagnon.knowledge.tests.factories import make_note, make_report, make_workshop
 from compagnon.members.selectors import viewer_for
+from compagnon.members.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,30 @@ def test_bad_notes_are_refused_whole(client_of, member_a, data, message):
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Note.objects.exists() and not SearchDocument.objects.exists()
+
+
+def test_staff_without_a_person_are_told_how_to_write_a_note(client_of):
+    staff = UserFactory(email="nobody@club.example", is_staff=True)
+    response = client_of(staff).post(
+        reverse("knowledge:note_create"), {"title": "T", "body": "x", "visibility": "members"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "your account is not linked to a person" in body and "in the admin" in body
+    assert not Note.objects.exists() and not SearchDocument.objects.exists()
+
+
+def test_a_bad_edit_changes_nothing(client_of, member_a):
+    note = make_note(author=member_a, title="Version your datasets", body="Use DVC.")
+    response = client_of(member_a).post(
+        reverse("knowledge:note_edit", args=[note.pk]),
+        {"title": "Renamed", "body": "", "visibility": "members"},
+    )
+    assert response.status_code == 400
+    assert "Write the note" in response.content.decode()
+    note.refresh_from_db()
+    assert (note.title, note.body) == ("Version your datasets", "Use DVC.")
+    assert SearchDocument.objects.get(note=note).title == "Version your datasets"
 
 
 def test_only_the_author_or_staff_edit(client_of, member_a, member_b, staff_user):

@@ -8,6 +8,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from compagnon.cases.models import Confidentiality
+from compagnon.cases.services import case_update
+from compagnon.cases.tests.factories import CaseFactory
 from compagnon.knowledge.models import SearchDocument, Visibility
 from compagnon.knowledge.search import SearchFilters, query_terms, search
 from compagnon.knowledge.selectors import search_facets
@@ -249,6 +252,13 @@ def test_page_empty_states(client_of, member_a, corpus):
     assert 'data-testid="search-empty"' in page and "kubernetes" in page
 
 
+@pytest.mark.parametrize("page", ["abc", "-3", "0", "99999"])
+def test_a_bad_page_number_shows_a_page_not_an_error(client_of, member_a, corpus, page):
+    response = client_of(member_a).get(reverse("knowledge:search"), {"q": "forecast", "page": page})
+    assert response.status_code == 200
+    assert 'data-testid="results-count"' in response.content.decode()
+
+
 def test_htmx_returns_the_results_only(client_of, member_a, corpus):
     response = client_of(member_a).get(
         reverse("knowledge:search"), {"q": "forecast"}, headers={"HX-Request": "true"}
@@ -309,3 +319,21 @@ def test_reindex_command(corpus):
     out = StringIO()
     call_command("knowledge_reindex", stdout=out)
     assert "3 documents indexed." in out.getvalue()
+
+
+def test_anonymising_a_case_takes_its_organisation_out_of_its_reports_filter(
+    member_a, member_b, staff_user, org_a
+):
+    case = CaseFactory(brought_by=member_a, opened=True)
+    workshop = make_workshop(hosts=[member_b], origin_case=case, title="Uplift on real sales")
+    make_report(workshop=workshop, actor=staff_user)
+    viewer = viewer_for(member_b.user)
+    by_org_a = SearchFilters(organisation_id=org_a.pk)
+    assert _titles(search(query="uplift", viewer=viewer, filters=by_org_a)) == [
+        "Uplift on real sales"
+    ]
+
+    case_update(case=case, actor=staff_user, confidentiality=Confidentiality.ANONYMISED)
+
+    assert _titles(search(query="uplift", viewer=viewer, filters=by_org_a)) == []
+    assert _titles(search(query="uplift", viewer=viewer)) == ["Uplift on real sales"]
