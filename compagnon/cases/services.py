@@ -28,6 +28,7 @@ from compagnon.cases.models import (
     Confidentiality,
 )
 from compagnon.core.email import email_queue
+from compagnon.knowledge.services import knowledge_case_changed
 from compagnon.members.models import Organisation, Person, Tag
 from compagnon.members.selectors import Viewer
 
@@ -359,6 +360,9 @@ def case_update(
             fresh.shared_with.set(new_shared)
         if excluded_organisations is not None:
             fresh.excluded_organisations.set(new_excluded)
+        if "confidentiality" in fields or "organisation" in fields:
+            # Reports of its workshops name the case's organisation unless it is anonymised.
+            knowledge_case_changed(case=fresh)
     for name in (*fields, "updated_at"):
         setattr(case, name, getattr(fresh, name))
     logger.info(
