@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
+
 from django.conf import settings
 
 
@@ -38,7 +40,4 @@ def unsubscribe_mailto() -> str:
     configured = getattr(settings, "NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
     if configured:
         return configured
-    from email.utils import parseaddr
-
-    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "noreply@localhost"
-    return address
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "noreply@localhost"

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from compagnon.newsletter.consent import CURRENT_VERSION, consent_text
+from compagnon.newsletter.consent import CURRENT_VERSION
 from compagnon.newsletter.models import Language, Mailing
 from compagnon.newsletter.services import normalise_email
 
@@ -32,10 +32,6 @@ class SubscribeForm(forms.Form):
     def clean_email(self) -> str:
         return normalise_email(self.cleaned_data["email"])
 
-    @property
-    def consent_text(self) -> str:
-        return consent_text()
-
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
 
@@ -48,3 +44,10 @@ class MailingForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 12}),
             "digest": forms.Textarea(attrs={"rows": 10}),
         }
+
+
+class MailingCreateForm(MailingForm):
+    """No digest yet: it is generated on creation, editable afterwards."""
+
+    class Meta(MailingForm.Meta):
+        fields = ("subject", "body")

@@ -15,7 +15,6 @@ class Progress:
     queued: int
     sent: int
     skipped: int
-    failed: int
 
     @property
     def done(self) -> int:
@@ -32,7 +31,6 @@ def mailing_progress(mailing: Mailing) -> Progress:
         queued=Count("pk", filter=Q(status=DeliveryStatus.QUEUED)),
         sent=Count("pk", filter=Q(status=DeliveryStatus.SENT)),
         skipped=Count("pk", filter=Q(status=DeliveryStatus.SKIPPED)),
-        failed=Count("pk", filter=Q(status=DeliveryStatus.FAILED)),
     )
     return Progress(**counts)
 

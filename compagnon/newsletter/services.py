@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from compagnon.core.email import email_queue
+from compagnon.news.selectors import posts_published_between
 from compagnon.newsletter import conf
 from compagnon.newsletter.consent import CONSENT_TEXTS, CURRENT_VERSION
 from compagnon.newsletter.emails import (
@@ -39,6 +40,7 @@ from compagnon.newsletter.models import (
     Subscriber,
     SubscriberStatus,
 )
+from compagnon.workshops.selectors import upcoming_public_workshops
 
 SOURCE_MAX_LENGTH = 300
 
@@ -157,10 +159,16 @@ class ConfirmationError(Exception):
         self.message = message
 
 
-def subscriber_for_confirmation(token: str, *, now: datetime | None = None) -> Subscriber:
-    """The pending subscriber a confirmation link names, or ConfirmationError saying why not."""
+def subscriber_for_confirmation(
+    token: str, *, now: datetime | None = None, lock: bool = False
+) -> Subscriber:
+    """The subscriber a confirmation link names, or ConfirmationError saying why not.
+
+    `lock` takes the row for update: a token replaced meanwhile then finds no row.
+    """
     now = now or timezone.now()
-    subscriber = Subscriber.objects.filter(confirmation_token=token).first() if token else None
+    subscribers = Subscriber.objects.select_for_update() if lock else Subscriber.objects
+    subscriber = subscribers.filter(confirmation_token=token).first()
     if subscriber is None or subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         raise ConfirmationError(
             gettext(
@@ -184,12 +192,9 @@ def subscriber_confirm(
     """Confirm a subscription (idempotent: a confirmed address stays confirmed)."""
     now = now or timezone.now()
     with transaction.atomic():
-        subscriber = subscriber_for_confirmation(token, now=now)
-        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        subscriber = subscriber_for_confirmation(token, now=now, lock=True)
         if subscriber.status == SubscriberStatus.CONFIRMED:
             return subscriber
-        if subscriber.confirmation_token != token:
-            raise ConfirmationError(gettext("This confirmation link is not valid."))
         subscriber.status = SubscriberStatus.CONFIRMED
         subscriber.confirmed_at = now
         subscriber.save(update_fields=["status", "confirmed_at", "updated_at"])
@@ -230,9 +235,6 @@ def subscriber_unsubscribe(
 
 def digest_build(*, since: datetime | None, now: datetime | None = None) -> str:
     """Markdown listing the posts published since `since` and the next public workshops."""
-    from compagnon.news.selectors import posts_published_between
-    from compagnon.workshops.selectors import upcoming_public_workshops
-
     now = now or timezone.now()
     start = since or now - timedelta(days=31)
     posts = list(posts_published_between(start=start, end=now))
@@ -249,15 +251,9 @@ def digest_build(*, since: datetime | None, now: datetime | None = None) -> str:
         if parts:
             parts.append("")
         parts.append("## " + gettext("Upcoming public workshops"))
-        for workshop in workshops:
-            when = (
-                timezone.localtime(workshop.starts_at).strftime("%d/%m/%Y %H:%M")
-                if workshop.starts_at
-                else ""
-            )
-            parts.append(
-                f"- {when} · [{workshop.title}]({absolute(workshop.get_absolute_url())})".strip()
-            )
+        for workshop in workshops:  # upcoming ones: `starts_at` is always set
+            when = timezone.localtime(workshop.starts_at).strftime("%d/%m/%Y %H:%M")
+            parts.append(f"- {when} · [{workshop.title}]({absolute(workshop.get_absolute_url())})")
     return "\n".join(parts)
 
 
@@ -338,9 +334,19 @@ def mailing_send(*, mailing: Mailing) -> Mailing:
         mailing = _draft_locked(mailing)
         if not mailing.subject.strip():
             raise ValidationError(_("The mailing needs a subject."))
-        subscriber_ids = Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).values_list(
-            "pk", flat=True
+        subscriber_ids = list(
+            Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).values_list(
+                "pk", flat=True
+            )
         )
+        if not subscriber_ids:
+            # Sending to nobody would still close the draft for good.
+            raise ValidationError(
+                _(
+                    "No one has confirmed a subscription yet: nothing was sent and the mailing "
+                    "stays a draft. Send it once someone has confirmed."
+                )
+            )
         Delivery.objects.bulk_create(
             [Delivery(mailing=mailing, subscriber_id=pk) for pk in subscriber_ids],
             batch_size=1000,
@@ -370,7 +376,9 @@ def mailing_batch_deliver(*, mailing_id: int, batch_size: int | None = None) -> 
         if mailing is None or mailing.status != MailingStatus.SENDING:
             return 0, False
         rows = list(
-            Delivery.objects.select_for_update()
+            # of=("self",): the subscribers stay unlocked, or a batch and an unsubscribe
+            # (subscriber, then its deliveries) could take the same rows in opposite orders.
+            Delivery.objects.select_for_update(of=("self",))
             .filter(mailing=mailing, status=DeliveryStatus.QUEUED)
             .select_related("subscriber")
             .order_by("pk")[:size]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from compagnon.core.permissions import staff_required
 from compagnon.newsletter import selectors, services
 from compagnon.newsletter.emails import mailing_message
-from compagnon.newsletter.forms import MailingForm, SubscribeForm
+from compagnon.newsletter.forms import MailingCreateForm, MailingForm, SubscribeForm
 from compagnon.newsletter.models import Mailing, MailingStatus, Subscriber
 from compagnon.newsletter.ratelimit import client_ip, ip_hash, subscribe_allowed
 from compagnon.newsletter.tokens import TokenExpired, TokenInvalid, unsubscribe_claim
@@ -131,9 +131,7 @@ def mailing_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def mailing_create(request: HttpRequest) -> HttpResponse:
-    form = MailingForm(request.POST or None)
-    if "digest" in form.fields:
-        del form.fields["digest"]  # generated on creation, editable afterwards
+    form = MailingCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         mailing = services.mailing_create(
             subject=form.cleaned_data["subject"],
@@ -149,7 +147,7 @@ def mailing_create(request: HttpRequest) -> HttpResponse:
 def mailing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = get_object_or_404(Mailing, pk=pk)
     if mailing.status != MailingStatus.DRAFT:
-        messages.warning(request, _("This mailing has been sent: it can no longer change."))
+        messages.warning(request, _("This mailing has already been sent: it can no longer change."))
         return redirect(mailing)
     form = MailingForm(request.POST or None, instance=mailing)
     if request.method == "POST" and form.is_valid():
@@ -172,14 +170,16 @@ def mailing_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def mailing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = get_object_or_404(Mailing.objects.select_related("created_by"), pk=pk)
     preview = mailing_message(mailing, language=request.LANGUAGE_CODE, unsubscribe_link="#")
+    draft = mailing.status == MailingStatus.DRAFT
     return render(
         request,
         "newsletter/mailing_detail.html",
         {
             "mailing": mailing,
             "preview_text": preview["text"],
-            "progress": selectors.mailing_progress(mailing),
-            "counts": selectors.subscriber_counts(),
+            # A draft shows whom it would reach; a sent mailing, how far its sending got.
+            "progress": None if draft else selectors.mailing_progress(mailing),
+            "counts": selectors.subscriber_counts() if draft else None,
         },
     )
 

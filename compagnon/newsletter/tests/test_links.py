@@ -159,3 +159,41 @@ def test_an_expired_unsubscribe_token_changes_nothing(client, settings):
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.CONFIRMED
     assert not ConsentRecord.objects.exists()
+
+
+def test_a_replaced_confirmation_link_says_so_and_changes_nothing(client, pending):
+    old_url = confirm_url(pending)
+    pending.confirmation_token = "a-newer-token"  # as a second subscription does
+    pending.save(update_fields=["confirmation_token"])
+
+    response = client.post(old_url)
+
+    assert response.status_code == 404
+    assert "This confirmation link is not valid" in response.text
+    assert "Subscribe again" in response.text
+    pending.refresh_from_db()
+    assert pending.status == SubscriberStatus.PENDING
+    assert not ConsentRecord.objects.exists()
+
+
+def test_the_confirmation_link_of_an_unsubscribed_address_changes_nothing(client):
+    subscriber = SubscriberFactory(status=SubscriberStatus.UNSUBSCRIBED)
+
+    response = client.post(confirm_url(subscriber))
+
+    assert response.status_code == 404
+    assert "Subscribe again to receive a new link" in response.text
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    assert not ConsentRecord.objects.exists()
+
+
+def test_the_unsubscribe_link_of_a_deleted_address_says_there_is_nothing_to_do(client):
+    subscriber = SubscriberFactory()
+    url = reverse("newsletter:unsubscribe", args=[unsubscribe_token(subscriber_id=subscriber.pk)])
+    subscriber.delete()
+
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 404
+        assert "This address is no longer on our list" in response.text
+    assert not ConsentRecord.objects.exists()

@@ -219,3 +219,53 @@ def test_mailing_list_query_count_is_constant(
     with django_assert_num_queries(6):
         response = client.get(reverse("newsletter:mailing_list"))
     assert response.text.count("The November issue") == count
+
+
+def test_sending_with_no_confirmed_subscriber_is_refused_and_the_draft_stays(client_of, staff_user):
+    SubscriberFactory(status=SubscriberStatus.PENDING)
+    mailing = MailingFactory()
+
+    response = client_of(staff_user).post(
+        reverse("newsletter:mailing_send", args=[mailing.pk]), follow=True
+    )
+
+    assert "No one has confirmed a subscription yet" in response.text
+    assert "Sending started" not in response.text
+    mailing.refresh_from_db()
+    assert mailing.status == MailingStatus.DRAFT
+    assert mailing.send_started_at is None
+    assert not Delivery.objects.exists()
+    assert not OutboundEmail.objects.exists()
+
+
+def test_a_test_without_an_email_address_says_so_and_sends_nothing(client_of, staff_user):
+    staff_user.email = ""
+    staff_user.save(update_fields=["email"])
+    mailing = MailingFactory()
+
+    response = client_of(staff_user).post(
+        reverse("newsletter:mailing_test", args=[mailing.pk]), follow=True
+    )
+
+    assert "Your account has no email address" in response.text
+    assert not OutboundEmail.objects.exists()
+    mailing.refresh_from_db()
+    assert (mailing.test_sent_to, mailing.test_sent_at) == ("", None)
+
+
+def test_a_sent_mailing_cannot_be_edited_nor_its_digest_regenerated(client_of, staff_user):
+    mailing = MailingFactory(status=MailingStatus.SENT, sent_at=timezone.now())
+    client = client_of(staff_user)
+
+    edit = client.post(
+        reverse("newsletter:mailing_edit", args=[mailing.pk]),
+        {"subject": "Changed", "body": "Changed", "digest": "Changed"},
+        follow=True,
+    )
+    digest = client.post(reverse("newsletter:mailing_digest", args=[mailing.pk]), follow=True)
+
+    for response in (edit, digest):
+        assert "This mailing has already been sent: it can no longer change." in response.text
+    mailing.refresh_from_db()
+    assert (mailing.subject, mailing.body) == ("The November issue", "Hello **readers**.")
+    assert mailing.digest.startswith("## New on the blog")
