@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,8 +50,9 @@ from compagnon.cases.services import (
     transition_roles,
     transitions_for,
 )
+from compagnon.core.forms import form_add_service_errors
 from compagnon.core.markdown import render_markdown
-from compagnon.core.permissions import member_required
+from compagnon.core.permissions import member_required, wants_partial
 from compagnon.knowledge.selectors import case_chain
 from compagnon.members.filters import TagTree
 from compagnon.members.models import Tag
@@ -67,21 +67,6 @@ WAITING_SHOWN = 20
 def _actor(request: HttpRequest) -> User:
     # Only called behind member_required, so the user is a real account.
     return cast(User, request.user)
-
-
-def wants_partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return htmx is not None and bool(htmx) and not htmx.history_restore_request
-
-
-def _add_service_errors(form: BaseForm, error: ValidationError, renamed: dict[str, str]) -> None:
-    """Show a service's refusal on the form, next to the field it names when the form has it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_errors in error.error_dict.items():
-        field = renamed.get(field, field)
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 # --- the list -------------------------------------------------------------------
@@ -209,7 +194,7 @@ def case_create_view(request: HttpRequest, viewer: Viewer) -> HttpResponseBase:
                 )
                 return redirect(already.case)
             except ValidationError as error:
-                _add_service_errors(form, error, {"brought_by": "on_behalf_of"})
+                form_add_service_errors(form, error, renamed={"brought_by": "on_behalf_of"})
             else:
                 if case.status == CaseStatus.SUBMITTED:
                     messages.success(
@@ -259,7 +244,7 @@ def case_edit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponseBase
         try:
             case_update(case=case, actor=_actor(request), **form.case_fields())
         except ValidationError as error:
-            _add_service_errors(form, error, {})
+            form_add_service_errors(form, error)
         except PermissionDenied:
             # Staff opened the case while the owner was typing.
             messages.error(
@@ -372,7 +357,7 @@ def case_transition_view(request: HttpRequest, viewer: Viewer, pk: int) -> HttpR
             case=case, to_status=to_status, actor=_actor(request), note=form.cleaned_data["note"]
         )
     except ValidationError as error:
-        _add_service_errors(form, error, {})
+        form_add_service_errors(form, error)
         case.refresh_from_db()
         return _detail_page(request, viewer, case, transition_form=form, status=400)
     messages.success(

@@ -11,7 +11,6 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 
 from compagnon.accounts.models import User
+from compagnon.core.forms import form_add_service_errors
 from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import member_required, staff_required, to_sign_in, wants_partial
 from compagnon.knowledge.forms import NoteForm, OutcomeForm, ReportForm, SearchForm
@@ -51,14 +51,6 @@ PAGE_SIZE = 20
 
 def _actor(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def _add_service_errors(form: BaseForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 # --- search -------------------------------------------------------------------------------------
@@ -170,7 +162,7 @@ def report_edit(request: HttpRequest, viewer: Viewer, workshop_pk: int) -> HttpR
                             report=report, actor=_actor(request), visibility=data["visibility"]
                         )
                 except ValidationError as error:
-                    _add_service_errors(form, error)
+                    form_add_service_errors(form, error)
                     status = 400
                 else:
                     messages.success(
@@ -256,7 +248,7 @@ def note_create_view(request: HttpRequest, viewer: Viewer) -> HttpResponseBase:
                 workshops=data["workshops"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, gettext("Your note is published. Thank you for sharing."))
             return redirect(note)
@@ -297,7 +289,7 @@ def note_edit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponseBase
                 workshops=[*data["workshops"], *hidden],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, gettext("The note is saved."))
             return redirect(note)
@@ -330,7 +322,7 @@ def outcome_create_view(request: HttpRequest) -> HttpResponseBase:
         try:
             outcome_create(actor=_actor(request), **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, gettext("The outcome is recorded."))
             return redirect(reverse("knowledge:outcome_list"))

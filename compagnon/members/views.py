@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from compagnon.accounts.models import User
 from compagnon.core.csvsafe import csv_lines
+from compagnon.core.forms import form_add_service_errors
 from compagnon.core.permissions import member_required, signed_in_viewer, to_sign_in, wants_partial
 from compagnon.members.filters import (
     DirectoryFilterForm,
@@ -305,15 +306,6 @@ def organisation_people_export(
 # --- edit my profile -----------------------------------------------------------
 
 
-def _add_service_errors(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's refusal on the form, next to the field it names when the form has it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
-
-
 def _skill_rows(
     person: Person, bound: dict[str, SkillUpdateForm] | None = None
 ) -> list[dict[str, Any]]:
@@ -409,7 +401,7 @@ def profile_edit(request: HttpRequest, person: Person) -> HttpResponse:
         try:
             person_update_profile(person=person, actor=_actor(request), **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, gettext("Your profile is saved."))
             return redirect("members:profile_edit")
@@ -449,7 +441,7 @@ def _skill_save(
             actor=_actor(request),
         )
     except ValidationError as error:
-        _add_service_errors(form, error)
+        form_add_service_errors(form, error)
         return None
     status = gettext("Skill saved: %(tag)s.") % {"tag": tag.label}
     return _skills_after(request, person, ok=True, status=status)
@@ -490,7 +482,7 @@ def interest_add(request: HttpRequest, person: Person) -> HttpResponse:
         try:
             person_interest_add(person=person, tag=tag, actor=_actor(request))
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             status = gettext("Added to what you want to learn: %(tag)s.") % {"tag": tag.label}
             return _interests_after(request, person, ok=True, status=status)
