@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from django.db import transaction
+from PIL import Image
 
 from compagnon.members.models import Organisation
 from compagnon.news.importing import import_directory
@@ -137,8 +138,6 @@ ABOUT = {
 
 
 def _placeholder(colour: tuple[int, int, int]) -> bytes:
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (640, 360), colour).save(buffer, format="PNG")
     return buffer.getvalue()

@@ -94,9 +94,16 @@ class ImportReport:
 class _Source:
     """Files of an upload by relative POSIX path; reading is lazy."""
 
-    def __init__(self, sizes: dict[str, int], reader: Callable[[str], bytes]):
+    def __init__(
+        self,
+        sizes: dict[str, int],
+        reader: Callable[[str], bytes],
+        *,
+        unsafe: list[str] | None = None,
+    ):
         self.sizes = sizes
         self.read = reader
+        self.unsafe = unsafe or []  # members refused by name (paths leaving the archive)
 
     def posts(self) -> list[str]:
         return sorted(
@@ -180,9 +187,7 @@ def _zip_source(data: bytes) -> _Source:
             raise ValidationError(_("%(name)s is larger than declared.") % {"name": name})
         return content
 
-    source = _Source(sizes, read)
-    source.unsafe = unsafe  # type: ignore[attr-defined]
-    return source
+    return _Source(sizes, read, unsafe=unsafe)
 
 
 # --------------------------------------------------------------------- one file
@@ -382,7 +387,7 @@ def _save(parsed: _Parsed, *, path: str, publish: bool) -> tuple[Post, bool]:
 
 def _import(source: _Source, *, publish: bool) -> ImportReport:
     report = ImportReport()
-    for name in getattr(source, "unsafe", []):
+    for name in source.unsafe:
         report.files.append(
             FileReport(
                 path=name,

@@ -46,7 +46,10 @@ def latest_posts(*, limit: int = 3) -> list[Post]:
 
 def post_for_viewer(*, slug: str, is_staff: bool) -> Post | None:
     """A published post for everyone; drafts for staff only (None: 404)."""
-    posts = Post.objects.select_related("header_image").prefetch_related("authors", "tags")
+    # The images are read to check the cached rendering (services.post_rendering).
+    posts = Post.objects.select_related("header_image").prefetch_related(
+        "authors", "tags", "images"
+    )
     if not is_staff:
         posts = posts.filter(status=PostStatus.PUBLISHED)
     return posts.filter(slug=slug).first()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from compagnon.news.models import (
     IMAGE_MAX_BYTES,
@@ -87,15 +88,25 @@ def _source_hash(post: Post) -> str:
     return hashlib.sha256("\x00".join((*parts, *images)).encode()).hexdigest()
 
 
-def _render(post: Post) -> RenderedPost:
-    images = {image.source_path: image.file.url for image in post.images.all() if image.source_path}
+def post_image_url(post: Post | None) -> Callable[[str], str]:
+    """Map a path the post's Markdown uses ('./img/a.png') to its URL in media ('' if none)."""
+    images = (
+        {image.source_path: image.file.url for image in post.images.all() if image.source_path}
+        if post is not None
+        else {}
+    )
 
     def image_url(path: str) -> str:
         return images.get(normalise_path(path), "")
 
+    return image_url
+
+
+def _render(post: Post) -> RenderedPost:
+    image_url = post_image_url(post)
     audio = post.audio
     if audio and not audio.startswith(("http://", "https://")):
-        audio = images.get(normalise_path(audio), "") or ""
+        audio = image_url(audio)
     return render_post(
         post.body,
         image_url=image_url,
@@ -124,6 +135,17 @@ def post_rendering(post: Post) -> Post:
     post.rendered_version = RENDERER_VERSION
     post.rendered_hash = source_hash
     with transaction.atomic():
+        # Two readers opening a stale post at once: the second waits here, then finds the
+        # row current and leaves the jobs alone (creating them twice would break the
+        # unique (post, text) constraint).
+        stamp = (
+            Post.objects.select_for_update()
+            .filter(pk=post.pk)
+            .values_list("rendered_version", "rendered_hash")
+            .first()
+        )
+        if stamp == (RENDERER_VERSION, source_hash):
+            return post
         Post.objects.filter(pk=post.pk).update(
             body_html=post.body_html,
             excerpt_html=post.excerpt_html,
@@ -155,28 +177,30 @@ def _jobs_sync(post: Post, jobs: Iterable[str]) -> None:
 # ----------------------------------------------------------------------- authors
 
 
+@transaction.atomic
 def author_get_or_create(
     *, name: str, title: str = "", url: str = "", image_url: str = ""
 ) -> Author:
+    """The author with this name's slug, created or completed (given values win); validated
+    before anything is written."""
     slug = slugify(name)[:120] or "author"
-    author, created = Author.objects.get_or_create(
-        slug=slug, defaults={"name": name, "title": title, "url": url, "image_url": image_url}
-    )
-    if not created:
+    author = Author.objects.select_for_update().filter(slug=slug).first()
+    if author is None:
+        author = Author(slug=slug, name=name, title=title, url=url, image_url=image_url)
+    else:
         changed = False
         for field_name, value in (("title", title), ("url", url), ("image_url", image_url)):
             if value and getattr(author, field_name) != value:
                 setattr(author, field_name, value)
                 changed = True
-        if changed:
-            author.full_clean()
-            author.save()
-    else:
-        author.full_clean()
+        if not changed:
+            return author
+    author.full_clean()
+    author.save()
     return author
 
 
-def tags_get_or_create(names: Iterable[str]) -> list[PostTag]:
+def tags_get_or_create(*, names: Iterable[str]) -> list[PostTag]:
     tags = []
     for name in names:
         name = str(name).strip()
@@ -220,7 +244,7 @@ def post_create(*, data: PostData, status: str = PostStatus.DRAFT, source_file: 
         post.published_at = timezone.now()
     _apply(post, data)
     post.save()
-    post.tags.set(tags_get_or_create(data.tags))
+    post.tags.set(tags_get_or_create(names=data.tags))
     if data.authors is not None:
         post.authors.set(data.authors)
     _lists_changed()
@@ -232,7 +256,7 @@ def post_update(*, post: Post, data: PostData) -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
     _apply(post, data)
     post.save()
-    post.tags.set(tags_get_or_create(data.tags))
+    post.tags.set(tags_get_or_create(names=data.tags))
     if data.authors is not None:
         post.authors.set(data.authors)
     _lists_changed()
@@ -261,18 +285,14 @@ def post_unpublish(*, post: Post) -> Post:
 
 
 def _check_image(upload: File) -> None:
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, 2)
-        size = upload.tell()
-        upload.seek(0)
-    if size > IMAGE_MAX_BYTES:
+    if upload.size > IMAGE_MAX_BYTES:
         raise ValidationError(
             _("The image %(name)s is %(size)s MB; images may be at most 10 MB.")
-            % {"name": posixpath.basename(upload.name or ""), "size": f"{size / 1024 / 1024:.1f}"}
+            % {
+                "name": posixpath.basename(upload.name or ""),
+                "size": f"{upload.size / 1024 / 1024:.1f}",
+            }
         )
-    from PIL import Image, UnidentifiedImageError
-
     try:
         upload.seek(0)
         with Image.open(upload) as picture:
@@ -287,23 +307,26 @@ def _check_image(upload: File) -> None:
 
 
 @transaction.atomic
-def post_image_add(
-    *, post: Post | None, upload: File, source_path: str = "", alt: str = ""
-) -> PostImage:
-    """Store an image for a post; an image with the same path in the post is replaced."""
+def post_image_add(*, post: Post, upload: File, source_path: str = "", alt: str = "") -> PostImage:
+    """Store an image for a post; an image with the same path in the post is replaced.
+
+    The replaced file is deleted once the change is committed: a rollback (an import that
+    fails on a later file) leaves the row pointing to a file that still exists.
+    """
     _check_image(upload)
     source_path = normalise_path(source_path)
     if not source_path:
         source_path = normalise_path(posixpath.basename(upload.name or "image"))
-    if post is not None:
-        previous = post.images.filter(source_path=source_path).first()
-        if previous is not None:
-            previous.file.delete(save=False)
-            previous.file.save(posixpath.basename(source_path), upload, save=False)
-            previous.size = previous.file.size
-            previous.alt = alt or previous.alt
-            previous.save()
-            return previous
+    previous = post.images.filter(source_path=source_path).first()
+    if previous is not None:
+        storage, old_name = previous.file.storage, previous.file.name
+        previous.file.save(posixpath.basename(source_path), upload, save=False)
+        previous.size = previous.file.size
+        previous.alt = alt or previous.alt
+        previous.save()
+        if old_name:
+            transaction.on_commit(lambda: storage.delete(old_name))
+        return previous
     image = PostImage(post=post, source_path=source_path, alt=alt)
     image.file.save(posixpath.basename(source_path), upload, save=False)
     image.size = image.file.size

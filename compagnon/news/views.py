@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import staff_required, wants_partial
 from compagnon.members.models import Base
 from compagnon.members.selectors import viewer_for
@@ -24,7 +25,6 @@ from compagnon.news.models import Author, Post, PostJob, PostTag
 from compagnon.news.rendering import render_post
 
 POSTS_PER_PAGE = 10
-ZIP_MAX_UPLOAD = 100 * 1024 * 1024
 
 
 def _page(request: HttpRequest, queryset):
@@ -39,8 +39,6 @@ def _language() -> str:
 
 
 def about(request: HttpRequest) -> HttpResponse:
-    from compagnon.core.markdown import render_markdown
-
     page = selectors.about_page()
     language = _language()
     context = {
@@ -173,7 +171,7 @@ def _post_data(form: PostForm) -> services.PostData:
     )
 
 
-def _save_post_form(request: HttpRequest, form: PostForm, post: Post | None):
+def _save_post_form(form: PostForm, post: Post | None) -> Post | None:
     try:
         if post is None:
             return services.post_create(data=_post_data(form))
@@ -191,7 +189,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"date": timezone.localdate(), "language": _language()}
     )
     if request.method == "POST" and form.is_valid():
-        post = _save_post_form(request, form, None)
+        post = _save_post_form(form, None)
         if post is not None:
             messages.success(request, _("Draft saved. Add images, then publish when ready."))
             return redirect("news:post_edit", slug=post.slug)
@@ -203,7 +201,7 @@ def post_edit(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(Post, slug=slug)
     form = PostForm(request.POST or None, post=post, initial=_post_form_initial(post))
     if request.method == "POST" and form.is_valid():
-        saved = _save_post_form(request, form, post)
+        saved = _save_post_form(form, post)
         if saved is not None:
             messages.success(request, _("Post saved."))
             return redirect("news:post_edit", slug=saved.slug)
@@ -221,15 +219,11 @@ def post_preview(request: HttpRequest) -> HttpResponse:
     form = PreviewForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    images = {}
     slug = request.POST.get("post")
-    if slug:
-        post = Post.objects.filter(slug=slug).first()
-        if post is not None:
-            images = {i.source_path: i.file.url for i in post.images.all() if i.source_path}
+    post = Post.objects.filter(slug=slug).first() if slug else None
     rendered = render_post(
         data.get("body") or "",
-        image_url=lambda path: images.get(services.normalise_path(path), ""),
+        image_url=services.post_image_url(post),
         language=data.get("language") or "fr",
         title=data.get("title") or None,
     )
@@ -291,14 +285,12 @@ def blog_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["archive"]
-        if upload.size > ZIP_MAX_UPLOAD:
-            form.add_error("archive", _("The archive is over 100 MB."))
-        else:
-            try:
-                report = import_zip(upload.read(), publish=form.cleaned_data["publish"])
-            except ImportRefused as error:
-                form.add_error("archive", str(error))
+        try:
+            report = import_zip(
+                form.cleaned_data["archive"].read(), publish=form.cleaned_data["publish"]
+            )
+        except ImportRefused as error:
+            form.add_error("archive", str(error))
     return render(request, "news/import.html", {"form": form, "report": report})
 
 

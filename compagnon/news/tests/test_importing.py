@@ -201,3 +201,53 @@ def test_zip_bomb_is_refused_whole():
 def test_not_a_zip_is_refused():
     with pytest.raises(ImportRefused, match="not a zip archive"):
         import_zip(b"PK but not really")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"---\ntitle: T\n---\n\xff\xfe not utf-8\n", "The file is not UTF-8 text."),
+        (b"---\ntitle: T\nslug: '!!!'\n---\nx\n", "No slug could be made"),
+        (b"---\ntitle: T\n---\n" + b"x" * (2 * 1024 * 1024), "The file is over 2 MB"),
+        (
+            b"---\ntitle: T\nauthor: " + b"A" * 201 + b"\n---\nx\n",
+            "name: Ensure this value has at most 200 characters",
+        ),
+    ],
+)
+def test_more_bad_files_are_refused_and_nothing_is_written(tmp_path, content, message):
+    (tmp_path / "2024-01-01-bad.md").write_bytes(content)
+    (entry,) = import_directory(tmp_path).files
+    assert entry.outcome == "error" and message in entry.error
+    assert not Post.objects.exists() and not Author.objects.exists()
+
+
+def test_a_failed_re_import_keeps_the_images_already_there(tmp_path):
+    (tmp_path / "2024-01-01-x.md").write_text("---\ntitle: X\n---\n![a](a.png)\n![b](b.png)\n")
+    (tmp_path / "a.png").write_bytes(png_bytes())
+    (tmp_path / "b.png").write_bytes(png_bytes(colour=(1, 2, 3)))
+    import_directory(tmp_path)
+    before = {image.source_path: image.file.name for image in PostImage.objects.all()}
+    # Second run: a.png is replaced first, then b.png is not an image and the post fails.
+    (tmp_path / "a.png").write_bytes(png_bytes(colour=(200, 0, 0)))
+    (tmp_path / "b.png").write_bytes(b"not an image")
+    (entry,) = import_directory(tmp_path).files
+    assert entry.outcome == "error" and "is not an image this site can show" in entry.error
+    after = {image.source_path: image.file.name for image in PostImage.objects.all()}
+    assert after == before
+    assert all(image.file.storage.exists(image.file.name) for image in PostImage.objects.all())
+
+
+def test_a_replaced_image_file_is_deleted_once_committed(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    (tmp_path / "2024-01-01-x.md").write_text("---\ntitle: X\n---\n![a](a.png)\n")
+    (tmp_path / "a.png").write_bytes(png_bytes())
+    import_directory(tmp_path)
+    old = PostImage.objects.get().file.name
+    (tmp_path / "a.png").write_bytes(png_bytes(colour=(200, 0, 0)))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_directory(tmp_path)
+    image = PostImage.objects.get()
+    assert image.file.name != old and image.file.storage.exists(image.file.name)
+    assert not image.file.storage.exists(old)

@@ -10,9 +10,12 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from compagnon.news import forms
 from compagnon.news.importing import import_directory
 from compagnon.news.models import IMAGE_MAX_BYTES, Page, Post, PostImage, PostJob, PostStatus
 from compagnon.news.rendering import RENDERER_VERSION
@@ -304,6 +307,28 @@ def test_image_upload_and_the_10_mb_limit(client_of, staff_user):
     assert image.file.url in post_rendering(post).body_html
 
 
+def test_image_upload_without_a_file_says_so_and_writes_nothing(client_of, staff_user):
+    post = PostFactory()
+    url = reverse("news:post_images", kwargs={"slug": post.slug})
+    response = client_of(staff_user).post(url, {"alt": "A"}, follow=True)
+    assert "Choose an image file to upload." in response.content.decode()
+    assert not PostImage.objects.exists()
+
+
+def test_a_reader_opening_a_post_another_reader_just_rendered_writes_nothing():
+    post = PostFactory(body="Text.\n\n**Job : add a picture.**")
+    stale = Post.objects.get(pk=post.pk)  # read before the other reader's render
+    post_rendering(Post.objects.get(pk=post.pk))
+    with CaptureQueriesContext(connection) as queries:
+        rendered = post_rendering(stale)
+    assert "add a picture" not in rendered.body_html and "Text." in rendered.body_html
+    writes = [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
+    assert writes == []
+    assert list(PostJob.objects.values_list("text", flat=True)) == ["add a picture."]
+
+
 def test_staff_tick_a_job_with_htmx_and_without(client_of, staff_user, member_a):
     post = PostFactory(body="Text.\n\n**Job : Changer le style des citations.**")
     post_rendering(post)
@@ -340,6 +365,17 @@ def test_staff_zip_upload_not_a_zip(client_of, staff_user):
     upload = SimpleUploadedFile("blog.zip", b"hello", "application/zip")
     response = client_of(staff_user).post(reverse("news:import"), {"archive": upload})
     assert "This file is not a zip archive." in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_staff_zip_upload_over_the_limit_is_refused(client_of, staff_user, monkeypatch):
+    monkeypatch.setattr(forms, "ZIP_MAX_UPLOAD", 10)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("2024-01-01-ok.md", "---\ntitle: Fine\n---\nText\n")
+    upload = SimpleUploadedFile("blog.zip", buffer.getvalue(), "application/zip")
+    response = client_of(staff_user).post(reverse("news:import"), {"archive": upload})
+    assert "The archive is over 100 MB: split the blog folder" in response.content.decode()
     assert not Post.objects.exists()
 
 
