@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from compagnon.accounts.models import User
 from compagnon.challenges.models import (
     Challenge,
     ChallengeStatus,
@@ -126,8 +127,6 @@ def _load(challenge: Challenge, seed: int, people: list[Person], staff, *, days_
 
 def demo_challenges_load() -> int:
     """Create the demo challenges that do not exist yet; return how many were created."""
-    from compagnon.accounts.models import User
-
     staff = User.objects.filter(is_staff=True).order_by("pk").first()
     # Those with an account first, so that demo logins find themselves in a team.
     people = list(

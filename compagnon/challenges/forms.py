@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from compagnon.challenges.metrics import metric_choices
 from compagnon.challenges.models import Challenge
 from compagnon.challenges.services import CHALLENGE_FIELDS
 
@@ -23,8 +24,6 @@ class ChallengeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from compagnon.challenges.metrics import metric_choices
-
         self.fields["metric"] = forms.ChoiceField(label=_("metric"), choices=list(metric_choices()))
         self.fields["slug"].required = False
         self.fields["slug"].help_text = _("Part of the page address; empty: made from the title.")

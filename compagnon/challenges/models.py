@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from compagnon.challenges.metrics import METRICS
 from compagnon.core.storage import PrivateStorage
 
 TEXT_MAX_LENGTH = 20_000
@@ -127,8 +128,6 @@ class Challenge(models.Model):
 
     @property
     def metric_label(self) -> str:
-        from compagnon.challenges.metrics import METRICS
-
         entry = METRICS.get(self.metric)
         return str(entry.label) if entry is not None else self.metric
 

@@ -25,7 +25,7 @@ from compagnon.challenges.models import (
     TeamInvitation,
     TeamInvitationStatus,
 )
-from compagnon.challenges.services import challenge_can_manage, challenge_is_visible
+from compagnon.challenges.services import challenge_can_manage
 from compagnon.members.selectors import Viewer
 
 
@@ -36,8 +36,10 @@ def challenges_visible_to(viewer: Viewer) -> QuerySet[Challenge]:
     shown = Q(status=ChallengeStatus.PUBLISHED) | Q(status=ChallengeStatus.ARCHIVED)
     if not viewer.is_member:
         shown &= Q(visibility=ChallengeVisibility.PUBLIC)
-    if viewer.is_member and viewer.person and viewer.person.is_org_manager:
-        shown |= Q(organiser_id=viewer.organisation_id)
+    organisation = viewer.person.organisation if viewer.person else None
+    if organisation is not None and viewer.manages(organisation):
+        # The same rule as `challenge_can_manage`: their own organisation's drafts too.
+        shown |= Q(organiser=organisation)
     return challenges.filter(shown)
 
 
@@ -49,11 +51,6 @@ def challenge_for_viewer(slug: str, viewer: Viewer) -> Challenge:
     if challenge.status == ChallengeStatus.DRAFT and not challenge_can_manage(challenge, viewer):
         raise Http404
     return challenge
-
-
-def challenge_needs_membership(challenge: Challenge, viewer: Viewer) -> bool:
-    """A members-only challenge seen by someone who is not a member (sign in, or 403)."""
-    return not challenge_is_visible(challenge, viewer)
 
 
 @dataclass(frozen=True)
@@ -77,11 +74,13 @@ def _key(higher_is_better: bool):
     return key
 
 
-def _scored_rows(challenge: Challenge) -> list[dict[str, Any]]:
+def _scored_rows(challenge: Challenge, team: Team | None = None) -> list[dict[str, Any]]:
+    scored = Submission.objects.filter(challenge=challenge, status=SubmissionStatus.SCORED)
+    if team is not None:
+        scored = scored.filter(team=team)
     return [
         dict(row)
-        for row in Submission.objects.filter(challenge=challenge, status=SubmissionStatus.SCORED)
-        .values(
+        for row in scored.values(
             "pk",
             "team_id",
             "team__name",
@@ -91,8 +90,7 @@ def _scored_rows(challenge: Challenge) -> list[dict[str, Any]]:
             "is_baseline",
             "selected_for_final",
             "description",
-        )
-        .order_by("created_at", "pk")
+        ).order_by("created_at", "pk")
     ]
 
 
@@ -209,8 +207,7 @@ def default_final_ids(challenge: Challenge, team: Team | None) -> set[int]:
     """The submissions that will count if the team chooses none."""
     if team is None:
         return set()
-    rows = [row for row in _scored_rows(challenge) if row["team_id"] == team.pk]
-    finals = final_rows(challenge, rows).get(team.pk, [])
+    finals = final_rows(challenge, _scored_rows(challenge, team)).get(team.pk, [])
     return {row["pk"] for row in finals}
 
 

@@ -34,12 +34,15 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from compagnon.accounts.models import User
 from compagnon.challenges import conf
+from compagnon.challenges.metrics import METRICS
 from compagnon.challenges.models import (
     PENDING_STATUSES,
     Challenge,
@@ -56,10 +59,12 @@ from compagnon.challenges.models import (
     TeamInvitationStatus,
     TeamMembership,
 )
+from compagnon.core.notices import notice_send
 from compagnon.members.selectors import Viewer, viewer_for
 
 logger = logging.getLogger(__name__)
 
+# `scoring` (pyarrow) is imported where it is used: only the processes that score load it.
 HEADER_READ_BYTES = 64 * 1024
 # Addresses the app's own pages use (/challenges/new/).
 RESERVED_SLUGS = frozenset({"new"})
@@ -135,8 +140,6 @@ def _challenge_errors(challenge: Challenge) -> None:
         errors.setdefault("final_selection_deadline", []).append(
             _("Finals are chosen before the end of the challenge.")
         )
-    from compagnon.challenges.metrics import METRICS
-
     if challenge.metric not in METRICS:
         errors.setdefault("metric", []).append(_("Unknown metric."))
     if not challenge.target_column_list:
@@ -152,8 +155,6 @@ def _challenge_errors(challenge: Challenge) -> None:
 
 
 def metric_direction_higher(metric: str) -> bool:
-    from compagnon.challenges.metrics import METRICS
-
     entry = METRICS.get(metric)
     return bool(entry is not None and entry.higher_is_better)
 
@@ -186,11 +187,34 @@ def challenge_update(*, challenge: Challenge, actor: Any, **fields: Any) -> Chal
             challenge.higher_is_better = metric_direction_higher(challenge.metric)
         challenge.updated_at = timezone.now()
         _challenge_errors(challenge)
+        if challenge.metric != old_metric:
+            _metric_fits_solution(challenge)
         challenge.save()
         if challenge.metric != old_metric:
-            # Scores in another metric mean nothing: score everything again.
-            challenge_rescore_all(challenge=challenge, actor=actor)
+            # Scores in another metric mean nothing: drop them and score everything again.
+            challenge_rescore_all(challenge=challenge, actor=actor, force=True)
     return challenge
+
+
+def _metric_fits_solution(challenge: Challenge) -> None:
+    """Refuse a metric the current solution cannot be scored with: every submission would fail."""
+    from compagnon.challenges.scoring import SolutionError
+
+    version = solution_current(challenge)
+    if version is None:
+        return
+    try:
+        solution_load(version).check_metric(challenge.metric)
+    except SolutionError as error:
+        raise ValidationError(
+            {
+                "metric": _(
+                    "The current solution cannot be scored with this metric: %(reason)s "
+                    "Choose another metric, or upload a solution that fits it first."
+                )
+                % {"reason": str(error)}
+            }
+        ) from error
 
 
 def challenge_rules_accept(*, challenge: Challenge, user: Any) -> RulesAcceptance:
@@ -243,19 +267,11 @@ def zip_check(path: str) -> None:
     if total > conf.zip_max_uncompressed_bytes() or total / compressed > conf.ZIP_MAX_RATIO:
         raise ValidationError(
             _("This zip archive would expand to %(size)s: it looks like a zip bomb and is refused.")
-            % {"size": _human_size(total)}
+            % {"size": filesizeformat(total)}
         )
     for member in members:
         if member.filename.lower().endswith(".zip"):
             raise ValidationError(_("Zip archives inside a zip archive are refused."))
-
-
-def _human_size(size: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    return str(size)
 
 
 def data_file_add(
@@ -264,7 +280,7 @@ def data_file_add(
     if upload.size is not None and upload.size > conf.data_file_max_bytes():
         raise ValidationError(
             _("The file is larger than %(limit)s.")
-            % {"limit": _human_size(conf.data_file_max_bytes())}
+            % {"limit": filesizeformat(conf.data_file_max_bytes())}
         )
     name = os.path.basename(upload.name or "data")[:200]
     path, is_copy = _upload_path(upload)
@@ -277,8 +293,10 @@ def data_file_add(
     with transaction.atomic():
         existing = DataFile.objects.filter(challenge=challenge, name=name).first()
         if existing is not None:
-            existing.file.delete(save=False)
+            old_file = existing.file
             existing.delete()
+            # The old file goes once the new one is in: a refusal below keeps it.
+            transaction.on_commit(lambda: old_file.delete(save=False))
         data_file = DataFile(
             challenge=challenge,
             name=name,
@@ -286,8 +304,8 @@ def data_file_add(
             size=upload.size or 0,
             uploaded_by=actor,
         )
+        data_file.full_clean(exclude=["file"])
         data_file.file.save(name, upload, save=False)
-        data_file.full_clean()
         data_file.save()
     return data_file
 
@@ -310,7 +328,7 @@ def solution_upload(
     if upload.size is not None and upload.size > conf.data_file_max_bytes():
         raise ValidationError(
             _("The file is larger than %(limit)s.")
-            % {"limit": _human_size(conf.data_file_max_bytes())}
+            % {"limit": filesizeformat(conf.data_file_max_bytes())}
         )
     path, is_copy = _upload_path(upload)
     parsed_dir = tempfile.mkdtemp(prefix="solution-")
@@ -337,17 +355,14 @@ def solution_upload(
             version = SolutionVersion(
                 challenge=challenge,
                 number=number,
-                rows=_solution_rows(solution),
-                public_rows=_solution_public_rows(solution),
+                rows=solution.n_rows,
+                public_rows=solution.n_public,
                 uploaded_by=actor,
                 note=note,
             )
             version.original.save(f"solution-v{number}.csv", upload, save=False)
-            produced = _saved_path(parsed_path)
-            with open(produced, "rb") as handle:
-                version.parsed.save(
-                    f"solution-v{number}{_suffix(produced)}", File(handle), save=False
-                )
+            with open(parsed_path, "rb") as handle:
+                version.parsed.save(f"solution-v{number}.bin", File(handle), save=False)
             version.save()
             challenge_rescore_all(challenge=challenge, actor=actor, version=version)
     finally:
@@ -355,44 +370,6 @@ def solution_upload(
             os.unlink(path)
         shutil.rmtree(parsed_dir, ignore_errors=True)
     return version
-
-
-def _saved_path(path: str) -> str:
-    """`Solution.save` may add a suffix (".npz" ...): find what it wrote."""
-    if os.path.exists(path):
-        return path
-    folder = os.path.dirname(path)
-    for name in os.listdir(folder):
-        if name.startswith(os.path.basename(path)):
-            return os.path.join(folder, name)
-    raise FileNotFoundError(path)
-
-
-def _suffix(path: str) -> str:
-    name = os.path.basename(path)
-    return name[len("solution.parsed") :] or ".bin"
-
-
-def _solution_rows(solution: Any) -> int:
-    for attribute in ("n_rows", "rows", "size"):
-        value = getattr(solution, attribute, None)
-        if isinstance(value, int):
-            return value
-    try:
-        return len(solution)
-    except TypeError:
-        return 0
-
-
-def _solution_public_rows(solution: Any) -> int:
-    for attribute in ("n_public", "public_rows", "public_count"):
-        value = getattr(solution, attribute, None)
-        if isinstance(value, int):
-            return value
-    mask = getattr(solution, "public_mask", None)
-    if mask is not None:
-        return int(mask.sum())
-    return 0
 
 
 def solution_current(challenge: Challenge) -> SolutionVersion | None:
@@ -432,7 +409,8 @@ def challenge_rescore_all(
     """Score every valid submission against the current solution; old versions' scores stay.
 
     `force` also drops the scores already computed against that version (after
-    a fix to the scorer, say), so that each is computed again.
+    a fix to the scorer, or a change of metric), so that each is computed again.
+    Attempts count afresh: they are per scoring, not per life of the submission.
     """
     version = version or solution_current(challenge)
     if version is None:
@@ -440,11 +418,12 @@ def challenge_rescore_all(
     submissions = Submission.objects.filter(challenge=challenge).exclude(
         status__in=(SubmissionStatus.INVALID, SubmissionStatus.FAILED)
     )
-    if force:
-        Score.objects.filter(solution_version=version).delete()
+    with transaction.atomic():
+        if force:
+            Score.objects.filter(solution_version=version).delete()
         submissions.update(attempts=0)
-    ids = list(submissions.values_list("pk", flat=True))
-    _enqueue_scoring(ids, version_id=version.pk)
+        ids = list(submissions.values_list("pk", flat=True))
+        _enqueue_scoring(ids, version_id=version.pk)
     return len(ids)
 
 
@@ -568,9 +547,6 @@ def team_rename(*, team: Team, user: Any, name: str) -> Team:
 
 
 def team_invite(*, team: Team, invitee_email: str, actor: Any) -> TeamInvitation:
-    from compagnon.accounts.models import User
-    from compagnon.core.notices import notice_send
-
     challenge = team.challenge
     if not challenge.teams_allowed:
         raise ValidationError(_("This challenge is for individuals: no teams."))
@@ -716,7 +692,7 @@ def team_leave(*, challenge: Challenge, user: Any) -> None:
 # --- submissions --------------------------------------------------------------------
 
 
-def _expected_header(challenge: Challenge) -> list[str]:
+def expected_header(challenge: Challenge) -> list[str]:
     return [challenge.id_column, *challenge.target_column_list]
 
 
@@ -743,7 +719,7 @@ def submission_header_check(challenge: Challenge, upload: UploadedFile) -> None:
         raise ValidationError(_("The first line is too long to be a header."))
     header = next(csv.reader(io.StringIO(first_line)), [])
     header = [cell.strip() for cell in header]
-    expected = _expected_header(challenge)
+    expected = expected_header(challenge)
     if header != expected:
         hint = ""
         if len(header) == 1 and ";" in header[0]:
@@ -784,7 +760,7 @@ def submission_create(
     if upload.size is not None and upload.size > conf.submission_max_bytes():
         raise ValidationError(
             _("The file is larger than %(limit)s.")
-            % {"limit": _human_size(conf.submission_max_bytes())}
+            % {"limit": filesizeformat(conf.submission_max_bytes())}
         )
     submission_header_check(challenge, upload)
     with transaction.atomic():
@@ -988,23 +964,31 @@ def submission_score_run(submission_id: int, version_id: int | None = None) -> s
 
 
 def _after_crash(submission_id: int) -> str:
-    """Back to the queue while attempts are left; then failed, and not counted."""
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission_id)
-        if submission.attempts >= conf.scoring_max_attempts():
-            if submission.status != SubmissionStatus.SCORED:
-                submission.status = SubmissionStatus.FAILED
-                submission.error_message = str(GENERIC_FAILURE)
-                submission.counts_toward_quota = False
-            submission.scoring_started_at = None
-            submission.save()
-            return "failed"
-        if submission.status == SubmissionStatus.SCORING:
-            submission.status = SubmissionStatus.QUEUED
+        return _requeue_or_fail(submission, timezone.now())
+
+
+def _requeue_or_fail(submission: Submission, now: datetime) -> str:
+    """Back to the queue while attempts are left; then failed, and not counted.
+
+    A submission scored against an earlier solution keeps that score. Call it
+    with the row locked.
+    """
+    if submission.attempts >= conf.scoring_max_attempts():
+        if submission.status != SubmissionStatus.SCORED:
+            submission.status = SubmissionStatus.FAILED
+            submission.error_message = str(GENERIC_FAILURE)
+            submission.counts_toward_quota = False
         submission.scoring_started_at = None
-        submission.queued_at = timezone.now()
-        submission.save(update_fields=["status", "scoring_started_at", "queued_at"])
-        _enqueue_scoring([submission.pk])
+        submission.save()
+        return "failed"
+    if submission.status == SubmissionStatus.SCORING:
+        submission.status = SubmissionStatus.QUEUED
+    submission.scoring_started_at = None
+    submission.queued_at = now
+    submission.save(update_fields=["status", "scoring_started_at", "queued_at"])
+    _enqueue_scoring([submission.pk])
     return "retry"
 
 
@@ -1026,18 +1010,6 @@ def submissions_requeue_stuck(now: datetime | None = None) -> dict[str, int]:
             submission = Submission.objects.select_for_update().get(pk=pk)
             if submission.status not in PENDING_STATUSES:
                 continue
-            if submission.attempts >= conf.scoring_max_attempts():
-                submission.status = SubmissionStatus.FAILED
-                submission.error_message = str(GENERIC_FAILURE)
-                submission.counts_toward_quota = False
-                submission.scoring_started_at = None
-                submission.save()
-                counts["failed"] += 1
-                continue
-            submission.status = SubmissionStatus.QUEUED
-            submission.scoring_started_at = None
-            submission.queued_at = now
-            submission.save(update_fields=["status", "scoring_started_at", "queued_at"])
-            _enqueue_scoring([pk])
-            counts["requeued"] += 1
+            outcome = _requeue_or_fail(submission, now)
+        counts["failed" if outcome == "failed" else "requeued"] += 1
     return counts

@@ -14,10 +14,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.db import transaction
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -41,6 +41,7 @@ from compagnon.challenges.models import (
     SolutionVersion,
     Submission,
     TeamInvitation,
+    TeamInvitationStatus,
 )
 from compagnon.challenges.selectors import (
     challenge_cards,
@@ -53,7 +54,6 @@ from compagnon.challenges.selectors import (
     submissions_of_team,
 )
 from compagnon.challenges.services import (
-    _human_size,
     baseline_create,
     challenge_can_manage,
     challenge_can_take_part,
@@ -65,6 +65,7 @@ from compagnon.challenges.services import (
     challenge_update,
     data_file_add,
     data_file_remove,
+    expected_header,
     merge_allowed,
     quota_for,
     rules_accepted,
@@ -270,7 +271,7 @@ class _LimitedUploadHandler(FileUploadHandler):
 
 def _too_large_message() -> str:
     return gettext("The file is larger than %(limit)s: it was not read.") % {
-        "limit": _human_size(conf.submission_max_bytes())
+        "limit": filesizeformat(conf.submission_max_bytes())
     }
 
 
@@ -331,8 +332,8 @@ def _submit_page(
 ) -> HttpResponse:
     context = _context(request, viewer, challenge, form=form, refusal=refusal)
     context["quota"] = quota_for(challenge, context["team"])
-    context["max_size"] = _human_size(conf.submission_max_bytes())
-    context["expected_header"] = ",".join([challenge.id_column, *challenge.target_column_list])
+    context["max_size"] = filesizeformat(conf.submission_max_bytes())
+    context["expected_header"] = ",".join(expected_header(challenge))
     context["has_solution"] = solution_current(challenge) is not None
     return render(request, "challenges/submit.html", context, status=status)
 
@@ -394,7 +395,9 @@ def team_page(request: HttpRequest, viewer: Viewer, challenge: Challenge) -> Htt
             (invitation, merge_allowed(challenge, invitation.team, team) if team else None)
             for invitation in invitations_for(challenge, request.user)
         ],
-        sent=list(team.invitations.filter(status="pending").select_related("invitee"))
+        sent=list(
+            team.invitations.filter(status=TeamInvitationStatus.PENDING).select_related("invitee")
+        )
         if team
         else [],
     )
@@ -628,8 +631,7 @@ def reveal_private(request: HttpRequest, viewer: Viewer, challenge: Challenge) -
 @challenge_view(manage=True)
 @require_POST
 def rescore_all(request: HttpRequest, viewer: Viewer, challenge: Challenge) -> HttpResponse:
-    with transaction.atomic():
-        count = challenge_rescore_all(challenge=challenge, actor=request.user, force=True)
+    count = challenge_rescore_all(challenge=challenge, actor=request.user, force=True)
     messages.success(
         request, gettext("%(count)s submissions sent to be scored again.") % {"count": count}
     )

@@ -395,3 +395,81 @@ def test_a_solution_the_metric_cannot_score_is_refused(staff_user):
             challenge=challenge, upload=upload(content, "solution.csv"), actor=staff_user
         )
     assert SolutionVersion.objects.filter(challenge=challenge).count() == 0
+
+
+# --- refusals that must leave everything as it was ----------------------------------------------
+
+
+def test_a_refused_replacement_keeps_the_data_file(challenge, staff_user, run_tasks):
+    first = data_file_add(
+        challenge=challenge, upload=upload(b"id,x\n1,2\n", "train.csv"), actor=staff_user
+    )
+    with pytest.raises(ValidationError) as caught:
+        run_tasks(
+            data_file_add,
+            challenge=challenge,
+            upload=upload(b"id,x\n1,3\n", "train.csv"),
+            actor=staff_user,
+            description="x" * 501,
+        )
+    assert "at most 500 characters" in " ".join(caught.value.messages)
+    kept = DataFile.objects.get(challenge=challenge, name="train.csv")
+    assert kept.pk == first.pk
+    with kept.file.open("rb") as handle:
+        assert handle.read() == b"id,x\n1,2\n"
+
+
+def test_a_replaced_data_file_is_removed_after_commit(challenge, staff_user, run_tasks):
+    first = data_file_add(
+        challenge=challenge, upload=upload(b"id,x\n1,2\n", "train.csv"), actor=staff_user
+    )
+    old_path = first.file.path
+    second = run_tasks(
+        data_file_add,
+        challenge=challenge,
+        upload=upload(b"id,x\n1,3\n", "train.csv"),
+        actor=staff_user,
+    )
+    assert list(DataFile.objects.filter(challenge=challenge)) == [second]
+    assert not os.path.exists(old_path)
+    assert os.path.exists(second.file.path)
+
+
+def test_changing_the_metric_scores_everything_again(accepted, member_a, staff_user, run_tasks):
+    # One public row off by 4: RMSE sqrt(16 / 5), MAE 4 / 5.
+    submission = submit(run_tasks, accepted, member_a, predictions(t1=5.0))
+    submission.refresh_from_db()
+    assert submission.public_score == pytest.approx((16 / 5) ** 0.5)
+    run_tasks(services.challenge_update, challenge=accepted, actor=staff_user, metric="mae")
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.SCORED
+    assert submission.public_score == pytest.approx(0.8)
+
+
+def test_a_metric_the_solution_cannot_take_is_refused(accepted, member_a, staff_user, run_tasks):
+    submission = submit(run_tasks, accepted, member_a, predictions(offset=0.5))
+    with pytest.raises(ValidationError) as caught:
+        run_tasks(services.challenge_update, challenge=accepted, actor=staff_user, metric="roc_auc")
+    message = " ".join(caught.value.message_dict["metric"])
+    assert "cannot be scored with this metric" in message
+    assert "Choose another metric" in message
+    accepted.refresh_from_db()
+    assert accepted.metric == "rmse"
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.SCORED
+    assert submission.public_score == pytest.approx(0.5)
+
+
+def test_attempts_count_afresh_for_a_new_solution(accepted, member_a, staff_user, run_tasks):
+    # Attempts spent on earlier versions must not leave a new version without retries.
+    submission = submit(run_tasks, accepted, member_a, predictions(offset=0))
+    Submission.objects.filter(pk=submission.pk).update(attempts=10)
+    run_tasks(
+        solution_upload,
+        challenge=accepted,
+        upload=upload(solution_bytes(), "solution.csv"),
+        actor=staff_user,
+    )
+    submission.refresh_from_db()
+    assert submission.attempts == 1
+    assert submission.solution_version.number == 2

@@ -11,15 +11,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from compagnon.challenges.models import (
+    ChallengeStatus,
     ChallengeVisibility,
     DataFile,
     RulesAcceptance,
     Submission,
     SubmissionStatus,
 )
+from compagnon.challenges.selectors import challenges_visible_to
 from compagnon.challenges.services import data_file_add, submission_create, team_create
 from compagnon.challenges.tests.conftest import predictions, upload
 from compagnon.challenges.tests.factories import ChallengeFactory
+from compagnon.members.models import MembershipType
+from compagnon.members.selectors import viewer_for
 from compagnon.members.tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +272,18 @@ def test_solution_upload_errors_are_shown(client_of, challenge, staff_user):
     )
     assert response.status_code == 400
     assert 'data-testid="solution-errors"' in text_of(response)
+
+
+@pytest.mark.django_db
+def test_a_manager_without_organisation_sees_no_club_draft(manager_a):
+    club_draft = ChallengeFactory(status=ChallengeStatus.DRAFT)
+    own_draft = ChallengeFactory(status=ChallengeStatus.DRAFT, organiser=manager_a.organisation)
+    researcher = PersonFactory(
+        organisation=None,
+        membership_type=MembershipType.RESEARCHER,
+        is_org_manager=True,
+        with_account=True,
+    )
+    assert list(challenges_visible_to(viewer_for(researcher.user))) == []
+    assert list(challenges_visible_to(viewer_for(manager_a.user))) == [own_draft]
+    assert club_draft not in challenges_visible_to(viewer_for(manager_a.user))
