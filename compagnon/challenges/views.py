@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -82,6 +81,7 @@ from compagnon.challenges.services import (
     team_rename,
 )
 from compagnon.core.csvsafe import csv_streaming_response
+from compagnon.core.forms import form_add_service_errors
 from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import staff_required, to_sign_in, wants_partial
 from compagnon.members.selectors import Viewer, viewer_for
@@ -119,14 +119,6 @@ def challenge_view(*, take_part: bool = False, manage: bool = False) -> Callable
         return wrapper
 
     return decorator
-
-
-def _service_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _context(request: HttpRequest, viewer: Viewer, challenge: Challenge, **extra: Any) -> dict:
@@ -315,7 +307,7 @@ def _submit(request: HttpRequest, viewer: Viewer, challenge: Challenge) -> HttpR
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, gettext("Submission received: it is in the scoring queue."))
             return redirect("challenges:my_submissions", slug=challenge.slug)
@@ -505,7 +497,7 @@ def challenge_create_view(request: HttpRequest) -> HttpResponse:
         try:
             challenge = challenge_create(actor=request.user, **form.challenge_fields())
         except ValidationError as error:
-            _service_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, gettext("Challenge created."))
             return redirect("challenges:manage", slug=challenge.slug)
@@ -524,7 +516,7 @@ def challenge_edit(request: HttpRequest, viewer: Viewer, challenge: Challenge) -
                 challenge=challenge, actor=request.user, **form.challenge_fields()
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, gettext("Challenge saved."))
             return redirect("challenges:manage", slug=challenge.slug)
@@ -571,7 +563,7 @@ def _upload_view(form_class, form_name: str, run: Callable[..., Any], success: s
             try:
                 run(challenge=challenge, actor=request.user, data=form.cleaned_data)
             except ValidationError as error:
-                _service_errors(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, str(success))
                 return redirect("challenges:manage", slug=challenge.slug)
