@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
@@ -44,14 +43,6 @@ def _zone(workshop: Workshop) -> ZoneInfo:
 
 def _domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "compagnon"
-
-
-def workshop_path(workshop: Workshop) -> str:
-    """The workshop page, or the personal calendar page while the pages are not wired."""
-    try:
-        return workshop.get_absolute_url()
-    except NoReverseMatch:
-        return reverse("workshops:my_calendar")
 
 
 def session_uid(workshop_id: int, session_id: int) -> str:
@@ -93,7 +84,7 @@ def _events(
     now: dt.datetime,
 ) -> Iterable[Event]:
     zone = _zone(workshop)
-    url = settings.SITE_URL + workshop_path(workshop)
+    url = settings.SITE_URL + workshop.get_absolute_url()
     cancelled = workshop.status == WorkshopStatus.CANCELLED or (
         registration is not None
         and registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.EXPIRED)

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -20,7 +21,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from compagnon.core.email import Attachment, email_queue
 from compagnon.members.models import Person
-from compagnon.workshops.calendars import workshop_ics, workshop_path
+from compagnon.workshops.calendars import workshop_ics
 from compagnon.workshops.models import (
     ACTIVE,
     Registration,
@@ -50,14 +51,19 @@ def _absolute(path: str) -> str:
 
 
 def workshop_url(workshop: Workshop) -> str:
-    return _absolute(workshop_path(workshop))
+    return _absolute(workshop.get_absolute_url())
+
+
+def workshop_time(workshop: Workshop, value: dt.datetime) -> str:
+    """`value` as a date and time on the workshop's own clock (its zone, not the reader's)."""
+    with timezone.override(workshop.time_zone):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def _when(workshop: Workshop, value: dt.datetime | None) -> str:
     if value is None:
         return ""
-    with timezone.override(workshop.time_zone):
-        return f"{formats.date_format(timezone.localtime(value), 'DATETIME_FORMAT')} ({workshop.time_zone})"
+    return f"{workshop_time(workshop, value)} ({workshop.time_zone})"
 
 
 def _sessions_lines(workshop: Workshop) -> list[str]:
@@ -162,7 +168,7 @@ def registration_offer_email(*, registration: Registration) -> None:
     )
 
 
-def registration_offer_expired_email(*, registration: Registration, at: dt.datetime) -> None:
+def registration_offer_expired_email(*, registration: Registration) -> None:
     _send(
         registration,
         template="offer_expired",
@@ -198,12 +204,18 @@ def reminder_email(*, registration: Registration, session: Session, offset: str)
 # --- the whole workshop (called by the workshop pages' services, inside their transaction) ----
 
 
-def _audience(workshop: Workshop):
-    return (
+def _audience(workshop: Workshop) -> list[Registration]:
+    """Everyone registered or waiting, each given `workshop` itself: its sessions and base
+    are read once for all the emails, not once per person."""
+    prefetch_related_objects([workshop], "sessions")
+    registrations = list(
         Registration.objects.filter(workshop=workshop, status__in=ACTIVE)
-        .select_related("person", "workshop", "workshop__base")
+        .select_related("person")
         .order_by("pk")
     )
+    for registration in registrations:
+        registration.workshop = workshop
+    return registrations
 
 
 def workshop_changed_notify(*, workshop: Workshop, changes: list[str]) -> int:

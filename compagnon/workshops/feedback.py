@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from compagnon.core.email import email_queue
+from compagnon.core.models import OutboundEmail
 from compagnon.members.models import Organisation, Person, Tag
 from compagnon.workshops import emails
 from compagnon.workshops.models import (
@@ -57,6 +59,38 @@ def eligible_registrations(workshop: Workshop):
     if _attendance_taken(workshop):
         return base.filter(attendance=Attendance.PRESENT)
     return base
+
+
+def feedback_eligible_ids(registrations: list[Registration], now=None) -> set[int]:
+    """The pks of these registrations whose person may give feedback now, in one query.
+
+    The rule of `eligible_registrations`, for a list of registrations of many workshops
+    (a person's past workshops) without a query per registration.
+    """
+    now = now or timezone.now()
+    candidates = [
+        registration
+        for registration in registrations
+        if registration.status == RegistrationStatus.CONFIRMED
+        and feedback_is_open(registration.workshop, now)
+    ]
+    if not candidates:
+        return set()
+    attendance_taken = set(
+        Registration.objects.filter(
+            workshop_id__in={registration.workshop_id for registration in candidates},
+            status=RegistrationStatus.CONFIRMED,
+        )
+        .exclude(attendance=Attendance.UNKNOWN)
+        .values_list("workshop_id", flat=True)
+        .distinct()
+    )
+    return {
+        registration.pk
+        for registration in candidates
+        if registration.attendance == Attendance.PRESENT
+        or registration.workshop_id not in attendance_taken
+    }
 
 
 def feedback_registration_for(*, workshop: Workshop, person: Person | None) -> Registration | None:
@@ -182,17 +216,17 @@ def feedback_last_calls_send_due(now: dt.datetime | None = None) -> int:
 
 
 def _feedback_emails(workshop: Workshop, *, key: str, last_call: bool) -> int:
-    from compagnon.core.email import email_queue
-    from compagnon.core.models import OutboundEmail
-
-    pending = (
+    pending = list(
         eligible_registrations(workshop)
         .filter(feedback__isnull=True)
         .exclude(person__email="")
-        .select_related("person", "workshop")
+        .select_related("person")
     )
+    # Only this workshop's keys: the sweep runs every few minutes, the table keeps growing.
     sent = set(
-        OutboundEmail.objects.filter(key__startswith=f"{key}:").values_list("key", flat=True)
+        OutboundEmail.objects.filter(
+            key__in=[f"{key}:{registration.pk}" for registration in pending]
+        ).values_list("key", flat=True)
     )
     count = 0
     for registration in pending:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, prefetch_related_objects
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compagnon.members.models import MembershipType, Person
@@ -96,11 +96,6 @@ def has_priority(workshop: Workshop, person: Person | None) -> bool:
     )
 
 
-def _date(value: dt.datetime, workshop: Workshop) -> str:
-    with timezone.override(workshop.time_zone):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
-
-
 def status_refusal(*, workshop: Workshop, now: dt.datetime) -> str:
     """Why nobody may register now ("" when registration is open); reads the row only."""
     if workshop.status == WorkshopStatus.CANCELLED:
@@ -146,7 +141,7 @@ def refusal(
             return _(
                 "Registration opens to all on %(date)s; until then only the people "
                 "invited may register."
-            ) % {"date": _date(opens_at, workshop)}
+            ) % {"date": emails.workshop_time(workshop, opens_at)}
     return ""
 
 
@@ -320,8 +315,11 @@ def _promote(workshop: Workshop, seat: str, now: dt.datetime) -> list[Registrati
     expires = now + dt.timedelta(hours=offer_hours())
     if workshop.starts_at is not None:
         expires = min(expires, workshop.starts_at)
-    offered = list(waiting.select_related("person", "workshop").order_by("queued_at", "pk")[:free])
+    offered = list(waiting.select_related("person").order_by("queued_at", "pk")[:free])
+    if offered:
+        prefetch_related_objects([workshop], "sessions")  # read once for all the offers
     for registration in offered:
+        registration.workshop = workshop
         registration.status = _S.OFFERED
         registration.offer_expires_at = expires
         registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
@@ -380,7 +378,7 @@ def _expire(workshop: Workshop, registration: Registration, now: dt.datetime) ->
     registration.status = _S.EXPIRED
     registration.offer_expires_at = None
     registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
-    emails.registration_offer_expired_email(registration=registration, at=now)
+    emails.registration_offer_expired_email(registration=registration)
     _promote(workshop, registration.seat, now)
 
 
@@ -396,10 +394,13 @@ def registration_offers_expire(*, now: dt.datetime | None = None) -> int:
     for workshop_id in list(workshop_ids):
         with transaction.atomic():
             workshop = _lock(Workshop(pk=workshop_id))
-            due = Registration.objects.select_for_update().filter(
-                workshop=workshop, status=_S.OFFERED, offer_expires_at__lte=now
+            due = (
+                Registration.objects.select_for_update(of=("self",))
+                .filter(workshop=workshop, status=_S.OFFERED, offer_expires_at__lte=now)
+                .select_related("person")
             )
             for registration in due:
+                registration.workshop = workshop
                 _expire(workshop, registration, now)
                 expired += 1
     return expired
@@ -524,10 +525,9 @@ def registration_state(
     state.opens_at = workshop.registration_opens_at
     person = viewer.person
     if not viewer.is_authenticated:
+        # Only what stops everyone: who may register is known once they sign in.
         state.needs_sign_in = True
-        state.reason = refusal(workshop=workshop, viewer=viewer, now=now)
-        if state.reason == _("Your account has no member profile yet, so you cannot register."):
-            state.reason = ""
+        state.reason = status_refusal(workshop=workshop, now=now)
         return state
     state.can_manage = can_edit_workshop(viewer, workshop)
     if person is not None:

@@ -57,7 +57,11 @@ def reminders_send_due(now: dt.datetime | None = None) -> int:
             starts_at__gt=now,
             starts_at__lte=horizon,
             workshop__status__in=(WorkshopStatus.PUBLISHED, WorkshopStatus.CLOSED),
-        ).order_by("starts_at", "pk")
+        )
+        # Each workshop's sessions and base are read here once, not once per email.
+        .select_related("workshop", "workshop__base")
+        .prefetch_related("workshop__sessions")
+        .order_by("starts_at", "pk")
     )
     count = 0
     for session in sessions:
@@ -69,8 +73,9 @@ def reminders_send_due(now: dt.datetime | None = None) -> int:
         window_opened = session.starts_at - offset
         registrations = Registration.objects.filter(
             workshop_id=session.workshop_id, status=RegistrationStatus.CONFIRMED
-        ).select_related("person", "workshop", "workshop__base")
+        ).select_related("person")
         for registration in registrations:
+            registration.workshop = session.workshop
             if registration.confirmed_at is not None and registration.confirmed_at > window_opened:
                 continue  # they registered inside this window: the confirmation was enough
             with transaction.atomic():

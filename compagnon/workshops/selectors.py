@@ -4,12 +4,36 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from compagnon.members.models import Tag
 from compagnon.members.selectors import Viewer
-from compagnon.workshops.models import Audience, Workshop, WorkshopStatus
+from compagnon.workshops.models import (
+    ACTIVE,
+    SEAT_HOLDING,
+    Audience,
+    Mode,
+    Registration,
+    RegistrationStatus,
+    SeatKind,
+    Session,
+    Workshop,
+    WorkshopStatus,
+)
 
 
 def upcoming_public_workshops(*, limit: int = 3) -> QuerySet[Workshop]:
@@ -61,8 +85,6 @@ def workshops_visible_to(viewer: Viewer) -> QuerySet[Workshop]:
         return Workshop.objects.all()
     # Exists() rather than joins: no duplicate rows, so no DISTINCT or pk__in wrapper,
     # and the planner can use the (status, starts_at) index on large calendars.
-    from django.db.models import Exists, OuterRef
-
     visible = Q(audience=Audience.PUBLIC, status__in=LISTED_OR_CANCELLED)
     if viewer.is_member:
         members = Q(status__in=LISTED_OR_CANCELLED)
@@ -95,16 +117,28 @@ def can_edit_workshop(viewer: Viewer, workshop: Workshop) -> bool:
     return workshop.hosts.filter(pk=viewer.person.pk).exists()
 
 
+def holds_seat(viewer: Viewer, workshop: Workshop) -> bool:
+    """Whether the viewer's seat at the workshop is confirmed."""
+    if viewer.person is None:
+        return False
+    return Registration.objects.filter(
+        workshop=workshop, person=viewer.person, status=RegistrationStatus.CONFIRMED
+    ).exists()
+
+
+def workshop_for_editor(viewer: Viewer, pk: int) -> Workshop:
+    """The workshop for its hosts and staff: 404 when not visible, 403 when not theirs."""
+    workshop = workshop_for_viewer(viewer, pk)
+    if not can_edit_workshop(viewer, workshop):
+        raise PermissionDenied
+    return workshop
+
+
 # --- the calendar pages -----------------------------------------------------------------------
 
 
 def _taken(seat: str):
     """Seats of that kind held at the outer workshop (a correlated subquery, index-backed)."""
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from compagnon.workshops.models import SEAT_HOLDING, Registration
-
     counted = (
         Registration.objects.filter(workshop=OuterRef("pk"), status__in=SEAT_HOLDING, seat=seat)
         .order_by()
@@ -117,10 +151,6 @@ def _taken(seat: str):
 
 def has_seats_q() -> Q:
     """Workshops with a free seat of some kind (on a queryset annotated by `_with_taken`)."""
-    from django.db.models import F
-
-    from compagnon.workshops.models import Mode
-
     onsite = Q(mode__in=(Mode.ONSITE, Mode.HYBRID)) & (
         Q(onsite_seats__isnull=True) | Q(onsite_seats__gt=F("onsite_taken"))
     )
@@ -132,10 +162,6 @@ def has_seats_q() -> Q:
 
 def attach_seats_taken(workshops) -> None:
     """Set `onsite_taken`/`remote_taken` on a page of workshops, in one query."""
-    from django.db.models import Count
-
-    from compagnon.workshops.models import SEAT_HOLDING, Registration, SeatKind
-
     workshops = list(workshops)
     if not workshops:
         return
@@ -163,11 +189,6 @@ def calendar_workshops(
     has_seats: bool = False,
 ) -> QuerySet[Workshop]:
     """Upcoming workshops the viewer may see, soonest first, with the page's data attached."""
-    from django.db.models import Prefetch
-
-    from compagnon.members.models import Tag
-    from compagnon.workshops.models import Mode
-
     queryset = workshops_visible_to(viewer).filter(
         status__in=(WorkshopStatus.PUBLISHED, WorkshopStatus.CLOSED)
         if not viewer.is_staff
@@ -183,8 +204,6 @@ def calendar_workshops(
     if remote:
         queryset = queryset.filter(mode__in=(Mode.REMOTE, Mode.HYBRID))
     if has_seats:
-        from compagnon.workshops.models import SeatKind
-
         queryset = queryset.annotate(
             onsite_taken=_taken(SeatKind.ONSITE), remote_taken=_taken(SeatKind.REMOTE)
         ).filter(has_seats_q())
@@ -211,8 +230,6 @@ def seats_left(workshop: Workshop) -> int | None:
 
 def month_sessions(viewer: Viewer, *, start, end):
     """Sessions between start and end (aware datetimes) of workshops the viewer may see."""
-    from compagnon.workshops.models import Session
-
     statuses = [*LISTED]
     if viewer.is_staff:
         statuses.append(WorkshopStatus.DRAFT)
@@ -229,8 +246,6 @@ def month_sessions(viewer: Viewer, *, start, end):
 
 def my_registrations(viewer: Viewer):
     """The viewer's registrations that still count (or did), newest workshops last."""
-    from compagnon.workshops.models import ACTIVE, Registration
-
     if viewer.person is None:
         return Registration.objects.none()
     return (

@@ -16,17 +16,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compagnon.accounts.models import User
 from compagnon.cases.models import Answer, Case, CaseStatus
+from compagnon.cases.services import case_transition
 from compagnon.knowledge.services import knowledge_workshop_changed
 from compagnon.members.models import Base, Person
 from compagnon.workshops import emails
 from compagnon.workshops.conf import upload_max_bytes
+from compagnon.workshops.feedback import feedback_reminders_schedule
 from compagnon.workshops.models import (
     ACTIVE,
+    Feedback,
     Material,
     Mode,
     Registration,
@@ -72,11 +75,6 @@ def _locked(workshop: Workshop) -> Workshop:
 def _refresh(target: Workshop, source: Workshop) -> None:
     for field in Workshop._meta.concrete_fields:
         setattr(target, field.attname, getattr(source, field.attname))
-
-
-def _when(workshop: Workshop, value: dt.datetime) -> str:
-    with timezone.override(ZoneInfo(workshop.time_zone)):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
@@ -205,7 +203,10 @@ def _check_session(
     if clash is not None:
         raise ValidationError(
             _("This session overlaps another one (%(start)s - %(end)s).")
-            % {"start": _when(workshop, clash.starts_at), "end": _when(workshop, clash.ends_at)},
+            % {
+                "start": emails.workshop_time(workshop, clash.starts_at),
+                "end": emails.workshop_time(workshop, clash.ends_at),
+            },
             code="overlap",
         )
 
@@ -231,7 +232,10 @@ def session_add(
         _tell_sessions_changed(
             fresh,
             _("A session was added: %(start)s - %(end)s.")
-            % {"start": _when(fresh, starts_at), "end": _when(fresh, ends_at)},
+            % {
+                "start": emails.workshop_time(fresh, starts_at),
+                "end": emails.workshop_time(fresh, ends_at),
+            },
         )
     _refresh(workshop, fresh)
     return session
@@ -253,7 +257,10 @@ def session_update(
             _tell_sessions_changed(
                 fresh,
                 _("A session moved: it is now %(start)s - %(end)s.")
-                % {"start": _when(fresh, starts_at), "end": _when(fresh, ends_at)},
+                % {
+                    "start": emails.workshop_time(fresh, starts_at),
+                    "end": emails.workshop_time(fresh, ends_at),
+                },
             )
     _refresh(session.workshop, fresh)
     return session
@@ -269,8 +276,8 @@ def session_remove(*, session: Session) -> None:
                 _("A published workshop keeps at least one session: add the new one first.")
             )
         line = _("A session was removed: %(start)s - %(end)s.") % {
-            "start": _when(fresh, session.starts_at),
-            "end": _when(fresh, session.ends_at),
+            "start": emails.workshop_time(fresh, session.starts_at),
+            "end": emails.workshop_time(fresh, session.ends_at),
         }
         session.delete()
         _sync_span(fresh)
@@ -322,8 +329,6 @@ def workshop_close(*, workshop: Workshop, by: User | None = None) -> Workshop:
 
 def workshop_mark_done(*, workshop: Workshop, by: User | None = None) -> Workshop:
     """The workshop took place: feedback opens (its reminders are sent by a task)."""
-    from compagnon.workshops.feedback import feedback_reminders_schedule
-
     with transaction.atomic():
         fresh = _locked(workshop)
         if fresh.status not in ANNOUNCED:
@@ -484,8 +489,6 @@ def workshop_plan_from_case(*, case: Case, by: User, **fields: Any) -> Workshop:
             excluded_organisations=list(fresh.excluded_organisations.all()),
             **defaults,
         )
-        from compagnon.cases.services import case_transition
-
         case_transition(case=fresh, to_status=CaseStatus.PLANNED, actor=by)
     case.status = fresh.status
     return workshop
@@ -495,8 +498,6 @@ def workshop_plan_follow_up(
     *, parent: Workshop, from_feedback_ideas: list[int] | None = None, by: User, **fields: Any
 ) -> Workshop:
     """Staff: a draft follow-up linked to `parent`, its summary seeded with the chosen ideas."""
-    from compagnon.workshops.models import Feedback
-
     if not (by and by.is_staff):
         raise PermissionDenied("Only staff plan follow-ups.")
     ideas = list(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from compagnon.workshops.feedback import feedback_last_calls_send_due
+from compagnon.workshops.registration import registration_offers_expire, registrations_fill
+from compagnon.workshops.reminders import reminders_send_due
+
 
 def workshops_tick_run() -> dict[str, int]:
     """Expire overdue offers (seats pass on), fill freed seats, then send due reminders."""
-    from compagnon.workshops.feedback import feedback_last_calls_send_due
-    from compagnon.workshops.registration import registration_offers_expire, registrations_fill
-    from compagnon.workshops.reminders import reminders_send_due
-
     expired = registration_offers_expire()
     offered = registrations_fill()
     reminders = reminders_send_due()

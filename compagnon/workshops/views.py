@@ -27,8 +27,14 @@ from django.views.decorators.http import require_POST
 
 from compagnon.cases.models import CaseStatus
 from compagnon.cases.selectors import case_for_viewer, cases_visible_to
+from compagnon.core.forms import form_add_service_errors
 from compagnon.core.markdown import render_markdown
-from compagnon.core.permissions import signed_in_viewer, staff_required, wants_partial
+from compagnon.core.permissions import (
+    signed_in_viewer,
+    staff_required,
+    to_sign_in,
+    wants_partial,
+)
 from compagnon.knowledge.selectors import report_for_workshop
 from compagnon.members.models import Person
 from compagnon.members.selectors import Viewer, viewer_for
@@ -58,9 +64,11 @@ from compagnon.workshops.selectors import (
     attach_seats_taken,
     calendar_workshops,
     can_edit_workshop,
+    holds_seat,
     month_sessions,
     my_registrations,
     seats_left,
+    workshop_for_editor,
     workshop_for_viewer,
     workshops_visible_to,
 )
@@ -68,22 +76,6 @@ from compagnon.workshops.selectors import (
 
 def _errors(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
-
-
-def _editable(viewer: Viewer, pk: int) -> Workshop:
-    """The workshop for its hosts and staff: 404 when not visible, 403 when not theirs."""
-    workshop = workshop_for_viewer(viewer, pk)
-    if not can_edit_workshop(viewer, workshop):
-        raise PermissionDenied
-    return workshop
 
 
 # --- the calendar -----------------------------------------------------------------------------
@@ -191,13 +183,9 @@ def mine(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         and r.workshop.ends_at < now
     ]
     to_give = []
+    may_give = feedback_service.feedback_eligible_ids(past, now)
     for registration in past:
-        registration.can_give_feedback = (
-            feedback_service.feedback_registration_for(
-                workshop=registration.workshop, person=viewer.person
-            )
-            is not None
-        )
+        registration.can_give_feedback = registration.pk in may_give
         registration.has_feedback = hasattr(registration, "feedback")
         if registration.can_give_feedback and not registration.has_feedback:
             to_give.append(registration)
@@ -231,16 +219,14 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     state = registration_state(workshop=workshop, viewer=viewer)
-    can_edit = can_edit_workshop(viewer, workshop)
+    can_edit = state.can_manage  # can_edit_workshop(), already asked by registration_state
     registered = state.is_confirmed
     materials = [
         material
         for material in workshop.materials.all()
         if not material.registered_only or registered or can_edit
     ]
-    feedback_reason = ""
-    feedback_open = feedback_service.feedback_is_open(workshop)
-    can_give_feedback = feedback_open and (
+    can_give_feedback = (
         feedback_service.feedback_registration_for(workshop=workshop, person=viewer.person)
         is not None
     )
@@ -264,7 +250,6 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parent": parent,
         "follow_ups": list(workshops_visible_to(viewer).filter(parent=workshop)),
         "can_give_feedback": can_give_feedback,
-        "feedback_reason": feedback_reason,
         "status_form": StatusForm(),
         "workshop_report": report_for_workshop(workshop=workshop, viewer=viewer),
     }
@@ -281,7 +266,7 @@ def workshop_create(request: HttpRequest) -> HttpResponse:
         try:
             workshop = services.workshop_create(by=request.user, **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The workshop is saved as a draft: add its sessions."))
             return redirect("workshops:session_list", pk=workshop.pk)
@@ -302,7 +287,7 @@ def plan_from_case(request: HttpRequest, case_pk: int) -> HttpResponse:
         try:
             workshop = services.workshop_plan_from_case(case=case, by=request.user, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The workshop is planned as a draft: add its sessions, then publish.")
@@ -320,7 +305,7 @@ def plan_from_case(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @signed_in_viewer
 def workshop_edit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
-    workshop = _editable(viewer, pk)
+    workshop = workshop_for_editor(viewer, pk)
     form = WorkshopForm(request.POST or None, instance=workshop)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
@@ -331,7 +316,7 @@ def workshop_edit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse
             fresh = Workshop.objects.get(pk=workshop.pk)
             changes = services.workshop_update(workshop=fresh, by=request.user, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             if changes:
                 messages.success(request, _("Saved; the people registered were told."))
@@ -347,7 +332,7 @@ def workshop_edit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse
 @require_POST
 @signed_in_viewer
 def workshop_status(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponseBase:
-    workshop = _editable(viewer, pk)
+    workshop = workshop_for_editor(viewer, pk)
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown action."))
@@ -399,14 +384,14 @@ def _session_times(workshop: Workshop, form: SessionForm) -> tuple[dt.datetime, 
 
 @signed_in_viewer
 def session_list(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
-    workshop = _editable(viewer, pk)
+    workshop = workshop_for_editor(viewer, pk)
     return _sessions_page(request, workshop, SessionForm())
 
 
 @require_POST
 @signed_in_viewer
 def session_add(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
-    workshop = _editable(viewer, pk)
+    workshop = workshop_for_editor(viewer, pk)
     form = SessionForm(request.POST)
     if form.is_valid():
         starts_at, ends_at = _session_times(workshop, form)
@@ -418,7 +403,7 @@ def session_add(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Session added."))
             return redirect("workshops:session_list", pk=workshop.pk)
@@ -428,7 +413,7 @@ def session_add(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
 @signed_in_viewer
 def session_edit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     session = get_object_or_404(Session.objects.select_related("workshop"), pk=pk)
-    workshop = _editable(viewer, session.workshop_id)
+    workshop = workshop_for_editor(viewer, session.workshop_id)
     zone = ZoneInfo(workshop.time_zone)
     initial = {
         "title": session.title,
@@ -446,7 +431,7 @@ def session_edit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Session saved."))
             return redirect("workshops:session_list", pk=workshop.pk)
@@ -458,7 +443,7 @@ def session_edit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
 @signed_in_viewer
 def session_delete(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     session = get_object_or_404(Session.objects.select_related("workshop"), pk=pk)
-    workshop = _editable(viewer, session.workshop_id)
+    workshop = workshop_for_editor(viewer, session.workshop_id)
     try:
         services.session_remove(session=session)
     except ValidationError as error:
@@ -474,7 +459,7 @@ def session_delete(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespons
 
 @signed_in_viewer
 def material_add(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
-    workshop = _editable(viewer, pk)
+    workshop = workshop_for_editor(viewer, pk)
     form = MaterialForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -489,7 +474,7 @@ def material_add(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
                 registered_only=data["registered_only"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Material added."))
             return redirect(workshop.get_absolute_url())
@@ -504,12 +489,9 @@ def material_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     material = get_object_or_404(Material, pk=pk)
     workshop = workshop_for_viewer(viewer, material.workshop_id)
     if material.registered_only and not can_edit_workshop(viewer, workshop):
-        state = registration_state(workshop=workshop, viewer=viewer)
-        if not state.is_confirmed:
-            if not request.user.is_authenticated:
-                from compagnon.core.permissions import to_sign_in
-
-                return to_sign_in(request)
+        if not request.user.is_authenticated:
+            return to_sign_in(request)
+        if not holds_seat(viewer, workshop):
             raise PermissionDenied
     if not material.file:
         return redirect(material.url)
@@ -529,7 +511,7 @@ def material_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @signed_in_viewer
 def material_delete(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     material = get_object_or_404(Material, pk=pk)
-    workshop = _editable(viewer, material.workshop_id)
+    workshop = workshop_for_editor(viewer, material.workshop_id)
     services.material_delete(material=material)
     messages.success(request, _("Material removed."))
     return redirect(workshop.get_absolute_url())
@@ -586,7 +568,7 @@ def feedback(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
                 keep_organisations=list(data["keep_organisations"]),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Thank you! Your feedback is saved."))
             return redirect(workshop.get_absolute_url())
@@ -597,7 +579,7 @@ def feedback(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
 
 @signed_in_viewer
 def feedback_summary(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
-    workshop = _editable(viewer, pk)
+    workshop = workshop_for_editor(viewer, pk)
     summary = feedback_service.feedback_summary(workshop=workshop)
     context = {"workshop": workshop, "summary": summary, "is_staff": viewer.is_staff}
     return render(request, "workshops/feedback_summary.html", context)
@@ -626,7 +608,7 @@ def plan_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The follow-up is planned as a draft: add its sessions."))
             return redirect(reverse("workshops:session_list", kwargs={"pk": workshop.pk}))

@@ -8,7 +8,6 @@ with HTMX the registration panel and the attendance rows swap in place.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -27,7 +26,6 @@ from compagnon.workshops.calendars import (
     calendar_feed_rotate,
     person_feed_ics,
     workshop_ics,
-    workshop_path,
 )
 from compagnon.workshops.models import (
     Attendance,
@@ -46,15 +44,12 @@ from compagnon.workshops.registration import (
 )
 from compagnon.workshops.selectors import (
     can_edit_workshop,
+    workshop_for_editor,
     workshop_for_viewer,
     workshops_visible_to,
 )
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
-
-
-def detail_url(workshop: Workshop) -> str:
-    return workshop_path(workshop)
 
 
 def _panel(
@@ -79,7 +74,7 @@ def _done(
         messages.error(request, error)
     elif notice:
         messages.success(request, notice)
-    return redirect(detail_url(workshop))
+    return redirect(workshop)
 
 
 def _status_notice(registration: Registration) -> str:
@@ -100,7 +95,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponseBase:
     viewer = viewer_for(request.user)
     if not request.user.is_authenticated:
         visible = workshops_visible_to(viewer).filter(pk=pk).first()
-        return to_sign_in(request, next_url=detail_url(visible) if visible else None)
+        return to_sign_in(request, next_url=visible.get_absolute_url() if visible else None)
     workshop = workshop_for_viewer(viewer, pk)
     try:
         registration = registration_create(
@@ -164,7 +159,7 @@ def offer_confirm(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse
             registration.refresh_from_db()
         else:
             messages.success(request, _("Your seat is confirmed. See you there!"))
-            return redirect(detail_url(workshop))
+            return redirect(workshop)
     now = timezone.now()
     expired = registration.status == RegistrationStatus.EXPIRED or (
         registration.status == RegistrationStatus.OFFERED
@@ -176,19 +171,12 @@ def offer_confirm(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse
         "reg": registration,
         "expired": expired,
         "error": error,
-        "detail_url": detail_url(workshop),
+        "detail_url": workshop.get_absolute_url(),
     }
     return render(request, "workshops/registration/offer_confirm.html", context)
 
 
 # --- the roster: hosts and staff ---------------------------------------------------------------
-
-
-def _editable_workshop(viewer: Viewer, pk: int) -> Workshop:
-    workshop = workshop_for_viewer(viewer, pk)
-    if not can_edit_workshop(viewer, workshop):
-        raise PermissionDenied
-    return workshop
 
 
 def _roster_rows(workshop: Workshop):
@@ -201,7 +189,7 @@ def _roster_rows(workshop: Workshop):
 
 @signed_in_viewer
 def roster(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponseBase:
-    workshop = _editable_workshop(viewer, pk)
+    workshop = workshop_for_editor(viewer, pk)
     groups: dict[str, list[Registration]] = {status: [] for status in RegistrationStatus.values}
     for registration in _roster_rows(workshop):
         groups[registration.status].append(registration)
@@ -217,14 +205,14 @@ def roster(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponseBase:
         "attendance_choices": Attendance.choices,
         "present": sum(1 for r in confirmed if r.attendance == Attendance.PRESENT),
         "no_shows": sum(1 for r in confirmed if r.attendance == Attendance.NO_SHOW),
-        "detail_url": detail_url(workshop),
+        "detail_url": workshop.get_absolute_url(),
     }
     return render(request, "workshops/registration/roster.html", context)
 
 
 @signed_in_viewer
 def roster_export(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponseBase:
-    workshop = _editable_workshop(viewer, pk)
+    workshop = workshop_for_editor(viewer, pk)
 
     def rows():
         yield [
@@ -259,7 +247,7 @@ def attendance_mark(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespon
     registration = get_object_or_404(
         Registration.objects.select_related("person", "organisation"), pk=pk
     )
-    workshop = _editable_workshop(viewer, registration.workshop_id)
+    workshop = workshop_for_editor(viewer, registration.workshop_id)
     registration.workshop = workshop
     error = ""
     try:
