@@ -516,6 +516,9 @@ def team_create(*, challenge: Challenge, user: Any, name: str = "") -> Team:
     if not challenge_can_take_part(challenge, viewer_for(user)):
         raise PermissionDenied
     with transaction.atomic():
+        # Teams are made one at a time per challenge: a person's two first uploads at once,
+        # or an upload and "Create a team", find the team the other one made.
+        _challenge_locked(challenge)
         if team_of(challenge, user) is not None:
             raise ValidationError(_("You are already in a team for this challenge."))
         name = name.strip()
@@ -529,6 +532,21 @@ def team_create(*, challenge: Challenge, user: Any, name: str = "") -> Team:
         team.save()
         TeamMembership.objects.create(challenge=challenge, team=team, user=user)
     return team
+
+
+def _challenge_locked(challenge: Challenge) -> None:
+    Challenge.objects.select_for_update().only("pk").get(pk=challenge.pk)
+
+
+def _own_team(challenge: Challenge, user: Any) -> Team:
+    """A first upload's team of one; the team another upload made meanwhile, if any."""
+    try:
+        return team_create(challenge=challenge, user=user)
+    except ValidationError:
+        existing = team_of(challenge, user)
+        if existing is None:
+            raise
+        return existing
 
 
 def team_rename(*, team: Team, user: Any, name: str) -> Team:
@@ -764,7 +782,7 @@ def submission_create(
         )
     submission_header_check(challenge, upload)
     with transaction.atomic():
-        team = team_of(challenge, user) or team_create(challenge=challenge, user=user)
+        team = team_of(challenge, user) or _own_team(challenge, user)
         team = _team_locked(team)
         used_today, used_total = _quota_used(team, utc_day_start(now))
         if used_today >= challenge.submissions_per_day:

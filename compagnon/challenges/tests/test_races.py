@@ -95,3 +95,59 @@ def test_with_the_lock_exactly_one_upload_gets_in(monkeypatch):
     assert len(accepted) == 1
     assert len(refused) == 1
     assert Submission.objects.filter(challenge=challenge).count() == 1
+
+
+def _first_uploads_together(monkeypatch, *, wait):
+    """One person's two first uploads; both look for their team while the other is there."""
+    staff = UserFactory(is_staff=True)
+    challenge = ChallengeFactory(submissions_per_day=5)
+    solution_upload(
+        challenge=challenge,
+        upload=SimpleUploadedFile("solution.csv", solution_bytes()),
+        actor=staff,
+    )
+    person = PersonFactory(with_account=True)
+    RulesAcceptance.objects.create(challenge=challenge, user=person.user)
+    monkeypatch.setattr(services, "_enqueue_scoring", lambda ids, version_id=None: None)
+    barrier = threading.Barrier(2, timeout=wait)
+    looking = services.team_of
+
+    def team_of_when_both_are_there(challenge, user):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
+        return looking(challenge, user)
+
+    monkeypatch.setattr(services, "team_of", team_of_when_both_are_there)
+    errors = []
+
+    def submit():
+        try:
+            services.submission_create(
+                challenge=challenge,
+                user=person.user,
+                upload=SimpleUploadedFile("p.csv", predictions(offset=1)),
+            )
+        except Exception as error:  # reported below, a thread cannot fail the test itself
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return challenge, errors
+
+
+def test_without_the_challenge_lock_two_first_uploads_make_two_teams_or_fail(monkeypatch):
+    monkeypatch.setattr(services, "_challenge_locked", lambda challenge: None)
+    challenge, errors = _first_uploads_together(monkeypatch, wait=20)
+    assert errors or Team.objects.filter(challenge=challenge).count() == 2
+
+
+def test_two_first_uploads_at_once_make_one_team(monkeypatch):
+    challenge, errors = _first_uploads_together(monkeypatch, wait=2)
+    assert errors == []
+    assert Team.objects.filter(challenge=challenge).count() == 1
+    assert Submission.objects.filter(challenge=challenge).count() == 2
