@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from compagnon.accounts.models import Invitation, InvitationStatus, User
 from compagnon.core.email import email_queue
 from compagnon.members.models import MembershipStatus, MembershipType, Organisation, Person
+from compagnon.members.selectors import person_language
 
 SIGNUP_REFUSED_MESSAGE = _(
     "Sign-up is by invitation. If your organisation is a member of the club, use your work "
@@ -137,14 +138,6 @@ def account_link_person(*, user: User, first_name: str = "", last_name: str = ""
         return person
 
 
-def _person_language(person: Person) -> str:
-    """French unless the person's languages say they read English and not French."""
-    languages = person.languages or []
-    if "fr" not in languages and "en" in languages:
-        return "en"
-    return settings.LANGUAGE_CODE
-
-
 def invitation_url(invitation: Invitation) -> str:
     return settings.SITE_URL + reverse("accounts:invitation_accept", args=[invitation.token])
 
@@ -159,7 +152,7 @@ def _invitation_email_queue(*, invitation: Invitation) -> None:
         "site_url": settings.SITE_URL,
         "invited_by": invitation.invited_by,
     }
-    with translation.override(_person_language(person)):
+    with translation.override(person_language(person)):
         subject = gettext("You're invited to join %(site_name)s") % {
             "site_name": settings.SITE_NAME
         }

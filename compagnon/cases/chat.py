@@ -21,8 +21,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from compagnon.cases.models import Case, CaseSource, Confidentiality
-from compagnon.cases.services import case_create, case_url, person_is_member, person_language
+from compagnon.cases.services import case_create, case_url, person_is_member
 from compagnon.members.models import Person
+from compagnon.members.selectors import person_language
 
 TITLE_MAX_LENGTH = 120
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")

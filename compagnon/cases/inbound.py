@@ -34,10 +34,10 @@ from compagnon.cases.services import (
     case_create,
     case_url,
     person_is_member,
-    person_language,
 )
 from compagnon.core.email import email_queue
 from compagnon.members.models import Person
+from compagnon.members.selectors import person_language
 
 logger = logging.getLogger(__name__)
 

@@ -42,6 +42,7 @@ from compagnon.core.notices import notice_send
 from compagnon.matching.index import person_is_matchable
 from compagnon.matching.reasons import reasons_text
 from compagnon.members.models import Person
+from compagnon.members.selectors import person_language
 
 logger = logging.getLogger(__name__)
 
@@ -56,15 +57,6 @@ MESSAGE_MAX_LENGTH = CaseInvitation._meta.get_field("answer_message").max_length
 
 def _date(value: datetime) -> str:
     return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
-
-
-def _language_for(person: Person) -> str:
-    """The interface language the person reads (French first), else the site's default."""
-    languages = person.languages or []
-    for code, _name in settings.LANGUAGES:
-        if code in languages:
-            return code
-    return settings.LANGUAGE_CODE
 
 
 def invitation_answer_url(invitation: CaseInvitation) -> str:
@@ -233,7 +225,7 @@ def _invitation_tell(
         if reminder
         else "cases/email/case_invitation.txt"
     )
-    with translation.override(_language_for(person)):
+    with translation.override(person_language(person)):
         if reminder:
             subject = gettext("Reminder: would you join the case “%(title)s”?")
             notice = gettext("Reminder: the case “%(title)s” is waiting for your answer.")
@@ -269,7 +261,7 @@ def _owner_tell(invitation: CaseInvitation, *, case: Case, person: Person) -> No
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
     }
-    with translation.override(_language_for(owner)):
+    with translation.override(person_language(owner)):
         if invitation.answer == Answer.EXPERT:
             line = gettext("%(name)s can help as an expert on your case “%(title)s”.")
         else:

@@ -30,7 +30,7 @@ from compagnon.cases.models import (
 from compagnon.core.email import email_queue
 from compagnon.knowledge.services import knowledge_case_changed
 from compagnon.members.models import Organisation, Person, Tag
-from compagnon.members.selectors import Viewer
+from compagnon.members.selectors import Viewer, person_language
 
 logger = logging.getLogger(__name__)
 
@@ -475,14 +475,6 @@ def case_is_announced(case: Case) -> bool:
 
 
 # --- email ----------------------------------------------------------------------
-
-
-def person_language(person: Person) -> str:
-    """French unless the person's languages say they read English and not French."""
-    languages = person.languages or []
-    if "fr" not in languages and "en" in languages:
-        return "en"
-    return settings.LANGUAGE_CODE
 
 
 def case_url(case: Case) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -250,3 +251,13 @@ def profile_progress(person: Person) -> ProfileProgress:
         interests=person.interests.count(),
         has_bio=bool(person.bio.strip()),
     )
+
+
+def person_language(person: Person) -> str:
+    """The interface language to write to the person in: the first of the site's languages
+    they read (French first), else the site's default."""
+    languages = person.languages or []
+    for code, _name in settings.LANGUAGES:
+        if code in languages:
+            return code
+    return settings.LANGUAGE_CODE

@@ -20,7 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from compagnon.core.email import Attachment, email_queue
-from compagnon.members.models import Person
+from compagnon.members.selectors import person_language
 from compagnon.workshops.calendars import workshop_ics
 from compagnon.workshops.models import (
     ACTIVE,
@@ -31,15 +31,6 @@ from compagnon.workshops.models import (
 )
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8; method=PUBLISH"
-
-
-def _language_for(person: Person) -> str:
-    """The interface language the person reads (French first), else the site's default."""
-    languages = person.languages or []
-    for code, _name in settings.LANGUAGES:
-        if code in languages:
-            return code
-    return settings.LANGUAGE_CODE
 
 
 def _stamp(value: dt.datetime | None) -> str:
@@ -105,7 +96,7 @@ def _send(
     """Render in the person's language and queue (`subject` is a msgid with %(title)s)."""
     person = registration.person
     workshop = registration.workshop
-    with translation.override(_language_for(person)):
+    with translation.override(person_language(person)):
         context = {
             "person": person,
             "workshop": workshop,

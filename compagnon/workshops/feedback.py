@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from compagnon.core.email import email_queue
 from compagnon.core.models import OutboundEmail
 from compagnon.members.models import Organisation, Person, Tag
+from compagnon.members.selectors import person_language
 from compagnon.workshops import emails
 from compagnon.workshops.models import (
     Attendance,
@@ -234,7 +235,7 @@ def _feedback_emails(workshop: Workshop, *, key: str, last_call: bool) -> int:
         if email_key in sent:
             continue
         person = registration.person
-        with translation.override(emails._language_for(person)):
+        with translation.override(person_language(person)):
             url = emails._absolute(reverse("workshops:feedback", kwargs={"pk": workshop.pk}))
             values = {"name": person.first_name or person, "title": workshop.title, "url": url}
             if last_call:
