@@ -7,16 +7,26 @@ No overbooking, ever: the seat count and the insert that depends on it happen
 while the workshop row is locked (`select_for_update`), so two registrations
 for the last seat take turns and the second one sees the first. `LOCK_SEATS`
 exists only for the race test, which switches it off to show the oversell.
+
+The lock covers the seat decision and the row write only. The emails (and their
+.ics) are rendered after the commit, by a task, from the committed row
+(`_email_after_commit`), so a popular workshop makes registrations wait a few
+milliseconds each, not the time it takes to render. On PostgreSQL a registration
+waits at most `LOCK_TIMEOUT_MS` for the lock, retries a few times, then asks the
+person to try again: one workshop never holds every web worker.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,8 +53,12 @@ LOCK_SEATS = True
 # Seconds to sleep between counting seats and writing the registration (race test only),
 # so that concurrent registrations reliably overlap when the lock is off.
 RACE_WINDOW_SECONDS = 0.0
+# How long one attempt waits for the workshop row (PostgreSQL), and how many attempts.
+LOCK_TIMEOUT_MS = 1500
+LOCK_ATTEMPTS = 3
 
 _S = RegistrationStatus
+_T = TypeVar("_T")
 
 
 class RegistrationError(Exception):
@@ -160,22 +174,90 @@ def _holding_count(workshop: Workshop, seat: str) -> int:
     ).count()
 
 
-def _lock(workshop: Workshop) -> Workshop:
-    """The workshop row, locked until the transaction ends (when LOCK_SEATS is on)."""
+def _lock(workshop: Workshop, *, wait_briefly: bool = False) -> Workshop:
+    """The workshop row, locked until the transaction ends (when LOCK_SEATS is on).
+
+    `wait_briefly` (a person is waiting for the answer): on PostgreSQL, give up after
+    LOCK_TIMEOUT_MS instead of queueing for as long as it takes (see `_with_lock_retry`).
+    """
     queryset = Workshop.objects.all()
     if LOCK_SEATS:
+        if wait_briefly and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # SET LOCAL lasts until this transaction ends, and takes no parameters.
+                cursor.execute(f"SET LOCAL lock_timeout = '{int(LOCK_TIMEOUT_MS)}ms'")
         queryset = queryset.select_for_update(of=("self",))
     return queryset.get(pk=workshop.pk)
 
 
-def _carry_over(source: Workshop, locked: Workshop) -> None:
-    """Give the locked row the sessions and base already read, so emails need no query."""
-    cache = getattr(source, "_prefetched_objects_cache", None)
-    if cache:
-        # Django's private prefetch cache, unknown to django-stubs.
-        locked._prefetched_objects_cache = dict(cache)  # type: ignore[attr-defined]
-    if locked.base_id is not None and locked.base_id == source.base_id:
-        locked.base = source.base
+def _lock_not_available(error: OperationalError) -> bool:
+    """PostgreSQL's lock_not_available (55P03): the lock_timeout ran out."""
+    return getattr(error.__cause__, "sqlstate", None) == "55P03"
+
+
+def _with_lock_retry(attempt: Callable[[], _T]) -> _T:
+    """Run `attempt` (one transaction taking the workshop lock), retrying a busy lock.
+
+    Each try waits at most LOCK_TIMEOUT_MS, then a short random pause spreads the
+    retries; after LOCK_ATTEMPTS the person reads a clear "try again", never a 500.
+    """
+    for number in range(1, LOCK_ATTEMPTS + 1):
+        try:
+            return attempt()
+        except OperationalError as error:
+            if not _lock_not_available(error):
+                raise
+            if number == LOCK_ATTEMPTS:
+                raise RegistrationError(
+                    _(
+                        "Many people are registering for this workshop right now. "
+                        "Please try again in a moment."
+                    )
+                ) from error
+            time.sleep(random.uniform(0.05, 0.25))  # jitter spreads the retries
+    raise AssertionError("unreachable")
+
+
+# --- emails, rendered after the commit ------------------------------------------------------
+
+# Which registration status each email tells about: a task that finds the row in another
+# status sends nothing (a later event superseded it and has its own email).
+_EMAIL_EVENTS: dict[str, tuple[str, Callable[..., None]]] = {
+    "confirmed": (_S.CONFIRMED, emails.registration_confirmed_email),
+    "waiting": (_S.WAITING, emails.registration_waiting_email),
+    "offer": (_S.OFFERED, emails.registration_offer_email),
+    "offer_expired": (_S.EXPIRED, emails.registration_offer_expired_email),
+    "cancelled": (_S.CANCELLED, emails.registration_cancelled_email),
+}
+
+
+def _email_after_commit(registration: Registration, event: str) -> None:
+    """Queue the email telling about `event` once the transaction commits (not under the lock)."""
+    from compagnon.workshops.tasks import registration_email_send
+
+    registration_id = registration.pk
+    transaction.on_commit(
+        lambda: registration_email_send.enqueue(registration_id=registration_id, event=event)
+    )
+
+
+def registration_email_render(*, registration_id: int, event: str) -> bool:
+    """Render and queue the email of `event` from the committed row; idempotent (keyed emails).
+
+    Returns False when the row is gone or has moved on to another status.
+    """
+    status, send = _EMAIL_EVENTS[event]
+    registration = (
+        Registration.objects.select_related("person", "workshop", "workshop__base")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or registration.status != status:
+        return False
+    prefetch_related_objects([registration.workshop], "sessions")
+    with transaction.atomic():
+        send(registration=registration)
+    return True
 
 
 # --- registering ----------------------------------------------------------------------------
@@ -211,63 +293,74 @@ def registration_create(
     terms = bool(workshop.terms.strip())
     if terms and not accept_terms:
         raise RegistrationError(_("Please accept the confidentiality terms to register."))
-    # What the emails show (sessions, base) is read now, outside the lock.
-    prefetch_related_objects([workshop], "sessions")
-    if workshop.base_id is not None:
-        workshop.base  # noqa: B018 (loads the base once)
-    with transaction.atomic():
-        # From here to the commit, other registrations for this workshop wait their turn:
-        # the counts below cannot change before our row is written.
-        locked = _lock(workshop)
-        _carry_over(workshop, locked)
-        reason = status_refusal(workshop=locked, now=now)  # it may have closed meanwhile
-        if reason:
-            raise RegistrationError(reason)
-        counts = Registration.objects.filter(workshop=locked).aggregate(
-            mine=Count("pk", filter=Q(person=person)),
-            mine_active=Count("pk", filter=Q(person=person, status__in=ACTIVE)),
-            holding=Count("pk", filter=Q(seat=seat, status__in=SEAT_HOLDING)),
-            waiting=Count("pk", filter=Q(seat=seat, status=_S.WAITING)),
-            organisation=Count(
-                "pk", filter=Q(organisation_id=person.organisation_id, status__in=ACTIVE)
-            ),
-        )
-        if counts["mine_active"] or (counts["mine"] and existing is None):
-            # Another tab registered first: return what it made (the same row).
-            existing = Registration.objects.get(workshop=locked, person=person)
-            if existing.status in ACTIVE:
-                return existing
-        cap = locked.per_organisation_cap
-        if cap and person.organisation_id is not None and counts["organisation"] >= cap:
-            raise RegistrationError(
-                _(
-                    "Your organisation already has %(count)d places at this workshop, "
-                    "the most it allows per organisation."
-                )
-                % {"count": counts["organisation"]}
+
+    def attempt() -> Registration:
+        with transaction.atomic():
+            # From here to the commit, other registrations for this workshop wait their
+            # turn: the counts below cannot change before our row is written.
+            locked = _lock(workshop, wait_briefly=True)
+            return _register_locked(
+                locked=locked, person=person, seat=seat, terms=terms, existing=existing, now=now
             )
-        capacity = seat_capacity(locked, seat)
-        waiting_ahead = counts["waiting"] > 0
-        holding = counts["holding"]
-        if RACE_WINDOW_SECONDS:
-            time.sleep(RACE_WINDOW_SECONDS)
-        has_seat = not waiting_ahead and (capacity is None or holding < capacity)
-        registration = existing or Registration(workshop=locked, person=person)
-        registration.organisation_id = person.organisation_id
-        registration.seat = seat
-        registration.status = _S.CONFIRMED if has_seat else _S.WAITING
-        registration.queued_at = now
-        registration.confirmed_at = now if has_seat else None
-        registration.offer_expires_at = None
-        registration.cancelled_at = None
-        registration.attendance = Attendance.UNKNOWN
-        registration.attendance_marked_by = None
-        registration.terms_accepted_at = now if terms else None
-        registration.save()
-        if has_seat:
-            emails.registration_confirmed_email(registration=registration)
-        else:
-            emails.registration_waiting_email(registration=registration)
+
+    return _with_lock_retry(attempt)
+
+
+def _register_locked(
+    *,
+    locked: Workshop,
+    person: Person,
+    seat: str,
+    terms: bool,
+    existing: Registration | None,
+    now: dt.datetime,
+) -> Registration:
+    """The seat decision and the row write, the workshop row being locked: nothing else."""
+    reason = status_refusal(workshop=locked, now=now)  # it may have closed meanwhile
+    if reason:
+        raise RegistrationError(reason)
+    counts = Registration.objects.filter(workshop=locked).aggregate(
+        mine=Count("pk", filter=Q(person=person)),
+        mine_active=Count("pk", filter=Q(person=person, status__in=ACTIVE)),
+        holding=Count("pk", filter=Q(seat=seat, status__in=SEAT_HOLDING)),
+        waiting=Count("pk", filter=Q(seat=seat, status=_S.WAITING)),
+        organisation=Count(
+            "pk", filter=Q(organisation_id=person.organisation_id, status__in=ACTIVE)
+        ),
+    )
+    if counts["mine_active"] or (counts["mine"] and existing is None):
+        # Another tab registered first: return what it made (the same row).
+        existing = Registration.objects.get(workshop=locked, person=person)
+        if existing.status in ACTIVE:
+            return existing
+    cap = locked.per_organisation_cap
+    if cap and person.organisation_id is not None and counts["organisation"] >= cap:
+        raise RegistrationError(
+            _(
+                "Your organisation already has %(count)d places at this workshop, "
+                "the most it allows per organisation."
+            )
+            % {"count": counts["organisation"]}
+        )
+    capacity = seat_capacity(locked, seat)
+    waiting_ahead = counts["waiting"] > 0
+    holding = counts["holding"]
+    if RACE_WINDOW_SECONDS:
+        time.sleep(RACE_WINDOW_SECONDS)
+    has_seat = not waiting_ahead and (capacity is None or holding < capacity)
+    registration = existing or Registration(workshop=locked, person=person)
+    registration.organisation_id = person.organisation_id
+    registration.seat = seat
+    registration.status = _S.CONFIRMED if has_seat else _S.WAITING
+    registration.queued_at = now
+    registration.confirmed_at = now if has_seat else None
+    registration.offer_expires_at = None
+    registration.cancelled_at = None
+    registration.attendance = Attendance.UNKNOWN
+    registration.attendance_marked_by = None
+    registration.terms_accepted_at = now if terms else None
+    registration.save()
+    _email_after_commit(registration, "confirmed" if has_seat else "waiting")
     return registration
 
 
@@ -278,24 +371,29 @@ def registration_cancel(
     now = now or timezone.now()
     if viewer.person is None or registration.person_id != viewer.person.pk:
         raise RegistrationError(_("This is not your registration."))
-    with transaction.atomic():
-        workshop = _lock(registration.workshop)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status not in ACTIVE:
-            return registration
-        if workshop.starts_at is not None and workshop.starts_at <= now:
-            raise RegistrationError(
-                _("This workshop has already started; your registration can no longer change.")
-            )
-        held_seat = registration.status in SEAT_HOLDING
-        registration.status = _S.CANCELLED
-        registration.cancelled_at = now
-        registration.offer_expires_at = None
-        registration.save()
-        emails.registration_cancelled_email(registration=registration)
-        if held_seat:
-            _promote(workshop, registration.seat, now)
-    return registration
+    pk = registration.pk
+
+    def attempt() -> Registration:
+        with transaction.atomic():
+            workshop = _lock(registration.workshop, wait_briefly=True)
+            row = Registration.objects.select_for_update().get(pk=pk)
+            if row.status not in ACTIVE:
+                return row
+            if workshop.starts_at is not None and workshop.starts_at <= now:
+                raise RegistrationError(
+                    _("This workshop has already started; your registration can no longer change.")
+                )
+            held_seat = row.status in SEAT_HOLDING
+            row.status = _S.CANCELLED
+            row.cancelled_at = now
+            row.offer_expires_at = None
+            row.save()
+            _email_after_commit(row, "cancelled")
+            if held_seat:
+                _promote(workshop, row.seat, now)
+            return row
+
+    return _with_lock_retry(attempt)
 
 
 # --- the waiting list -------------------------------------------------------------------------
@@ -315,15 +413,13 @@ def _promote(workshop: Workshop, seat: str, now: dt.datetime) -> list[Registrati
     expires = now + dt.timedelta(hours=offer_hours())
     if workshop.starts_at is not None:
         expires = min(expires, workshop.starts_at)
-    offered = list(waiting.select_related("person").order_by("queued_at", "pk")[:free])
-    if offered:
-        prefetch_related_objects([workshop], "sessions")  # read once for all the offers
+    offered = list(waiting.order_by("queued_at", "pk")[:free])
     for registration in offered:
         registration.workshop = workshop
         registration.status = _S.OFFERED
         registration.offer_expires_at = expires
         registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
-        emails.registration_offer_email(registration=registration)
+        _email_after_commit(registration, "offer")
     return offered
 
 
@@ -362,7 +458,7 @@ def registration_offer_confirm(
             registration.confirmed_at = now
             registration.offer_expires_at = None
             registration.save()
-            emails.registration_confirmed_email(registration=registration)
+            _email_after_commit(registration, "confirmed")
     if expired:
         # Raised after the commit: passing the seat on is kept, the confirmation is not made.
         raise RegistrationError(
@@ -378,7 +474,7 @@ def _expire(workshop: Workshop, registration: Registration, now: dt.datetime) ->
     registration.status = _S.EXPIRED
     registration.offer_expires_at = None
     registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
-    emails.registration_offer_expired_email(registration=registration)
+    _email_after_commit(registration, "offer_expired")
     _promote(workshop, registration.seat, now)
 
 
@@ -394,10 +490,8 @@ def registration_offers_expire(*, now: dt.datetime | None = None) -> int:
     for workshop_id in list(workshop_ids):
         with transaction.atomic():
             workshop = _lock(Workshop(pk=workshop_id))
-            due = (
-                Registration.objects.select_for_update(of=("self",))
-                .filter(workshop=workshop, status=_S.OFFERED, offer_expires_at__lte=now)
-                .select_related("person")
+            due = Registration.objects.select_for_update(of=("self",)).filter(
+                workshop=workshop, status=_S.OFFERED, offer_expires_at__lte=now
             )
             for registration in due:
                 registration.workshop = workshop

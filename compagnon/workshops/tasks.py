@@ -5,7 +5,11 @@ from __future__ import annotations
 from django_tasks import task
 
 from compagnon.workshops.feedback import feedback_last_calls_send_due
-from compagnon.workshops.registration import registration_offers_expire, registrations_fill
+from compagnon.workshops.registration import (
+    registration_email_render,
+    registration_offers_expire,
+    registrations_fill,
+)
 from compagnon.workshops.reminders import reminders_send_due
 
 
@@ -27,3 +31,9 @@ def workshops_tick_run() -> dict[str, int]:
 def workshops_tick() -> dict[str, int]:
     """The same sweep as a task; idempotent (every email is keyed), safe to run twice."""
     return workshops_tick_run()
+
+
+@task()
+def registration_email_send(*, registration_id: int, event: str) -> bool:
+    """Render and queue one registration email after the registration committed (keyed: idempotent)."""
+    return registration_email_render(registration_id=registration_id, event=event)

@@ -24,3 +24,15 @@ def viewer_of():
         return viewer_for(user)
 
     return make
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """committed(service, **kwargs): call a service and run what it left for after its commit
+    (the registration emails are rendered then, by a task), as a real commit would."""
+
+    def run(service, /, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return service(**kwargs)
+
+    return run

@@ -29,9 +29,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def register(viewer_of):
+def register(viewer_of, committed):
     def run(workshop, person, **kwargs):
-        return registration_create(workshop=workshop, viewer=viewer_of(person), **kwargs)
+        return committed(registration_create, workshop=workshop, viewer=viewer_of(person), **kwargs)
 
     return run
 
@@ -249,3 +249,34 @@ def test_state_for_the_panel(register, viewer_of, member_a, member_b):
     )
     assert not state.can_register
     assert state.reason == "Registration for this workshop is closed."
+
+
+def test_the_email_is_rendered_after_the_commit_not_under_the_lock(
+    member_a, viewer_of, django_capture_on_commit_callbacks
+):
+    """The lock covers the seat decision and the row write only: the email and its .ics are
+    rendered by a task once the registration has committed, from the committed row."""
+    workshop = WorkshopFactory(onsite_seats=2)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        registration = registration_create(workshop=workshop, viewer=viewer_of(member_a))
+        assert not OutboundEmail.objects.exists()  # nothing rendered inside the transaction
+    assert len(callbacks) == 1
+    callbacks[0]()
+    email = OutboundEmail.objects.get()
+    assert email.key.startswith(f"workshop-confirmed:{registration.pk}:")
+    assert "BEGIN:VEVENT" in email.attachments[0]["content"]
+    callbacks[0]()  # a task run twice sends one email
+    assert OutboundEmail.objects.count() == 1
+
+
+def test_a_superseded_event_sends_nothing(member_a, viewer_of, committed):
+    """Registered then cancelled before the task ran: the confirmation is not sent late."""
+    from compagnon.workshops.registration import registration_email_render
+
+    workshop = WorkshopFactory(onsite_seats=2)
+    registration = registration_create(workshop=workshop, viewer=viewer_of(member_a))
+    committed(registration_cancel, registration=registration, viewer=viewer_of(member_a))
+    assert not registration_email_render(registration_id=registration.pk, event="confirmed")
+    assert list(OutboundEmail.objects.values_list("subject", flat=True)) == [
+        f"Your registration is cancelled: {workshop.title}"
+    ]

@@ -10,6 +10,7 @@ SQLite serialises writers anyway.
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -112,3 +113,44 @@ def test_two_tabs_at_the_same_moment_make_one_registration(monkeypatch):
     viewer = _viewer(PersonFactory(with_account=True))
     confirmed, waiting = _register_all_at_once(workshop, [viewer] * 4)
     assert (confirmed, waiting) == (1, 0)
+
+
+def test_a_held_workshop_lock_gives_a_clear_try_again_not_a_stuck_worker(monkeypatch):
+    """One workshop must not hold every web worker: a registration waits LOCK_TIMEOUT_MS per
+    attempt, retries, then reads a clear message; nothing is written."""
+    from django.db import connections
+
+    monkeypatch.setattr(services, "LOCK_TIMEOUT_MS", 100)
+    monkeypatch.setattr(services, "LOCK_ATTEMPTS", 2)
+    workshop = WorkshopFactory(onsite_seats=5)
+    person = PersonFactory(with_account=True)
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                services.Workshop.objects.select_for_update().get(pk=workshop.pk)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        assert held.wait(timeout=10)
+        started = time.monotonic()
+        with pytest.raises(services.RegistrationError) as error:
+            services.registration_create(workshop=workshop, viewer=_viewer(person))
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert "try again in a moment" in error.value.message
+    assert waited < 2, waited
+    assert not Registration.objects.filter(workshop=workshop).exists()
+    # Once the row is free, the same registration goes through.
+    registration = services.registration_create(workshop=workshop, viewer=_viewer(person))
+    assert registration.status == RegistrationStatus.CONFIRMED

@@ -30,14 +30,14 @@ S = RegistrationStatus
 
 
 @pytest.fixture
-def full_workshop(viewer_of):
+def full_workshop(viewer_of, committed):
     """One seat, taken; two people waiting (queued in this order)."""
     workshop = WorkshopFactory(onsite_seats=1)
     holder, first, second = (PersonFactory(with_account=True) for _ in range(3))
     base = timezone.now()
     for offset, person in enumerate((holder, first, second)):
         with time_machine.travel(base + dt.timedelta(seconds=offset), tick=False):
-            registration_create(workshop=workshop, viewer=viewer_of(person))
+            committed(registration_create, workshop=workshop, viewer=viewer_of(person))
     return workshop, holder, first, second
 
 
@@ -45,12 +45,14 @@ def status_of(workshop, person):
     return Registration.objects.get(workshop=workshop, person=person).status
 
 
-def test_a_cancelled_seat_is_offered_to_the_first_waiting(full_workshop, viewer_of, settings):
+def test_a_cancelled_seat_is_offered_to_the_first_waiting(
+    full_workshop, viewer_of, settings, committed
+):
     settings.WORKSHOP_OFFER_HOURS = 12
     workshop, holder, first, second = full_workshop
     registration = Registration.objects.get(person=holder)
     before = timezone.now()
-    registration_cancel(registration=registration, viewer=viewer_of(holder))
+    committed(registration_cancel, registration=registration, viewer=viewer_of(holder))
     assert status_of(workshop, holder) == S.CANCELLED
     assert status_of(workshop, first) == S.OFFERED
     assert status_of(workshop, second) == S.WAITING
@@ -63,20 +65,22 @@ def test_a_cancelled_seat_is_offered_to_the_first_waiting(full_workshop, viewer_
     assert OutboundEmail.objects.filter(to=[holder.email], subject__contains="cancelled").exists()
 
 
-def test_confirming_the_offer_takes_the_seat(full_workshop, viewer_of):
+def test_confirming_the_offer_takes_the_seat(full_workshop, viewer_of, committed):
     _workshop, holder, first, _second = full_workshop
-    registration_cancel(
-        registration=Registration.objects.get(person=holder), viewer=viewer_of(holder)
+    committed(
+        registration_cancel,
+        registration=Registration.objects.get(person=holder),
+        viewer=viewer_of(holder),
     )
     offer = Registration.objects.get(person=first)
-    confirmed = registration_offer_confirm(registration=offer, viewer=viewer_of(first))
+    confirmed = committed(registration_offer_confirm, registration=offer, viewer=viewer_of(first))
     assert confirmed.status == S.CONFIRMED and confirmed.offer_expires_at is None
     email = OutboundEmail.objects.get(
         to=[first.email], subject__startswith="Your seat is confirmed"
     )
     assert email.attachments
     # Confirming twice (a second click) changes nothing and sends nothing more.
-    registration_offer_confirm(registration=offer, viewer=viewer_of(first))
+    committed(registration_offer_confirm, registration=offer, viewer=viewer_of(first))
     assert OutboundEmail.objects.filter(to=[first.email]).count() == 3  # waiting, offer, confirmed
 
 
@@ -111,18 +115,18 @@ def test_someone_else_cannot_confirm_an_offer(full_workshop, viewer_of):
     assert status_of(workshop, first) == S.OFFERED
 
 
-def test_the_sweep_expires_offers_once(full_workshop, viewer_of):
+def test_the_sweep_expires_offers_once(full_workshop, viewer_of, committed):
     workshop, holder, first, second = full_workshop
     registration_cancel(
         registration=Registration.objects.get(person=holder), viewer=viewer_of(holder)
     )
     deadline = Registration.objects.get(person=first).offer_expires_at
     assert registration_offers_expire(now=deadline - dt.timedelta(seconds=1)) == 0
-    assert registration_offers_expire(now=deadline) == 1
+    assert committed(registration_offers_expire, now=deadline) == 1
     assert status_of(workshop, first) == S.EXPIRED
     assert status_of(workshop, second) == S.OFFERED
     emails = OutboundEmail.objects.count()
-    assert registration_offers_expire(now=deadline) == 0
+    assert committed(registration_offers_expire, now=deadline) == 0
     assert OutboundEmail.objects.count() == emails
     assert OutboundEmail.objects.filter(to=[first.email], subject__startswith="Your offer expired")
 
@@ -173,19 +177,19 @@ def test_the_tick_command_expires_and_reminds(full_workshop, viewer_of, capsys):
     assert status_of(workshop, second) == S.OFFERED
 
 
-def test_promotion_email_reaches_the_smtp_server(
-    smtp_server, django_capture_on_commit_callbacks, viewer_of
-):
+def test_promotion_email_reaches_the_smtp_server(smtp_server, committed, viewer_of):
     workshop = WorkshopFactory(onsite_seats=1, title="Causal forecasting")
     holder, waiting = PersonFactory(with_account=True), PersonFactory(with_account=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        registration_create(workshop=workshop, viewer=viewer_of(holder))
-        registration_create(workshop=workshop, viewer=viewer_of(waiting))
-        registration_cancel(
-            registration=Registration.objects.get(person=holder), viewer=viewer_of(holder)
-        )
-        offer = Registration.objects.get(person=waiting)
-        registration_offer_confirm(registration=offer, viewer=viewer_of(waiting))
+    # Each service commits on its own, as each request does.
+    committed(registration_create, workshop=workshop, viewer=viewer_of(holder))
+    committed(registration_create, workshop=workshop, viewer=viewer_of(waiting))
+    committed(
+        registration_cancel,
+        registration=Registration.objects.get(person=holder),
+        viewer=viewer_of(holder),
+    )
+    offer = Registration.objects.get(person=waiting)
+    committed(registration_offer_confirm, registration=offer, viewer=viewer_of(waiting))
     received = [m for m in smtp_server.received if waiting.email in m.rcpt_tos]
     subjects = [m.subject for m in received]
     assert subjects == [
