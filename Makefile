@@ -35,12 +35,12 @@ run: setup ## Set up, migrate, load the demo club, start the worker and the serv
 	$(MANAGE) createcachetable
 	$(MANAGE) load_demo
 	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
-	@$(MANAGE) db_worker & worker=$$!; \
+	@$(MANAGE) worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
 worker: setup ## Run the background task worker alone
-	$(MANAGE) db_worker
+	$(MANAGE) worker
 
 lint: setup ## ruff format check, ruff lint, mypy on services and selectors
 	$(UV) run --frozen ruff format --check .

@@ -227,6 +227,10 @@ elif PRODUCTION:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
+# The sweep (core_tick, worker start) queues again an unsent email whose task is older than
+# this (a worker killed mid-send), up to EMAIL_MAX_ATTEMPTS attempts.
+EMAIL_REQUEUE_AFTER_MINUTES = env_int("EMAIL_REQUEUE_AFTER_MINUTES", 5, minimum=1)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5, minimum=1)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Internationalisation: French first, English available.

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import logging
 from dataclasses import dataclass
+from functools import partial
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from compagnon.core.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+SEND_TASK_PATH = "compagnon.core.tasks.send_outbound_email"
 
 
 @dataclass(frozen=True)
@@ -74,3 +83,45 @@ def email_queue(
     )
     transaction.on_commit(lambda: send_outbound_email.enqueue(email.pk))
     return email
+
+
+def emails_requeue_stale(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Queue again the unsent emails whose send task is older than EMAIL_REQUEUE_AFTER_MINUTES.
+
+    A worker killed mid-send (or a queue lost with its server) leaves the email unsent and
+    its task RUNNING for ever. This sweep runs from `core_tick` and at worker start. It is
+    idempotent: an email is claimed under a row lock (two sweeps at once skip each other's
+    rows) and stamped `queued_at`, so a second sweep finds nothing to do; the send itself
+    stops at `sent_at`, so a task that comes back to life sends nothing twice. Emails out
+    of attempts (EMAIL_MAX_ATTEMPTS) are left for a person to look at. Database-queue tasks
+    of this send left RUNNING past the delay are marked FAILED, so the queue tells the truth.
+
+    Returns {"requeued": n, "abandoned_tasks": m}.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from compagnon.core.tasks import send_outbound_email
+
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=settings.EMAIL_REQUEUE_AFTER_MINUTES)
+    with transaction.atomic():
+        stale = list(
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(sent_at=None, queued_at__lt=cutoff, attempts__lt=settings.EMAIL_MAX_ATTEMPTS)
+            .order_by("queued_at")
+            .values_list("pk", flat=True)[:1000]
+        )
+        OutboundEmail.objects.filter(pk__in=stale).update(queued_at=now)
+        for pk in stale:
+            transaction.on_commit(partial(send_outbound_email.enqueue, pk))
+    abandoned = DBTaskResult.objects.filter(
+        task_path=SEND_TASK_PATH, status="RUNNING", started_at__lt=cutoff
+    ).update(
+        status="FAILED",
+        finished_at=now,
+        exception_class_path="compagnon.core.email.WorkerLost",
+        traceback="The worker stopped while sending; the email sweep queued the email again.",
+    )
+    if stale or abandoned:
+        logger.warning("Email sweep: %d queued again, %d lost tasks closed", len(stale), abandoned)
+    return {"requeued": len(stale), "abandoned_tasks": abandoned}

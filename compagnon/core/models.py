@@ -22,6 +22,9 @@ class OutboundEmail(models.Model):
     # (an .ics), stored with the row so that a retried task sends the same bytes.
     attachments = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a send task was last queued for it: the sweep (`emails_requeue_stale`) queues
+    # again an unsent email whose task is older than EMAIL_REQUEUE_AFTER_MINUTES.
+    queued_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -30,6 +33,11 @@ class OutboundEmail(models.Model):
         verbose_name = _("outgoing email")
         verbose_name_plural = _("outgoing emails")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["queued_at"], condition=models.Q(sent_at=None), name="email_unsent_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"

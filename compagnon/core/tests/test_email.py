@@ -120,3 +120,40 @@ def test_database_worker_sends_the_queued_email(smtp_server, settings):
     result = DBTaskResult.objects.get()
     assert result.status == "SUCCESSFUL"
     assert OutboundEmail.objects.get().sent_at is not None
+
+
+@pytest.mark.django_db
+def test_the_sweep_queues_stale_unsent_emails_once(smtp_server, settings):
+    """Unsent emails whose task is older than the delay are queued again, once; fresh ones,
+    sent ones and those out of attempts are left alone."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from compagnon.core.email import emails_requeue_stale
+
+    settings.EMAIL_REQUEUE_AFTER_MINUTES = 5
+    settings.EMAIL_MAX_ATTEMPTS = 3
+    old = timezone.now() - dt.timedelta(minutes=6)
+    stale = queue_welcome(key="stale", subject="Stale")
+    queue_welcome(key="fresh", subject="Fresh")
+    done = queue_welcome(key="done", subject="Done")
+    worn = queue_welcome(key="worn", subject="Worn out")
+    OutboundEmail.objects.exclude(key="fresh").update(queued_at=old)
+    OutboundEmail.objects.filter(pk=done.pk).update(sent_at=old)
+    OutboundEmail.objects.filter(pk=worn.pk).update(attempts=3)
+
+    with transaction.atomic():
+        assert emails_requeue_stale()["requeued"] == 1
+    # The enqueue waits for the commit: run it as the commit would.
+    stale.refresh_from_db()
+    assert stale.queued_at > old
+    assert send_outbound_email.call(stale.pk) is True
+    assert [m.subject for m in smtp_server.received] == ["Stale"]
+    assert emails_requeue_stale()["requeued"] == 0
+
+
+def test_core_tick_runs_the_sweep(db):
+    out = StringIO()
+    call_command("core_tick", stdout=out)
+    assert out.getvalue().strip() == "emails requeued: 0, lost tasks closed: 0"
