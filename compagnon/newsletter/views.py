@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +19,9 @@ from compagnon.newsletter.forms import MailingCreateForm, MailingForm, Subscribe
 from compagnon.newsletter.models import Mailing, MailingStatus, Subscriber
 from compagnon.newsletter.ratelimit import client_ip, ip_hash, subscribe_allowed
 from compagnon.newsletter.tokens import TokenExpired, TokenInvalid, unsubscribe_claim
+
+# Rows per page of a mailing's send log (a mailing may go to thousands of subscribers).
+MAILING_LOG_PAGE_SIZE = 200
 
 # Public side
 
@@ -197,12 +201,16 @@ def mailing_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def mailing_log(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = get_object_or_404(Mailing, pk=pk)
+    page = Paginator(selectors.mailing_log(mailing), MAILING_LOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "newsletter/mailing_log.html",
         {
             "mailing": mailing,
-            "deliveries": selectors.mailing_log(mailing),
+            "page_obj": page,
+            "deliveries": page.object_list,
             "progress": selectors.mailing_progress(mailing),
         },
     )

@@ -124,11 +124,12 @@ def month(request: HttpRequest) -> HttpResponse:
     try:
         year = int(request.GET.get("year", today.year))
         month_number = int(request.GET.get("month", today.month))
-        start = _month_start(year, month_number, zone)
     except (TypeError, ValueError):
         raise Http404 from None
-    if not 1900 < year < 3000:
+    # Checked before building a date: a 20-digit year overflows C's int (OverflowError).
+    if not (1900 < year < 3000 and 1 <= month_number <= 12):
         raise Http404
+    start = _month_start(year, month_number, zone)
     next_month = (start + dt.timedelta(days=32)).replace(day=1)
     previous = (start - dt.timedelta(days=1)).replace(day=1)
     by_day: dict[dt.date, list[Session]] = {}

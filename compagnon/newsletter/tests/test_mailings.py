@@ -204,7 +204,7 @@ def test_send_log_query_count_is_constant(client_of, staff_user, django_assert_n
     mailing_batch_deliver(mailing_id=mailing.pk)
     client = client_of(staff_user)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # 7, and the paginator's count
         response = client.get(reverse("newsletter:mailing_log", args=[mailing.pk]))
     assert response.text.count("@example.org") == count
 
@@ -269,3 +269,38 @@ def test_a_sent_mailing_cannot_be_edited_nor_its_digest_regenerated(client_of, s
     mailing.refresh_from_db()
     assert (mailing.subject, mailing.body) == ("The November issue", "Hello **readers**.")
     assert mailing.digest.startswith("## New on the blog")
+
+
+def test_the_send_log_of_a_sent_mailing_with_a_skipped_delivery_answers(client_of, staff_user):
+    """A delivery skipped (unsubscribed meanwhile) has no outbox row: the log used to 500."""
+    from compagnon.newsletter.models import Subscriber, SubscriberStatus
+
+    kept, gone = SubscriberFactory.create_batch(2)
+    mailing = MailingFactory()
+    mailing_send(mailing=mailing)
+    Subscriber.objects.filter(pk=gone.pk).update(status=SubscriberStatus.UNSUBSCRIBED)
+    mailing_batch_deliver(mailing_id=mailing.pk)
+
+    response = client_of(staff_user).get(reverse("newsletter:mailing_log", args=[mailing.pk]))
+    assert response.status_code == 200
+    assert kept.email in response.text and gone.email in response.text
+    assert "Skipped" in response.text
+
+
+def test_the_send_log_is_paginated(client_of, staff_user, monkeypatch):
+    from compagnon.newsletter import views
+
+    SubscriberFactory.create_batch(3)
+    mailing = MailingFactory()
+    mailing_send(mailing=mailing)
+    mailing_batch_deliver(mailing_id=mailing.pk)
+    client = client_of(staff_user)
+    url = reverse("newsletter:mailing_log", args=[mailing.pk])
+    monkeypatch.setattr(views, "MAILING_LOG_PAGE_SIZE", 2)
+    first = client.get(url)
+    second = client.get(url, {"page": "2"})
+    junk = client.get(url, {"page": "99999999999999999999"})
+    assert first.text.count("@example.org") == 2
+    assert "Page 1 of 2" in first.text
+    assert second.text.count("@example.org") == 1
+    assert junk.status_code == 200  # the last page, not an error

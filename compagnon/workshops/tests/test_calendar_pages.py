@@ -183,3 +183,18 @@ def test_my_workshops(client_of, member_a):
     page = _titles(client_of(member_a).get("/workshops/mine/"))
     assert "Coming soon" in page and "Gone by" in page and "Dropped" not in page
     assert 'data-testid="feedback-to-give"' in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": "99999999999999999999"},
+        {"year": "-99999999999999999999"},
+        {"month": "99999999999999999999"},
+        {"year": "2026", "month": "13"},
+        {"year": "2026", "month": "-1"},
+        {"year": "\x00"},
+    ],
+)
+def test_the_month_page_answers_404_not_500_to_impossible_dates(client, db, query):
+    assert client.get("/workshops/month/", query).status_code == 404
