@@ -23,6 +23,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# The 500 page renders from settings alone (no database, no context processors).
+handler500 = "compagnon.core.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -103,6 +103,21 @@ def workshops_visible_to(viewer: Viewer) -> QuerySet[Workshop]:
     return Workshop.objects.filter(visible)
 
 
+def workshop_asks_sign_in(viewer: Viewer, pk: int) -> bool:
+    """Whether a visitor who may not see workshop `pk` should be asked to sign in (not 404).
+
+    Members-only workshops are listed as such, so their existence is no secret: a visitor
+    is sent to sign in and back. Drafts and unknown ids stay 404 for them.
+    """
+    if viewer.is_authenticated:
+        return False
+    return Workshop.objects.filter(
+        pk=pk,
+        audience__in=(Audience.MEMBERS, Audience.MEMBERS_AND_RESIDENTS),
+        status__in=LISTED_OR_CANCELLED,
+    ).exists()
+
+
 def workshop_for_viewer(viewer: Viewer, pk: int) -> Workshop:
     """The workshop, or Http404 when it does not exist or the viewer may not see it."""
     return get_object_or_404(workshops_visible_to(viewer).select_related("base"), pk=pk)

@@ -68,6 +68,7 @@ from compagnon.workshops.selectors import (
     month_sessions,
     my_registrations,
     seats_left,
+    workshop_asks_sign_in,
     workshop_for_editor,
     workshop_for_viewer,
     workshops_visible_to,
@@ -211,14 +212,19 @@ def _visible_case(viewer: Viewer, workshop: Workshop):
     return cases_visible_to(viewer).filter(pk=workshop.origin_case_id).first()
 
 
-def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def workshop_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     viewer = viewer_for(request.user)
-    workshop = get_object_or_404(
+    workshop = (
         workshops_visible_to(viewer)
         .select_related("base", "parent")
-        .prefetch_related("tags", Prefetch("hosts", queryset=Person.objects.order_by("pk"))),
-        pk=pk,
+        .prefetch_related("tags", Prefetch("hosts", queryset=Person.objects.order_by("pk")))
+        .filter(pk=pk)
+        .first()
     )
+    if workshop is None:
+        if workshop_asks_sign_in(viewer, pk):
+            return to_sign_in(request)
+        raise Http404
     state = registration_state(workshop=workshop, viewer=viewer)
     can_edit = state.can_manage  # can_edit_workshop(), already asked by registration_state
     registered = state.is_confirmed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from compagnon.cases.models import CaseStatus
 from compagnon.cases.tests.factories import CaseFactory
@@ -45,7 +46,8 @@ def test_public_workshop_visible_to_visitors(client):
     workshop = WorkshopFactory(audience=Audience.PUBLIC, base=BaseFactory())
     assert client.get(workshop.get_absolute_url()).status_code == 200
     members = WorkshopFactory(base=BaseFactory(name="Other"))
-    assert client.get(members.get_absolute_url()).status_code == 404
+    response = client.get(members.get_absolute_url())
+    assert response.status_code == 302 and "/login" in response["Location"]  # sign in first
 
 
 def test_origin_case_link_only_if_visible(client_of, member_a, member_b, org_a):
@@ -128,3 +130,21 @@ def test_plan_from_case_page(client_of, staff_user, member_a):
     assert response.status_code == 400
     assert "Only a matched case can be planned" in response.content.decode()
     assert Workshop.objects.count() == 1
+
+
+def test_a_visitor_on_a_members_only_workshop_is_sent_to_sign_in_and_back(client, member_a):
+    """Members-only workshops are listed as such: a visitor is asked to sign in, then
+    comes back to the page; drafts and unknown ids stay 404 (their existence is secret)."""
+    listed = WorkshopFactory(audience=Audience.MEMBERS, title="Members evening")
+    draft = WorkshopFactory(audience=Audience.MEMBERS, status=WorkshopStatus.DRAFT)
+    response = client.get(listed.get_absolute_url())
+    assert response.status_code == 302
+    login, _, next_url = response["Location"].partition("?next=")
+    assert login == reverse("account_login")
+    assert next_url.replace("%2F", "/") == listed.get_absolute_url()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(reverse("workshops:workshop_detail", args=[999999])).status_code == 404
+
+    client.force_login(member_a.user)
+    page = client.get(next_url.replace("%2F", "/"))
+    assert page.status_code == 200 and "Members evening" in page.text

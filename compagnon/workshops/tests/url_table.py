@@ -96,8 +96,9 @@ URL_TABLE = {
     "workshops:mine": Case(signed_in()),
     "workshops:workshop_detail": [
         Case(
-            {**members_only(), "anonymous": 404, "guest": 404, "lapsed": 404},
+            {**members_only(), "guest": 404, "lapsed": 404},
             kwargs=lambda w: {"pk": _workshop(w).pk},
+            note="members-only, listed as such: a visitor is asked to sign in",
         ),
         Case(everyone(200), kwargs=lambda w: {"pk": _public(w).pk}, note="public workshop"),
     ],
