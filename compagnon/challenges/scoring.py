@@ -30,7 +30,7 @@ import io
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +55,7 @@ from compagnon.challenges.metrics import (
 FORMAT_VERSION = 1
 EXAMPLES = 5  # how many offending submission values an error message quotes
 HEAD_BYTES = 1 << 20  # the header line must fit in the first MiB
+BLOCK_BYTES = 1 << 22  # the CSV is parsed in blocks of 4 MiB, never read whole
 DENSE_FACTOR = 4  # integer ids use a dense lookup table when max - min < 4 n
 
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview
@@ -121,13 +122,6 @@ def _head(source: Any) -> bytes:
         return handle.read(HEAD_BYTES)
 
 
-def _all_bytes(source: Any) -> bytes:
-    if isinstance(source, bytes | bytearray | memoryview):
-        return bytes(source)
-    with open(os.fspath(source), "rb") as handle:
-        return handle.read()
-
-
 def _header(head: bytes, error: type[ScoringError]) -> list[str]:
     """The header's column names, stripped; refuses empty files and other separators."""
     if head.startswith(b"\xef\xbb\xbf"):
@@ -175,47 +169,90 @@ def _check_header(names: list[str], expected: list[str], error: type[ScoringErro
     raise error(" ".join(parts))
 
 
+def _csv_reader(
+    source: Any,
+    names: list[str],
+    types: dict[str, pa.DataType],
+    *,
+    use_threads: bool = True,
+    invalid_row_handler: Any = None,
+) -> pacsv.CSVStreamingReader:
+    """pyarrow's streaming CSV reader: the file is parsed block by block, never held whole."""
+    return pacsv.open_csv(
+        _open_source(source),
+        read_options=pacsv.ReadOptions(
+            use_threads=use_threads, skip_rows=1, column_names=names, block_size=BLOCK_BYTES
+        ),
+        parse_options=pacsv.ParseOptions(delimiter=",", invalid_row_handler=invalid_row_handler),
+        convert_options=pacsv.ConvertOptions(
+            column_types=types,
+            null_values=[""],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            check_utf8=True,
+        ),
+    )
+
+
 def _read_table(
     source: Any, names: list[str], types: dict[str, pa.DataType], error: type[ScoringError]
 ) -> pa.Table:
-    """The fast path: one multithreaded read with the types fixed; the slow path explains."""
+    """The fast path: a streamed read with the types fixed; the slow path explains.
+
+    Streamed block by block (BLOCK_BYTES), so the memory is the parsed columns plus a
+    block or two, whatever the file's size; a bad file is also explained by streaming.
+    """
     try:
-        return pacsv.read_csv(
-            _open_source(source),
-            read_options=pacsv.ReadOptions(
-                use_threads=True, skip_rows=1, column_names=names, block_size=1 << 22
-            ),
-            parse_options=pacsv.ParseOptions(delimiter=","),
-            convert_options=pacsv.ConvertOptions(
-                column_types=types,
-                null_values=[""],
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                check_utf8=True,
-            ),
-        )
+        reader = _csv_reader(source, names, types)
+        return pa.Table.from_batches(list(reader), schema=reader.schema)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         pass
     raise error(_explain_unreadable(source, names, types))
 
 
 def _explain_unreadable(source: Any, names: list[str], types: dict[str, pa.DataType]) -> str:
-    """Find why the fast read failed (slow; only runs on bad files)."""
+    """Find why the fast read failed (slow; only runs on bad files), one block at a time."""
+    invalid: list[Any] = []
+
+    def first_invalid_row(row: Any) -> str:
+        invalid.append(row)
+        return "error"
+
+    offset = 0
     try:
-        table = pacsv.read_csv(
-            _open_source(source),
-            read_options=pacsv.ReadOptions(use_threads=True, skip_rows=1, column_names=names),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
-            ),
+        reader = _csv_reader(
+            source,
+            names,
+            dict.fromkeys(names, pa.string()),
+            use_threads=False,  # so that the invalid row's line number is known
+            invalid_row_handler=first_invalid_row,
         )
+        for batch in reader:
+            message = _explain_batch(batch, names, types, offset)
+            if message:
+                return message
+            offset += batch.num_rows
     except (pa.ArrowInvalid, UnicodeDecodeError):
+        if invalid and invalid[0].number is not None:
+            row = invalid[0]
+            return _("Line %(line)s has %(found)s values; the header has %(expected)s columns.") % {
+                "line": row.number,
+                "found": row.actual_columns,
+                "expected": row.expected_columns,
+            }
         return _explain_structure(source, len(names))
+    return _("The file could not be read as CSV.")
+
+
+def _explain_batch(
+    batch: pa.RecordBatch, names: list[str], types: dict[str, pa.DataType], offset: int
+) -> str:
+    """Why a block of string columns does not convert to `types` ("" when it does)."""
     for name in names:
         wanted = types.get(name)
         if wanted is None or pa.types.is_string(wanted):
             continue
-        column = table.column(name).combine_chunks()
+        column = batch.column(name)
         row = _first_uncastable(column, wanted)
         if row is not None:
             value = column[row].as_py()
@@ -223,13 +260,13 @@ def _explain_unreadable(source: Any, names: list[str], types: dict[str, pa.DataT
                 return _(
                     "Column %(column)s, line %(line)s: %(value)s is not a whole number "
                     "(this challenge's ids are whole numbers)."
-                ) % {"column": _quote(name), "line": _line(row), "value": _quote(value)}
+                ) % {"column": _quote(name), "line": _line(offset + row), "value": _quote(value)}
             return _("Column %(column)s, line %(line)s: %(value)s is not a number.") % {
                 "column": _quote(name),
-                "line": _line(row),
+                "line": _line(offset + row),
                 "value": _quote(value),
             }
-    return _("The file could not be read as CSV.")
+    return ""
 
 
 def _first_uncastable(column: pa.Array, wanted: pa.DataType) -> int | None:
@@ -254,24 +291,38 @@ def _first_uncastable(column: pa.Array, wanted: pa.DataType) -> int | None:
     return low
 
 
+def _lines(source: Any) -> Iterator[bytes]:
+    """The file's lines as bytes, read as a stream (bytes sources are not copied)."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        yield from io.BytesIO(source)
+        return
+    with open(os.fspath(source), "rb") as handle:
+        yield from handle
+
+
 def _explain_structure(source: Any, width: int) -> str:
-    data = _all_bytes(source)
+    """The first line that is not UTF-8 or has the wrong number of values, line by line."""
+    position = {"line": 0}
+
+    def decoded() -> Iterator[str]:
+        for number, raw in enumerate(_lines(source), start=1):
+            position["line"] = number
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+
+    reader = csv.reader(decoded())
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return _("Line %(line)s is not UTF-8 text. Save the file as CSV UTF-8.") % {"line": line}
-    reader = csv.reader(io.StringIO(text))
-    next(reader, None)
-    for row in reader:
-        if not row:
-            continue
-        if len(row) != width:
-            return _("Line %(line)s has %(found)s values; the header has %(expected)s columns.") % {
-                "line": reader.line_num,
-                "found": len(row),
-                "expected": width,
-            }
+        next(reader, None)
+        for row in reader:
+            if not row:
+                continue
+            if len(row) != width:
+                return _(
+                    "Line %(line)s has %(found)s values; the header has %(expected)s columns."
+                ) % {"line": reader.line_num, "found": len(row), "expected": width}
+    except UnicodeDecodeError:
+        return _("Line %(line)s is not UTF-8 text. Save the file as CSV UTF-8.") % position
+    except csv.Error:
+        pass
     return _("The file could not be read as CSV.")
 
 
@@ -317,12 +368,13 @@ def _string_buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets.astype(np.int64), data
 
 
-def string_keys(array: pa.Array) -> tuple[np.ndarray, bool]:
+def string_keys(array: pa.Array, *, force_hash: bool = False) -> tuple[np.ndarray, bool]:
     """A uint64 key per string, vectorised; True when the keys are exact (no hashing).
 
     Same-length ids of at most 8 bytes are packed into the key as they are (exact).
-    Otherwise a polynomial hash over the bytes mixed with the length: equal strings
-    get equal keys; different ones almost surely do not, and the scorer checks.
+    Otherwise (or with `force_hash`) a polynomial hash over the bytes mixed with the
+    length: equal strings get equal keys; different ones almost surely do not, and the
+    scorer checks.
     """
     offsets, data = _string_buffers(array)
     n = len(offsets) - 1
@@ -330,7 +382,7 @@ def string_keys(array: pa.Array) -> tuple[np.ndarray, bool]:
     if n == 0:
         return np.zeros(0, dtype=np.uint64), True
     width = int(lengths[0])
-    if 0 < width <= 8 and (lengths == width).all():
+    if not force_hash and 0 < width <= 8 and (lengths == width).all():
         block = data[offsets[0] : offsets[-1]].reshape(n, width).astype(np.uint64)
         keys = np.zeros(n, dtype=np.uint64)
         for column in range(width):
@@ -561,22 +613,82 @@ class Solution:
         else:
             keys = ids.to_numpy() if self.integer_ids else string_keys(ids)[0]
             order = np.argsort(keys, kind="stable")
-            if not np.array_equal(keys[order], self._sorted_keys):
+            same = np.array_equal(keys[order], self._sorted_keys)
+            del keys  # freed before an explanation, which needs memory of its own
+            if not same:
+                del order
                 return self._explain_ids(ids)
         rows = np.empty(n, dtype=np.int64)
         rows[order] = self._sorted_rows
-        if not self._exact_keys and not self.ids.take(pa.array(rows)).equals(ids):
+        del order
+        if not self._exact_keys and not self._same_strings(ids, rows):
             return self._explain_ids(ids)  # a hash collision with a foreign id
         return rows
 
+    def _same_strings(self, ids: pa.Array, rows: np.ndarray) -> bool:
+        """Whether submission id i is exactly solution id rows[i], compared a slice at a time
+        (no second copy of every id string)."""
+        step = 1 << 20
+        for start in range(0, len(ids), step):
+            piece = rows[start : start + step]
+            if not self.ids.take(pa.array(piece)).equals(ids.slice(start, len(piece))):
+                return False
+        return True
+
+    def _known(self, ids: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+        """(a 64-bit key per submission id, whether each is the challenge's), from the lookup
+        built at load: numpy arrays of n, no hash table of the strings. None when two solution
+        ids share a key (then Arrow compares the strings)."""
+        if self._dense is not None:
+            keys = ids.to_numpy()
+            inside = (keys >= self._low) & (keys < self._low + len(self._dense))
+            known = np.zeros(len(keys), dtype=np.bool_)
+            known[inside] = self._dense[keys[inside] - self._low] >= 0
+            return keys, known
+        if self._key_collision or not len(self._sorted_keys):
+            return None
+        if self.integer_ids:
+            keys = ids.to_numpy()
+            comparable = np.ones(len(keys), dtype=np.bool_)
+        elif self._exact_keys:
+            # The solution's ids are packed (one length, at most 8 bytes): pack the ids of
+            # that length the same way; an id of another length is not the challenge's.
+            width = len(self.ids[0].as_py().encode())
+            lengths = pc.binary_length(ids).to_numpy(zero_copy_only=False)
+            comparable = lengths == width
+            keys = np.zeros(len(ids), dtype=np.uint64)
+            if comparable.any():
+                packed = ids.filter(pa.array(comparable))
+                keys[comparable] = string_keys(packed)[0]
+            # Keys of the others only group their duplicates (hashed; never compared to ours).
+            if not comparable.all():
+                others = ids.filter(pa.array(~comparable))
+                keys[~comparable] = string_keys(others, force_hash=True)[0] | np.uint64(1 << 63)
+        else:
+            keys = string_keys(ids, force_hash=True)[0]
+            comparable = np.ones(len(keys), dtype=np.bool_)
+        position = np.searchsorted(self._sorted_keys, keys).clip(0, len(self._sorted_keys) - 1)
+        return keys, comparable & (self._sorted_keys[position] == keys)
+
     def _explain_ids(self, ids: pa.Array) -> np.ndarray:
         """Count missing, duplicated and unknown ids; quote only the submission's."""
-        known = pc.is_in(ids, value_set=self.ids).to_numpy(zero_copy_only=False)
-        unknown = ids.filter(pa.array(~known))
-        counts = pc.value_counts(ids)
-        values, freq = counts.field("values"), counts.field("counts").to_numpy()
-        twice = values.filter(pa.array(freq > 1))
-        distinct_known = len(values) - len(pc.unique(unknown)) if len(unknown) else len(values)
+        found = self._known(ids)
+        if found is not None:
+            keys, known = found
+            _unique, first, freq = np.unique(keys, return_index=True, return_counts=True)
+            del _unique
+            twice = ids.take(pa.array(np.sort(first[freq > 1])))
+            unknown = ids.take(pa.array(np.flatnonzero(~known)))
+            distinct_known = int(np.count_nonzero(known[first]))
+            if not (len(twice) or len(unknown) or self.n_rows - distinct_known):
+                found = None  # keys agree, strings do not (a hash collision): compare strings
+        if found is None:
+            known = pc.is_in(ids, value_set=self.ids).to_numpy(zero_copy_only=False)
+            unknown = ids.filter(pa.array(~known))
+            counts = pc.value_counts(ids)
+            values, freq = counts.field("values"), counts.field("counts").to_numpy()
+            twice = values.filter(pa.array(freq > 1))
+            distinct_known = len(values) - len(pc.unique(unknown)) if len(unknown) else len(values)
         missing = self.n_rows - distinct_known
         parts = []
         if missing:
