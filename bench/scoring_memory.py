@@ -105,7 +105,11 @@ def generate(folder: Path) -> dict[str, Path]:
 
 def measure(solution_path: str, submission_path: str) -> None:
     _django()
+    from django.utils import translation
+
     from compagnon.challenges.scoring import ScoringError, Solution, score_submission
+
+    translation.activate("en")
 
     solution = Solution.load(solution_path)
     before = _high_water_mb()
