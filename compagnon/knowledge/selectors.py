@@ -30,7 +30,11 @@ from compagnon.knowledge.models import (
 from compagnon.members.models import Organisation, Tag
 from compagnon.members.selectors import Viewer
 from compagnon.workshops.models import Workshop, WorkshopStatus
-from compagnon.workshops.selectors import can_edit_workshop, workshops_visible_to
+from compagnon.workshops.selectors import (
+    can_edit_workshop,
+    workshop_shows_origin_case,
+    workshops_visible_to,
+)
 
 # How deep the case page follows follow-ups of follow-ups.
 CHAIN_MAX_DEPTH = 5
@@ -254,7 +258,10 @@ def case_chain(*, case: Case, viewer: Viewer) -> CaseChain:
     """
     visible = workshops_visible_to(viewer).order_by("starts_at", "pk")
     links: dict[int, ChainLink] = {}
-    roots = [ChainLink(workshop=w) for w in visible.filter(origin_case_id=case.pk)]
+    roots = []
+    # An anonymised case's workshops are listed only to those who may see who brought it.
+    if workshop_shows_origin_case(viewer, case):
+        roots = [ChainLink(workshop=w) for w in visible.filter(origin_case_id=case.pk)]
     level = roots
     for _depth in range(CHAIN_MAX_DEPTH):
         for link in level:
