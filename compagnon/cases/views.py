@@ -23,12 +23,16 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from compagnon.accounts.models import User
 from compagnon.cases.chat import chat_command_receive, chat_token_is_valid
 from compagnon.cases.forms import CaseCreateForm, CaseFilterForm, CaseForm, TransitionForm
-from compagnon.cases.inbound import inbound_email_receive
+from compagnon.cases.inbound import (
+    inbound_draft_confirm,
+    inbound_draft_for_token,
+    inbound_email_receive,
+)
 from compagnon.cases.models import Case, CaseSource, CaseStatus, Confidentiality
 from compagnon.cases.selectors import (
     case_display_organisation,
@@ -398,6 +402,32 @@ def inbound_email(request: HttpRequest, secret: str) -> HttpResponseBase:
         return JsonResponse({"status": "empty", "case": None}, status=400)
     result = inbound_email_receive(raw)
     return JsonResponse(result.as_json(), status=result.http_status)
+
+
+@require_http_methods(["GET", "POST"])
+def inbound_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The signed link sent to the member's registered address: a GET shows, a POST files.
+
+    No sign-in: holding the link proves the address. A GET never files (mail
+    scanners follow links); an invalid or expired link says so, with a 404.
+    """
+    draft = inbound_draft_for_token(token)
+    error = ""
+    if draft is not None and request.method == "POST" and draft.case_id is None:
+        try:
+            case = inbound_draft_confirm(draft=draft)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request, gettext("Your case is filed as a draft: complete it, then submit it.")
+            )
+            return redirect(case.get_absolute_url())
+    status = 404 if draft is None else (400 if error else 200)
+    context = {"draft": draft, "error": error}
+    response = render(request, "cases/inbound_confirm.html", context, status=status)
+    response["Referrer-Policy"] = "no-referrer"  # the token stays out of other sites' logs
+    return response
 
 
 @csrf_exempt

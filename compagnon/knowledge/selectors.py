@@ -256,12 +256,13 @@ def case_chain(*, case: Case, viewer: Viewer) -> CaseChain:
     One query per level of follow-ups (at most CHAIN_MAX_DEPTH), then one for the
     reports (their titles only) and one for the outcomes.
     """
+    if not workshop_shows_origin_case(viewer, case):
+        # An anonymised case's workshops and outcomes (their hosts, the organisations
+        # involved) are listed only to those who may see who brought it.
+        return CaseChain(case=case, workshops=[], outcomes=[])
     visible = workshops_visible_to(viewer).order_by("starts_at", "pk")
     links: dict[int, ChainLink] = {}
-    roots = []
-    # An anonymised case's workshops are listed only to those who may see who brought it.
-    if workshop_shows_origin_case(viewer, case):
-        roots = [ChainLink(workshop=w) for w in visible.filter(origin_case_id=case.pk)]
+    roots = [ChainLink(workshop=w) for w in visible.filter(origin_case_id=case.pk)]
     level = roots
     for _depth in range(CHAIN_MAX_DEPTH):
         for link in level:

@@ -201,6 +201,10 @@ URL_TABLE: dict[str, list[Case] | Case] = {
         Case(everyone(404), method="post", kwargs=lambda w: {"secret": "wrong"}),
         Case(everyone(404), kwargs=lambda w: {"secret": "wrong"}, note="not even a 405"),
     ],
+    "cases:inbound_confirm": [
+        Case(everyone(404), kwargs=lambda w: {"token": "forged"}, note="a link nobody signed"),
+        Case(everyone(404), method="post", kwargs=lambda w: {"token": "forged"}),
+    ],
     "cases:inbound_chat": [
         Case(
             everyone(403),
