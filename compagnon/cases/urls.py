@@ -12,4 +12,5 @@ urlpatterns = [
     path("inbound/email/<str:secret>/", views.inbound_email, name="inbound_email"),
     path("inbound/confirm/<str:token>/", views.inbound_confirm, name="inbound_confirm"),
     path("inbound/chat/", views.inbound_chat, name="inbound_chat"),
+    path("chat/", views.chat_link, name="chat_link"),
 ]

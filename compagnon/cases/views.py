@@ -26,7 +26,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from compagnon.accounts.models import User
-from compagnon.cases.chat import chat_command_receive, chat_token_is_valid
+from compagnon.cases.chat import (
+    chat_command_receive,
+    chat_link_for,
+    chat_link_remove,
+    chat_link_start,
+    chat_token_is_valid,
+)
 from compagnon.cases.forms import CaseCreateForm, CaseFilterForm, CaseForm, TransitionForm
 from compagnon.cases.inbound import (
     inbound_draft_confirm,
@@ -430,6 +436,35 @@ def inbound_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@member_required
+@require_http_methods(["GET", "POST"])
+def chat_link(request: HttpRequest, viewer: Viewer) -> HttpResponseBase:
+    """Link one's chat account: a one-time code to type in the chat, or unlink it."""
+    person = viewer.person
+    if person is None:
+        raise Http404
+    code = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "unlink":
+            if chat_link_remove(person=person):
+                messages.success(request, gettext("Your chat account is no longer linked."))
+            return redirect("cases:chat_link")
+        if action != "start":
+            return HttpResponse(status=400)
+        code = chat_link_start(person=person)
+    context = {
+        "link": chat_link_for(person),
+        "code": code,
+        "minutes": settings.CHAT_LINK_CODE_MINUTES,
+        "door_open": bool(settings.CHAT_COMMAND_TOKEN),
+    }
+    response = render(request, "cases/chat_link.html", context)
+    if code:
+        response["Cache-Control"] = "no-store"  # the code is shown once
+    return response
+
+
 @csrf_exempt
 @require_POST
 def inbound_chat(request: HttpRequest) -> JsonResponse:
@@ -439,6 +474,7 @@ def inbound_chat(request: HttpRequest) -> JsonResponse:
             status=403,
         )
     answer = chat_command_receive(
+        user_id=request.POST.get("user_id", ""),
         user_name=request.POST.get("user_name", ""),
         text=request.POST.get("text", ""),
         command=request.POST.get("command", "/case"),

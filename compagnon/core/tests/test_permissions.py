@@ -201,6 +201,11 @@ URL_TABLE: dict[str, list[Case] | Case] = {
         Case(everyone(404), method="post", kwargs=lambda w: {"secret": "wrong"}),
         Case(everyone(404), kwargs=lambda w: {"secret": "wrong"}, note="not even a 405"),
     ],
+    "cases:chat_link": [
+        Case(members_only(), note="one's own chat link: nothing of anyone else's"),
+        Case(members_only(), method="post", data=lambda w: {"action": "start"}),
+        Case(members_only(REDIRECT), method="post", data=lambda w: {"action": "unlink"}),
+    ],
     "cases:inbound_confirm": [
         Case(everyone(404), kwargs=lambda w: {"token": "forged"}, note="a link nobody signed"),
         Case(everyone(404), method="post", kwargs=lambda w: {"token": "forged"}),
