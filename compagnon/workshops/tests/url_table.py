@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from compagnon.cases.tests.derived import anonymised_case_workshop
 from compagnon.core.tests.urltable import (
     LOGIN,
     REDIRECT,
@@ -100,6 +101,17 @@ URL_TABLE = {
             kwargs=lambda w: {"pk": _workshop(w).pk},
         ),
         Case(everyone(200), kwargs=lambda w: {"pk": _public(w).pk}, note="public workshop"),
+        Case(
+            {**members_only(), "anonymous": 404, "guest": 404, "lapsed": 404},
+            kwargs=lambda w: {"pk": anonymised_case_workshop(w).pk},
+            hides=lambda w: [
+                w.colleague_a.full_name,
+                anonymised_case_workshop(w).origin_case.title,
+                'data-testid="origin-case"',
+            ],
+            hidden_from=("member_b",),
+            note="planned from an anonymised case: it names neither bringer nor case outside A",
+        ),
     ],
     "workshops:workshop_create": Case(staff_only()),
     "workshops:plan_from_case": [
