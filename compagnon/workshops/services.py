@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from compagnon.accounts.models import User
@@ -459,11 +459,13 @@ def case_is_copied_by_default(case: Case) -> bool:
     return case.confidentiality == Confidentiality.MEMBERS
 
 
-def _neutral_title(case: Case) -> str:
-    topics = ", ".join(tag.label for tag in case.tags.order_by("slug"))
-    if topics:
-        return _("Workshop: %(topics)s") % {"topics": topics}
-    return _("Workshop on a member's case")
+def _neutral_title(case: Case, language: str) -> str:
+    """A title naming the case's topics, in the workshop's language (not the planner's)."""
+    with translation.override(language):
+        topics = ", ".join(tag.label for tag in case.tags.order_by("slug"))
+        if topics:
+            return _("Workshop: %(topics)s") % {"topics": topics}
+        return _("Workshop on a member's case")
 
 
 def workshop_plan_from_case(
@@ -500,12 +502,15 @@ def workshop_plan_from_case(
         planner = _staff_person(by)
         if planner is not None and planner not in hosts:
             hosts.append(planner)
+        language = fields.get("language") or (
+            fresh.language if fresh.language in ("fr", "en") else "fr"
+        )
         defaults: dict[str, Any] = {
-            "title": fresh.title if copy_text else _neutral_title(fresh),
+            "title": fresh.title if copy_text else _neutral_title(fresh, language),
             "summary": fresh.description if copy_text else "",
             "base": fresh.base,
             "mode": Mode.ONSITE if fresh.base_id else Mode.REMOTE,
-            "language": fresh.language if fresh.language in ("fr", "en") else "fr",
+            "language": language,
         }
         defaults.update({name: value for name, value in fields.items() if value not in ("", None)})
         if defaults.get("mode") != Mode.REMOTE and not defaults.get("base"):
