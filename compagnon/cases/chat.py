@@ -128,7 +128,7 @@ def chat_link_confirm(*, chat_user_id: str, chat_user_name: str, code: str) -> C
     digest = _code_digest(code.strip())
     with transaction.atomic():
         link = (
-            ChatLink.objects.select_for_update()
+            ChatLink.objects.select_for_update(of=("self",))
             .select_related("person")
             .filter(code_digest=digest, code_expires_at__gt=now)
             .first()

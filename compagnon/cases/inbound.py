@@ -544,7 +544,7 @@ def inbound_draft_confirm(*, draft: InboundEmailDraft) -> Case:
     """
     with transaction.atomic():
         draft = (
-            InboundEmailDraft.objects.select_for_update()
+            InboundEmailDraft.objects.select_for_update(of=("self",))
             .select_related("person__user", "person__organisation")
             .get(pk=draft.pk)
         )
