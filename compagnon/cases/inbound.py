@@ -61,6 +61,8 @@ ATTACHMENT_NAME_MAX_LENGTH = 100
 MIME_MAX_DEPTH = 20
 CONFIRM_SALT = "compagnon.cases.inbound-confirm"
 UNKNOWN_REPLY_PREFIX = "case-email-unknown:"
+# Forged messages in a member's name must not flood their inbox with confirmations.
+CONFIRMATIONS_PER_PERSON_PER_HOUR = 5
 
 
 class MalformedEmail(Exception):
@@ -505,6 +507,12 @@ def inbound_draft_for_token(token: str) -> InboundEmailDraft | None:
 
 def _draft_to_confirm(parsed: ParsedEmail, person: Person) -> InboundResult:
     """Keep the message aside and ask the member, at their registered address, to confirm."""
+    recent = InboundEmailDraft.objects.filter(
+        person=person, created_at__gte=timezone.now() - timedelta(hours=1)
+    ).count()
+    if recent >= CONFIRMATIONS_PER_PERSON_PER_HOUR:
+        logger.warning("inbound email: confirmation limit reached person=%s", person.pk)
+        return InboundResult(status="rate_limited")
     draft = InboundEmailDraft(
         person=person,
         message_id=parsed.message_id,

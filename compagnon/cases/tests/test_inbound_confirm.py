@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compagnon.cases.inbound import (
+    CONFIRMATIONS_PER_PERSON_PER_HOUR,
     MalformedEmail,
     inbound_confirm_url,
     inbound_draft_for_token,
@@ -132,6 +133,16 @@ def test_the_same_message_twice_waits_once(client, member_a):
     assert post(client, message()).json()["status"] == "duplicate"
     assert InboundEmailDraft.objects.count() == 1
     assert OutboundEmail.objects.count() == 1
+
+
+def test_forged_messages_do_not_flood_the_member_with_confirmations(client, member_a):
+    statuses = [
+        post(client, message(message_id=f"<flood-{index}@x>")).json()["status"]
+        for index in range(CONFIRMATIONS_PER_PERSON_PER_HOUR + 2)
+    ]
+    assert statuses.count("to_confirm") == CONFIRMATIONS_PER_PERSON_PER_HOUR
+    assert statuses[-1] == "rate_limited"
+    assert OutboundEmail.objects.count() == CONFIRMATIONS_PER_PERSON_PER_HOUR
 
 
 @pytest.mark.parametrize("tamper", ["x", "1:abc:def"])
