@@ -18,6 +18,8 @@ everyone but staff and that organisation's people.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -151,14 +153,42 @@ def case_is_hidden_from(case: Case, viewer: Viewer) -> bool:
     return case.confidentiality == Confidentiality.ANONYMISED and not case_is_own_side(case, viewer)
 
 
+@dataclass(frozen=True)
+class CaseShown:
+    """What one viewer sees of who is behind a case (a case they may see at all)."""
+
+    organisation: Organisation | None  # None: the page says "A member organisation"
+    person: Person | None  # None: the bringer is not named
+    own_side: bool  # staff, the bringer, their organisation: exclusions, history's names
+    # Whether what grew from the case (its workshops, their hosts, outcomes) is shown
+    # as coming from it: not when the case hides its bringer from this viewer.
+    shows_derived: bool
+
+
+def case_shown_to(case: Case, viewer: Viewer) -> CaseShown:
+    """The one answer to "what does this viewer see of this case's identity?".
+
+    Case pages and cards ask it, and so do the workshops and knowledge pages that
+    link to a case (`workshops.selectors.workshop_origin_case_for`, `case_chain`).
+    """
+    own_side = case_is_own_side(case, viewer)
+    hidden = case.confidentiality == Confidentiality.ANONYMISED and not own_side
+    return CaseShown(
+        organisation=None if hidden else case.organisation,
+        person=None if hidden else case.brought_by,
+        own_side=own_side,
+        shows_derived=not hidden,
+    )
+
+
 def case_display_organisation(case: Case, viewer: Viewer) -> Organisation | None:
     """The bringing organisation, or None where the page says "A member organisation"."""
-    return None if case_is_hidden_from(case, viewer) else case.organisation
+    return case_shown_to(case, viewer).organisation
 
 
 def case_display_person(case: Case, viewer: Viewer) -> Person | None:
     """The person who brought the case, or None when the case is anonymised for the viewer."""
-    return None if case_is_hidden_from(case, viewer) else case.brought_by
+    return case_shown_to(case, viewer).person
 
 
 def cases_open_for(viewer: Viewer) -> QuerySet[Case]:

@@ -41,10 +41,8 @@ from compagnon.cases.inbound import (
 )
 from compagnon.cases.models import Case, CaseSource, CaseStatus, Confidentiality
 from compagnon.cases.selectors import (
-    case_display_organisation,
-    case_display_person,
     case_for_viewer,
-    case_is_own_side,
+    case_shown_to,
     cases_brought_by,
     cases_open_for,
     cases_waiting_for_staff,
@@ -92,14 +90,11 @@ class CaseCard:
 
 
 def _cards(cases: Any, viewer: Viewer) -> list[CaseCard]:
-    return [
-        CaseCard(
-            case=case,
-            organisation=case_display_organisation(case, viewer),
-            person=case_display_person(case, viewer),
-        )
-        for case in cases
-    ]
+    cards = []
+    for case in cases:
+        shown = case_shown_to(case, viewer)
+        cards.append(CaseCard(case=case, organisation=shown.organisation, person=shown.person))
+    return cards
 
 
 def _filter(cases: QuerySet[Case], data: dict[str, Any], tag_tree: TagTree) -> QuerySet[Case]:
@@ -322,12 +317,13 @@ def _detail_page(
     transition_form: TransitionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    own_side = case_is_own_side(case, viewer)
+    shown = case_shown_to(case, viewer)
+    own_side = shown.own_side
     transitions = list(case.transitions.all())
     context = {
         "case": case,
-        "organisation": case_display_organisation(case, viewer),
-        "person": case_display_person(case, viewer),
+        "organisation": shown.organisation,
+        "person": shown.person,
         "own_side": own_side,
         "description_html": render_markdown(case.description, heading_offset=2),
         "tags": list(case.tags.all()),

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from compagnon.cases.models import Case
-from compagnon.cases.selectors import case_is_hidden_from, cases_visible_to
+from compagnon.cases.selectors import case_shown_to, cases_visible_to
 from compagnon.members.models import Tag
 from compagnon.members.selectors import Viewer
 from compagnon.workshops.models import (
@@ -128,7 +128,7 @@ def workshop_origin_case_for(viewer: Viewer, workshop: Workshop) -> Case | None:
 
 def workshop_shows_origin_case(viewer: Viewer, case: Case) -> bool:
     """Whether the viewer may see which workshops grew from `case` (a case they can see)."""
-    return not case_is_hidden_from(case, viewer)
+    return case_shown_to(case, viewer).shows_derived
 
 
 def can_edit_workshop(viewer: Viewer, workshop: Workshop) -> bool:
