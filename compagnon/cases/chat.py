@@ -111,6 +111,16 @@ def _attempts_key(chat_user_id: str) -> str:
     return "chat-link-attempts:" + hashlib.sha256(chat_user_id.encode()).hexdigest()
 
 
+def _pending_link(digest: str, now) -> ChatLink | None:
+    """The link waiting for this code, locked: a code confirms one chat account, once."""
+    return (
+        ChatLink.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .filter(code_digest=digest, code_expires_at__gt=now)
+        .first()
+    )
+
+
 def chat_link_confirm(*, chat_user_id: str, chat_user_name: str, code: str) -> ChatLink | None:
     """The chat user who typed a valid code is the person who asked for it; None if not valid.
 
@@ -127,12 +137,7 @@ def chat_link_confirm(*, chat_user_id: str, chat_user_name: str, code: str) -> C
     now = timezone.now()
     digest = _code_digest(code.strip())
     with transaction.atomic():
-        link = (
-            ChatLink.objects.select_for_update(of=("self",))
-            .select_related("person")
-            .filter(code_digest=digest, code_expires_at__gt=now)
-            .first()
-        )
+        link = _pending_link(digest, now)
         if link is None:
             try:
                 cache.incr(key)
