@@ -131,3 +131,13 @@ def test_cases_for_you_keep_to_the_persons_audience_whoever_asks(club, named, st
     assert named not in cases_joinable_for(staff, club.expert)
     assert named not in [item.case for item in cases_ranked_for_person(club.expert, viewer=staff)]
     assert named in cases_joinable_for(staff, named.insider)
+
+
+def test_the_match_page_refuses_an_outsider_posted_by_hand(club, named, client_of, staff_user):
+    response = client_of(staff_user).post(
+        reverse("case_invitations:case_match", args=[named.pk]), {"people": [club.expert.pk]}
+    )
+    assert response.status_code == 200
+    assert "is not among the organisations this case is shared with" in response.content.decode()
+    assert club.expert.pk not in {item.person.pk for item in response.context["proposal"].ranked}
+    assert not CaseInvitation.objects.filter(case=named).exists()
