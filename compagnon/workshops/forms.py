@@ -119,6 +119,10 @@ class PlanFromCaseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Markdown. You can write it later."),
     )
+    copy_text = forms.BooleanField(
+        label=_("Copy the case's title and description where left empty"),
+        required=False,
+    )
     show_bringer = forms.BooleanField(
         label=_("Name the person who brought the case as a host"),
         required=False,
@@ -127,15 +131,18 @@ class PlanFromCaseForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         if case_is_copied_by_default(case):
+            # A case open to all members: its text is already in the fields, to edit.
             self.fields["title"].initial = case.title
             self.fields["summary"].initial = case.description
             self.fields["show_bringer"].initial = True
+            del self.fields["copy_text"]
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
         fields = {
             "format": data["format"],
             "show_bringer": data["show_bringer"],
+            "copy_text": data.get("copy_text"),  # None: what the case allows by default
             "title": data["title"].strip(),
             "summary": data["summary"].strip(),
         }

@@ -156,3 +156,24 @@ def test_the_planning_page_records_the_staff_choice(anonymised, staff_user, memb
     workshop = anonymised.workshops.get()
     assert workshop.title == "Churn clinic"
     assert member_a in workshop.hosts.all()
+
+
+def test_staff_may_tick_to_copy_the_confidential_text(anonymised, staff_user, member_a, client_of):
+    client = client_of(staff_user)
+    url = f"/workshops/from-case/{anonymised.pk}/"
+    assert 'name="copy_text"' in client.get(url).content.decode()
+    response = client.post(url, {"format": "half_day", "copy_text": "on"})
+    assert response.status_code == 302
+    workshop = anonymised.workshops.get()
+    assert (workshop.title, workshop.summary) == (SECRET_TITLE, SECRET_TEXT)
+    assert member_a not in workshop.hosts.all()
+
+
+def test_a_members_case_form_has_its_text_to_edit(member_a, staff_user, client_of):
+    case = CaseFactory(brought_by=member_a, status=CaseStatus.MATCHED, title="Open churn")
+    client = client_of(staff_user)
+    page = client.get(f"/workshops/from-case/{case.pk}/").content.decode()
+    assert 'name="copy_text"' not in page and 'value="Open churn"' in page
+    client.post(f"/workshops/from-case/{case.pk}/", {"format": "half_day"})
+    workshop = case.workshops.get()
+    assert workshop.title == "Open churn" and member_a not in workshop.hosts.all()
