@@ -312,8 +312,24 @@ CASES_INBOUND_EMAIL_SECRET = env_str("CASES_INBOUND_EMAIL_SECRET")
 CASES_INBOUND_EMAIL_MAX_BYTES = env_int(
     "CASES_INBOUND_EMAIL_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
 )
+# The From header proves nothing: a draft by email waits for the member to confirm it
+# from a signed link sent to their registered address, valid this many days...
+CASES_INBOUND_CONFIRM_DAYS = env_int("CASES_INBOUND_CONFIRM_DAYS", 7, minimum=1)
+# ...unless the operator trusts the Authentication-Results header that their own mail
+# server (this authserv-id) adds: DKIM or SPF pass for the sender's domain. Empty: never.
+CASES_INBOUND_TRUSTED_AUTHSERV_ID = env_str("CASES_INBOUND_TRUSTED_AUTHSERV_ID")
+# Replies to addresses the club does not know: at most this many per address per hour,
+# and this many in all per hour (no backscatter floods).
+CASES_INBOUND_UNKNOWN_REPLIES_PER_ADDRESS = env_int(
+    "CASES_INBOUND_UNKNOWN_REPLIES_PER_ADDRESS", 1, minimum=0
+)
+CASES_INBOUND_UNKNOWN_REPLIES_PER_HOUR = env_int(
+    "CASES_INBOUND_UNKNOWN_REPLIES_PER_HOUR", 20, minimum=0
+)
 CHAT_COMMAND_TOKEN = env_str("CHAT_COMMAND_TOKEN")
 CHAT_WEBHOOK_URL = env_str("CHAT_WEBHOOK_URL")
+# A chat account is linked to a person by a one-time code typed in the chat, valid this long.
+CHAT_LINK_CODE_MINUTES = env_int("CHAT_LINK_CODE_MINUTES", 15, minimum=1)
 
 # Matching: how many people of one organisation an invitation set may hold,
 # how long a case invitation stays open, when the one reminder goes out.

@@ -32,7 +32,7 @@ from compagnon.cases.invitations import (
     invitation_is_expired,
 )
 from compagnon.cases.models import Answer, Case, CaseInvitation
-from compagnon.cases.selectors import case_for_viewer
+from compagnon.cases.selectors import case_for_viewer, cases_visible_to
 from compagnon.core.notices import notices_for, notices_mark_read
 from compagnon.core.permissions import (
     member_required,
@@ -158,9 +158,14 @@ class AnswerForm(forms.Form):
 
 
 def _own_invitation(request: HttpRequest, pk: int) -> CaseInvitation:
+    # The case must be visible to the invitee too: an invitation never widens its audience.
     invitation = (
         CaseInvitation.objects.select_related("case__base", "person")
-        .filter(pk=pk, person__user=request.user)
+        .filter(
+            pk=pk,
+            person__user=request.user,
+            case__in=cases_visible_to(viewer_for(request.user)),
+        )
         .first()
     )
     if invitation is None:

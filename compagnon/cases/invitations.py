@@ -37,6 +37,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from compagnon.cases.models import Answer, Case, CaseInvitation, CaseStatus
+from compagnon.cases.selectors import case_audience_includes, case_audience_organisation_ids
 from compagnon.core.email import email_queue
 from compagnon.core.notices import notice_send
 from compagnon.matching.index import person_is_matchable
@@ -104,7 +105,13 @@ def _matched_if_enough(case: Case) -> bool:
 
 
 def _invitation_problem(
-    person: Person, case: Case, *, excluded: set[int], already: set[int], today
+    person: Person,
+    case: Case,
+    *,
+    excluded: set[int],
+    already: set[int],
+    today,
+    audience: set[int] | None = None,
 ) -> str | None:
     name = person.full_name
     if person.pk == case.brought_by_id:
@@ -120,6 +127,11 @@ def _invitation_problem(
         return gettext("%(name)s belongs to %(organisation)s, which this case excludes.") % {
             "name": name,
             "organisation": person.organisation.name if person.organisation else "",
+        }
+    if audience is not None and person.organisation_id not in audience:
+        # "Named organisations only": an invitation never widens the audience.
+        return gettext("%(name)s is not among the organisations this case is shared with.") % {
+            "name": name
         }
     if person.do_not_invite_before is not None and person.do_not_invite_before > today:
         return gettext("%(name)s asked not to be invited before %(date)s.") % {
@@ -170,6 +182,7 @@ def case_invitations_send(
         if len(found) != len(ids):
             raise ValidationError(_("Some of these people no longer exist."), code="unknown")
         excluded = set(case.excluded_organisations.values_list("pk", flat=True))
+        audience = case_audience_organisation_ids(case)
         already = set(
             CaseInvitation.objects.filter(case=case, person_id__in=ids).values_list(
                 "person_id", flat=True
@@ -181,7 +194,12 @@ def case_invitations_send(
             for person in found
             if (
                 problem := _invitation_problem(
-                    person, case, excluded=excluded, already=already, today=today
+                    person,
+                    case,
+                    excluded=excluded,
+                    already=already,
+                    today=today,
+                    audience=audience,
                 )
             )
         ]
@@ -359,6 +377,11 @@ def case_hand_raise(*, case: Case, person: Person, message: str = "") -> CaseInv
             raise ValidationError(
                 _("The people who brought this case asked not to involve your organisation."),
                 code="excluded",
+            )
+        if not case_audience_includes(case, person):
+            raise ValidationError(
+                _("This case is shared with named organisations only, and yours is not one."),
+                code="audience",
             )
         if existing is None:
             invitation = CaseInvitation(

@@ -238,3 +238,74 @@ class CaseInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} → {self.case}"
+
+
+class InboundEmailDraft(models.Model):
+    """A case sent to the email door, waiting for the member to confirm it.
+
+    The From header proves nothing: the text waits here, out of every list, until
+    the person follows the signed link sent to their registered address. Then it
+    becomes a draft case (`inbound.inbound_draft_confirm`).
+    """
+
+    person = models.ForeignKey(
+        "members.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH)
+    language = models.CharField(_("language"), max_length=5, default="fr")
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    case = models.OneToOneField(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("case sent by email, to confirm")
+        verbose_name_plural = _("cases sent by email, to confirm")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.title}"
+
+
+class ChatLink(models.Model):
+    """A person's account on the club's chat, linked by proof.
+
+    The person asks for a one-time code on the site, then types it in the chat
+    (`/case link 123456`): the chat server's user id that typed it is theirs. Only
+    a confirmed link (`chat_user_id` set) files `/case` messages.
+    """
+
+    person = models.OneToOneField(
+        "members.Person",
+        on_delete=models.CASCADE,
+        related_name="chat_link",
+        verbose_name=_("person"),
+    )
+    chat_user_id = models.CharField(_("chat user id"), max_length=100, blank=True)
+    chat_user_name = models.CharField(_("chat user name"), max_length=100, blank=True)
+    # An HMAC of the pending code (never the code), and when it stops working.
+    code_digest = models.CharField(max_length=64, blank=True, editable=False)
+    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(_("linked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chat account link")
+        verbose_name_plural = _("chat account links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chat_user_id"],
+                condition=~models.Q(chat_user_id=""),
+                name="chat_link_user_id_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ↔ {self.chat_user_id or '…'}"
+
+    @property
+    def is_linked(self) -> bool:
+        return bool(self.chat_user_id)

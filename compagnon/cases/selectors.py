@@ -5,7 +5,10 @@
   its organisation: all their organisation's cases, in any status;
 - members: cases that staff opened (open, matched, planned, closed) and that
   are shared with all members (plainly or anonymised), or with named
-  organisations including theirs — plus any case they were invited to;
+  organisations including theirs — plus any case they were invited to, if
+  they are in its audience: an invitation never widens it
+  (`case_audience_includes` is the same rule for one person, which
+  invitations, hand raising and matching ask);
 - never a case whose excluded organisations include the viewer's (404);
 - guests and visitors: nothing.
 
@@ -14,6 +17,8 @@ everyone but staff and that organisation's people.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -60,15 +65,46 @@ def cases_visible_to(viewer: Viewer) -> QuerySet[Case]:
         audience |= Q(confidentiality=Confidentiality.NAMED_ORGANISATIONS) & (
             Q(organisation_id=organisation_id) | Q(Exists(shared_with_mine))
         )
-    published = Q(status__in=PUBLISHED_STATUSES, opened_at__isnull=False) & audience
+    published = Q(status__in=PUBLISHED_STATUSES, opened_at__isnull=False)
     invited = Q(Exists(CaseInvitation.objects.filter(case_id=OuterRef("pk"), person_id=person.pk)))
-    visible = published | invited
+    # An invitation shows a case in any status (declined after it was sent, say),
+    # but never to someone outside its audience: it does not widen it.
+    visible = (published | invited) & audience
     if organisation_id is not None:
         excluding_mine = Case.excluded_organisations.through.objects.filter(
             case_id=OuterRef("pk"), organisation_id=organisation_id
         )
         visible &= ~Q(Exists(excluding_mine))
     return cases.filter(_owner_side(viewer) | visible)
+
+
+def case_audience_organisation_ids(case: Case) -> set[int] | None:
+    """The organisations a "named organisations only" case is for (its own and those named);
+    None when the case is for every member organisation. Excluded ones are not subtracted."""
+    if case.confidentiality != Confidentiality.NAMED_ORGANISATIONS:
+        return None
+    ids = {organisation.pk for organisation in case.shared_with.all()}
+    if case.organisation_id is not None:
+        ids.add(case.organisation_id)
+    return ids
+
+
+def case_audience_includes(case: Case, person: Person) -> bool:
+    """Whether the case's audience takes in `person`, whatever its status or any invitation.
+
+    The rule invitations, hand raising and matching all ask: a "named organisations only"
+    case is for its own organisation and the named ones; no case is for an organisation it
+    excludes. The person who brought the case is always in it.
+    """
+    if person.pk == case.brought_by_id:
+        return True
+    organisation_id = person.organisation_id
+    if organisation_id is not None and organisation_id in {
+        organisation.pk for organisation in case.excluded_organisations.all()
+    }:
+        return False
+    audience = case_audience_organisation_ids(case)
+    return audience is None or (organisation_id is not None and organisation_id in audience)
 
 
 def cases_with_card(queryset: QuerySet[Case]) -> QuerySet[Case]:
@@ -117,14 +153,42 @@ def case_is_hidden_from(case: Case, viewer: Viewer) -> bool:
     return case.confidentiality == Confidentiality.ANONYMISED and not case_is_own_side(case, viewer)
 
 
+@dataclass(frozen=True)
+class CaseShown:
+    """What one viewer sees of who is behind a case (a case they may see at all)."""
+
+    organisation: Organisation | None  # None: the page says "A member organisation"
+    person: Person | None  # None: the bringer is not named
+    own_side: bool  # staff, the bringer, their organisation: exclusions, history's names
+    # Whether what grew from the case (its workshops, their hosts, outcomes) is shown
+    # as coming from it: not when the case hides its bringer from this viewer.
+    shows_derived: bool
+
+
+def case_shown_to(case: Case, viewer: Viewer) -> CaseShown:
+    """The one answer to "what does this viewer see of this case's identity?".
+
+    Case pages and cards ask it, and so do the workshops and knowledge pages that
+    link to a case (`workshops.selectors.workshop_origin_case_for`, `case_chain`).
+    """
+    own_side = case_is_own_side(case, viewer)
+    hidden = case.confidentiality == Confidentiality.ANONYMISED and not own_side
+    return CaseShown(
+        organisation=None if hidden else case.organisation,
+        person=None if hidden else case.brought_by,
+        own_side=own_side,
+        shows_derived=not hidden,
+    )
+
+
 def case_display_organisation(case: Case, viewer: Viewer) -> Organisation | None:
     """The bringing organisation, or None where the page says "A member organisation"."""
-    return None if case_is_hidden_from(case, viewer) else case.organisation
+    return case_shown_to(case, viewer).organisation
 
 
 def case_display_person(case: Case, viewer: Viewer) -> Person | None:
     """The person who brought the case, or None when the case is anonymised for the viewer."""
-    return None if case_is_hidden_from(case, viewer) else case.brought_by
+    return case_shown_to(case, viewer).person
 
 
 def cases_open_for(viewer: Viewer) -> QuerySet[Case]:

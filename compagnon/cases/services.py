@@ -188,12 +188,20 @@ def _case_errors(
     return errors
 
 
+def _one_line(value: str) -> str:
+    """A title goes into email subjects: line breaks and runs of spaces become one space."""
+    return " ".join(value.split())
+
+
 def _strip(fields: dict[str, Any]) -> dict[str, Any]:
     # "   " is not empty to full_clean: a title of spaces must be refused like an empty one.
     # NUL characters (a raw email, a chat command) are refused by PostgreSQL: dropped here.
     for name in ("title", "description", "data_description", "data_volume"):
         if isinstance(fields.get(name), str):
             fields[name] = fields[name].replace("\x00", "").strip()
+    for name in ("title", "data_volume"):
+        if isinstance(fields.get(name), str):
+            fields[name] = _one_line(fields[name])
     return fields
 
 

@@ -10,5 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("<int:pk>/transition/", views.case_transition_view, name="case_transition"),
     path("inbound/email/<str:secret>/", views.inbound_email, name="inbound_email"),
+    path("inbound/confirm/<str:token>/", views.inbound_confirm, name="inbound_confirm"),
     path("inbound/chat/", views.inbound_chat, name="inbound_chat"),
+    path("chat/", views.chat_link, name="chat_link"),
 ]

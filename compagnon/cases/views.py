@@ -23,18 +23,26 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from compagnon.accounts.models import User
-from compagnon.cases.chat import chat_command_receive, chat_token_is_valid
+from compagnon.cases.chat import (
+    chat_command_receive,
+    chat_link_for,
+    chat_link_remove,
+    chat_link_start,
+    chat_token_is_valid,
+)
 from compagnon.cases.forms import CaseCreateForm, CaseFilterForm, CaseForm, TransitionForm
-from compagnon.cases.inbound import inbound_email_receive
+from compagnon.cases.inbound import (
+    inbound_draft_confirm,
+    inbound_draft_for_token,
+    inbound_email_receive,
+)
 from compagnon.cases.models import Case, CaseSource, CaseStatus, Confidentiality
 from compagnon.cases.selectors import (
-    case_display_organisation,
-    case_display_person,
     case_for_viewer,
-    case_is_own_side,
+    case_shown_to,
     cases_brought_by,
     cases_open_for,
     cases_waiting_for_staff,
@@ -82,14 +90,11 @@ class CaseCard:
 
 
 def _cards(cases: Any, viewer: Viewer) -> list[CaseCard]:
-    return [
-        CaseCard(
-            case=case,
-            organisation=case_display_organisation(case, viewer),
-            person=case_display_person(case, viewer),
-        )
-        for case in cases
-    ]
+    cards = []
+    for case in cases:
+        shown = case_shown_to(case, viewer)
+        cards.append(CaseCard(case=case, organisation=shown.organisation, person=shown.person))
+    return cards
 
 
 def _filter(cases: QuerySet[Case], data: dict[str, Any], tag_tree: TagTree) -> QuerySet[Case]:
@@ -312,12 +317,13 @@ def _detail_page(
     transition_form: TransitionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    own_side = case_is_own_side(case, viewer)
+    shown = case_shown_to(case, viewer)
+    own_side = shown.own_side
     transitions = list(case.transitions.all())
     context = {
         "case": case,
-        "organisation": case_display_organisation(case, viewer),
-        "person": case_display_person(case, viewer),
+        "organisation": shown.organisation,
+        "person": shown.person,
         "own_side": own_side,
         "description_html": render_markdown(case.description, heading_offset=2),
         "tags": list(case.tags.all()),
@@ -400,6 +406,63 @@ def inbound_email(request: HttpRequest, secret: str) -> HttpResponseBase:
     return JsonResponse(result.as_json(), status=result.http_status)
 
 
+@require_http_methods(["GET", "POST"])
+def inbound_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The signed link sent to the member's registered address: a GET shows, a POST files.
+
+    No sign-in: holding the link proves the address. A GET never files (mail
+    scanners follow links); an invalid or expired link says so, with a 404.
+    """
+    draft = inbound_draft_for_token(token)
+    error = ""
+    if draft is not None and request.method == "POST" and draft.case_id is None:
+        try:
+            case = inbound_draft_confirm(draft=draft)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request, gettext("Your case is filed as a draft: complete it, then submit it.")
+            )
+            return redirect(case.get_absolute_url())
+    status = 404 if draft is None else (400 if error else 200)
+    context = {"draft": draft, "error": error}
+    response = render(request, "cases/inbound_confirm.html", context, status=status)
+    # The token stays out of other sites' logs; "no-referrer" would also make the browser
+    # send "Origin: null" with the form, which the CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def chat_link(request: HttpRequest, viewer: Viewer) -> HttpResponseBase:
+    """Link one's chat account: a one-time code to type in the chat, or unlink it."""
+    person = viewer.person
+    if person is None:
+        raise Http404
+    code = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "unlink":
+            if chat_link_remove(person=person):
+                messages.success(request, gettext("Your chat account is no longer linked."))
+            return redirect("cases:chat_link")
+        if action != "start":
+            return HttpResponse(status=400)
+        code = chat_link_start(person=person)
+    context = {
+        "link": chat_link_for(person),
+        "code": code,
+        "minutes": settings.CHAT_LINK_CODE_MINUTES,
+        "door_open": bool(settings.CHAT_COMMAND_TOKEN),
+    }
+    response = render(request, "cases/chat_link.html", context)
+    if code:
+        response["Cache-Control"] = "no-store"  # the code is shown once
+    return response
+
+
 @csrf_exempt
 @require_POST
 def inbound_chat(request: HttpRequest) -> JsonResponse:
@@ -409,6 +472,7 @@ def inbound_chat(request: HttpRequest) -> JsonResponse:
             status=403,
         )
     answer = chat_command_receive(
+        user_id=request.POST.get("user_id", ""),
         user_name=request.POST.get("user_name", ""),
         text=request.POST.get("text", ""),
         command=request.POST.get("command", "/case"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from functools import partial
 
@@ -51,6 +52,15 @@ def attachment_payload(data: dict) -> tuple[str, str | bytes, str]:
     return str(data.get("filename") or "attachment"), content, str(data.get("mimetype") or "")
 
 
+# CR, LF and the other line breaks Python's str.splitlines() knows: a header holds one line.
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def email_subject_clean(subject: str) -> str:
+    """The subject on one line: a title typed with line breaks would fail every send for good."""
+    return re.sub(r"[ \t]{2,}", " ", _LINE_BREAKS.sub(" ", subject or "")).strip()
+
+
 def email_queue(
     *,
     to: list[str],
@@ -75,7 +85,7 @@ def email_queue(
     email = OutboundEmail.objects.create(
         key=key,
         to=to,
-        subject=subject,
+        subject=email_subject_clean(subject),
         body_text=text,
         body_html=html,
         headers=headers or {},

@@ -30,7 +30,11 @@ from compagnon.knowledge.models import (
 from compagnon.members.models import Organisation, Tag
 from compagnon.members.selectors import Viewer
 from compagnon.workshops.models import Workshop, WorkshopStatus
-from compagnon.workshops.selectors import can_edit_workshop, workshops_visible_to
+from compagnon.workshops.selectors import (
+    can_edit_workshop,
+    workshop_shows_origin_case,
+    workshops_visible_to,
+)
 
 # How deep the case page follows follow-ups of follow-ups.
 CHAIN_MAX_DEPTH = 5
@@ -252,6 +256,10 @@ def case_chain(*, case: Case, viewer: Viewer) -> CaseChain:
     One query per level of follow-ups (at most CHAIN_MAX_DEPTH), then one for the
     reports (their titles only) and one for the outcomes.
     """
+    if not workshop_shows_origin_case(viewer, case):
+        # An anonymised case's workshops and outcomes (their hosts, the organisations
+        # involved) are listed only to those who may see who brought it.
+        return CaseChain(case=case, workshops=[], outcomes=[])
     visible = workshops_visible_to(viewer).order_by("starts_at", "pk")
     links: dict[int, ChainLink] = {}
     roots = [ChainLink(workshop=w) for w in visible.filter(origin_case_id=case.pk)]

@@ -64,17 +64,20 @@ def _tag_words(tags: Iterable[Tag]) -> str:
 
 
 def _report_organisations(workshop: Workshop) -> set[int]:
-    """The hosts' organisations, and the case's unless the case is anonymised."""
+    """The hosts' organisations, and the case's; never an anonymised case's organisation.
+
+    What a case hides stays hidden in what grew from it: even when the person who
+    brought it hosts the workshop, the report is not filed under their organisation.
+    """
     ids = {
         host.organisation_id for host in workshop.hosts.all() if host.organisation_id is not None
     }
     case: Case | None = workshop.origin_case
-    if (
-        case is not None
-        and case.organisation_id is not None
-        and case.confidentiality != Confidentiality.ANONYMISED
-    ):
-        ids.add(case.organisation_id)
+    if case is not None and case.organisation_id is not None:
+        if case.confidentiality == Confidentiality.ANONYMISED:
+            ids.discard(case.organisation_id)
+        else:
+            ids.add(case.organisation_id)
     return ids
 
 

@@ -5,8 +5,10 @@ the process-wide index (`matching.index.person_index`) to rank. Nothing writes.
 
 What keeps someone out of a case's ranking ("unavailable"): they said "don't
 invite me before" a later date, they are already invited to (or raised their
-hand on) the case, they brought the case, or their organisation is excluded
-from it. People without an account yet are ranked (staff may invite them to
+hand on) the case, they brought the case, their organisation is excluded
+from it, or the case is for named organisations only and theirs is not one of
+them (`cases.selectors.case_audience_includes`, the same rule invitations and
+hand raising ask). People without an account yet are ranked (staff may invite them to
 the platform) but never proposed in the invitation set: they could not answer.
 """
 
@@ -22,7 +24,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from compagnon.cases.models import Case, CaseInvitation, CaseStatus
-from compagnon.cases.selectors import cases_visible_to
+from compagnon.cases.selectors import case_audience_organisation_ids, cases_visible_to
 from compagnon.matching.engine import CaseQuery, Match
 from compagnon.matching.index import organisation_key, person_index, today
 from compagnon.matching.reasons import reasons_stored, reasons_text
@@ -69,12 +71,13 @@ class MatchProposal:
 
 
 def cases_with_query_data(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """What `case_query` reads, in three queries whatever the number of cases."""
+    """What `case_query` and the audience read, in four queries whatever the number of cases."""
     return queryset.select_related(
         "organisation", "base", "brought_by__organisation"
     ).prefetch_related(
         Prefetch("tags", queryset=Tag.objects.only("pk", "slug", "label_fr", "label_en")),
         Prefetch("excluded_organisations", queryset=Organisation.objects.order_by("name")),
+        Prefetch("shared_with", queryset=Organisation.objects.only("pk")),
     )
 
 
@@ -119,11 +122,14 @@ def _unavailable(case: Case, invited_ids: Iterable[int]) -> set[int]:
     """People never ranked for this case. Reads only the index's facts (no query)."""
     current = today()
     excluded = _excluded_organisation_ids(case)
+    audience = case_audience_organisation_ids(case)
     unavailable = set(invited_ids)
     unavailable.add(case.brought_by_id)
     for pk, facts in person_index.facts.items():
-        if facts.opted_out(current) or (
-            facts.organisation_id is not None and facts.organisation_id in excluded
+        if (
+            facts.opted_out(current)
+            or (facts.organisation_id is not None and facts.organisation_id in excluded)
+            or (audience is not None and facts.organisation_id not in audience)
         ):
             unavailable.add(pk)
     return unavailable
@@ -133,13 +139,16 @@ def _without_account(unavailable: set[int]) -> set[int]:
     return unavailable | {pk for pk, facts in person_index.facts.items() if not facts.has_account}
 
 
-def _people_by_id(ids: Iterable[int], excluded_organisations: set[int]) -> dict[int, Person]:
+def _people_by_id(ids: Iterable[int], case: Case) -> dict[int, Person]:
     people = Person.objects.select_related("organisation", "base").filter(pk__in=set(ids))
+    excluded = _excluded_organisation_ids(case)
+    audience = case_audience_organisation_ids(case)
     # A last guard: the index may be a moment behind a change of organisation.
     return {
         person.pk: person
         for person in people
-        if person.organisation_id is None or person.organisation_id not in excluded_organisations
+        if (person.organisation_id is None or person.organisation_id not in excluded)
+        and (audience is None or person.organisation_id in audience)
     }
 
 
@@ -200,12 +209,11 @@ def case_match_proposal(case: Case, *, k: int = MATCH_PAGE_SIZE) -> MatchProposa
                 wants_research=case.wants_research,
             )
         )
-    excluded = _excluded_organisation_ids(case)
     # The proposed set may hold people below the top k (diversity): show them too.
     listed = {m.person_id: m for m in matches}
     for match in proposed:
         listed.setdefault(match.person_id, match)
-    people = _people_by_id(listed, excluded)
+    people = _people_by_id(listed, case)
     ranked = _ranked(sorted(listed.values(), key=lambda m: -m.score), people)
     return MatchProposal(
         case=case,
@@ -225,7 +233,7 @@ def people_ranked_for_case(case: Case, *, k: int = 20) -> list[RankedPerson]:
         if ranker is None:
             return []
         matches = ranker.rank(query, k=k, load=load, unavailable=_unavailable(case, invited))
-    people = _people_by_id((m.person_id for m in matches), _excluded_organisation_ids(case))
+    people = _people_by_id((m.person_id for m in matches), case)
     return _ranked(matches, people)
 
 
@@ -248,7 +256,7 @@ def invitation_set_for_case(case: Case) -> list[RankedPerson]:
                 wants_research=case.wants_research,
             )
         )
-    people = _people_by_id((m.person_id for m in matches), _excluded_organisation_ids(case))
+    people = _people_by_id((m.person_id for m in matches), case)
     return _ranked(matches, people)
 
 
@@ -256,11 +264,18 @@ def invitation_set_for_case(case: Case) -> list[RankedPerson]:
 
 
 def cases_joinable_for(viewer: Viewer, person: Person | None = None) -> QuerySet[Case]:
-    """Open cases the viewer can see and could still join (not theirs, not asked yet, not excluded)."""
+    """Open cases the viewer can see and could still join (not theirs, not asked yet, not excluded).
+
+    Staff looking at someone else's list see only what that person may see: a case
+    stays within its audience whoever asks.
+    """
     person = person or viewer.person
     cases = cases_visible_to(viewer).filter(status=CaseStatus.OPEN)
     if person is None:
         return cases.none()
+    if viewer.person is None or person.pk != viewer.person.pk:
+        own_view = Viewer(is_authenticated=True, person=person, user=person.user)
+        cases = cases.filter(pk__in=cases_visible_to(own_view).values("pk"))
     cases = cases.exclude(brought_by=person).exclude(
         pk__in=CaseInvitation.objects.filter(person=person).values("case_id")
     )

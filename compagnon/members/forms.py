@@ -78,6 +78,11 @@ class ProfileForm(forms.ModelForm):
                 "Plain text, up to 2000 characters: what you work on, what you'd like to share."
             ),
             "directory_visibility": _("Who finds you in the directory and sees your page."),
+            # Display only: the /case command knows a person by a chat account linked by proof.
+            "chat_username": _(
+                "Your user name on the club's chat. It does not link your account: "
+                "use the link below for the /case command."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any):

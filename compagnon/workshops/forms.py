@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from compagnon.members.models import Base, Organisation, Person, Tag
 from compagnon.workshops.feedback import LEVELS
-from compagnon.workshops.models import Material, MaterialKind, Workshop, WorkshopFormat
+from compagnon.workshops.models import (
+    SUMMARY_MAX_LENGTH,
+    Material,
+    MaterialKind,
+    Workshop,
+    WorkshopFormat,
+)
+from compagnon.workshops.services import case_is_copied_by_default
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -91,10 +98,57 @@ class WorkshopForm(forms.ModelForm):
 
 
 class PlanFromCaseForm(forms.Form):
-    """Planning a matched case: the rest is copied from the case, edited afterwards."""
+    """Planning a matched case: what the workshop shows of it; the rest is edited afterwards.
+
+    The initial values keep the case's confidentiality: an anonymised or named-only
+    case lends neither its title, its description nor its bringer unless staff choose.
+    """
 
     format = forms.ChoiceField(label=_("Format"), choices=WorkshopFormat.choices)
     onsite_seats = forms.IntegerField(label=_("On-site seats"), min_value=1, required=False)
+    title = forms.CharField(
+        label=_("Workshop title"),
+        max_length=200,
+        required=False,
+        help_text=_("Left empty: the case's title, or its topics when the case is confidential."),
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown. You can write it later."),
+    )
+    copy_text = forms.BooleanField(
+        label=_("Copy the case's title and description where left empty"),
+        required=False,
+    )
+    show_bringer = forms.BooleanField(
+        label=_("Name the person who brought the case as a host"),
+        required=False,
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case_is_copied_by_default(case):
+            # A case open to all members: its text is already in the fields, to edit.
+            self.fields["title"].initial = case.title
+            self.fields["summary"].initial = case.description
+            self.fields["show_bringer"].initial = True
+            del self.fields["copy_text"]
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {
+            "format": data["format"],
+            "show_bringer": data["show_bringer"],
+            "copy_text": data.get("copy_text"),  # None: what the case allows by default
+            "title": data["title"].strip(),
+            "summary": data["summary"].strip(),
+        }
+        if data.get("onsite_seats"):
+            fields["onsite_seats"] = data["onsite_seats"]
+        return fields
 
 
 class SessionForm(forms.Form):

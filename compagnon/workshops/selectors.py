@@ -20,6 +20,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from compagnon.cases.models import Case
+from compagnon.cases.selectors import case_shown_to, cases_visible_to
 from compagnon.members.models import Tag
 from compagnon.members.selectors import Viewer
 from compagnon.workshops.models import (
@@ -121,6 +123,27 @@ def workshop_asks_sign_in(viewer: Viewer, pk: int) -> bool:
 def workshop_for_viewer(viewer: Viewer, pk: int) -> Workshop:
     """The workshop, or Http404 when it does not exist or the viewer may not see it."""
     return get_object_or_404(workshops_visible_to(viewer).select_related("base"), pk=pk)
+
+
+def workshop_origin_case_for(viewer: Viewer, workshop: Workshop) -> Case | None:
+    """The case the workshop grew from, when the viewer may follow the link; else None.
+
+    The one rule for the link between a workshop and its case, both ways (the case
+    page's chain asks `workshop_shows_origin_case`): the viewer must see the case, and
+    for an anonymised case also who brought it (staff, its organisation's people).
+    Otherwise the workshop's hosts, roster or title would name what the case hides.
+    """
+    if workshop.origin_case_id is None:
+        return None
+    case = cases_visible_to(viewer).filter(pk=workshop.origin_case_id).first()
+    if case is None or not workshop_shows_origin_case(viewer, case):
+        return None
+    return case
+
+
+def workshop_shows_origin_case(viewer: Viewer, case: Case) -> bool:
+    """Whether the viewer may see which workshops grew from `case` (a case they can see)."""
+    return case_shown_to(case, viewer).shows_derived
 
 
 def can_edit_workshop(viewer: Viewer, workshop: Workshop) -> bool:

@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from compagnon.accounts.models import User
-from compagnon.cases.models import Answer, Case, CaseStatus
+from compagnon.cases.models import Answer, Case, CaseStatus, Confidentiality
 from compagnon.cases.services import case_transition
 from compagnon.knowledge.services import knowledge_workshop_changed
 from compagnon.members.models import Base, Person
@@ -450,11 +450,40 @@ def case_invitees(case: Case) -> list[Person]:
     ]
 
 
-def workshop_plan_from_case(*, case: Case, by: User, **fields: Any) -> Workshop:
+def case_is_copied_by_default(case: Case) -> bool:
+    """A case open to all members lends its bringer and text to its workshop by default.
+
+    An anonymised case hides who brought it, a named-only case its very content from
+    other organisations: their workshop shows neither unless staff choose to.
+    """
+    return case.confidentiality == Confidentiality.MEMBERS
+
+
+def _neutral_title(case: Case, language: str) -> str:
+    """A title naming the case's topics, in the workshop's language (not the planner's)."""
+    with translation.override(language):
+        topics = ", ".join(tag.label for tag in case.tags.order_by("slug"))
+        if topics:
+            return _("Workshop: %(topics)s") % {"topics": topics}
+        return _("Workshop on a member's case")
+
+
+def workshop_plan_from_case(
+    *,
+    case: Case,
+    by: User,
+    show_bringer: bool | None = None,
+    copy_text: bool | None = None,
+    **fields: Any,
+) -> Workshop:
     """A draft workshop for a matched case: its tags, hosts and invitees copied; case "planned".
 
-    Hosts are the person who brought the case and the staff member planning it;
-    invitees are the people who accepted the invitation or raised their hand.
+    Hosts are the staff member planning it and, when `show_bringer`, the person who
+    brought the case; invitees are the people who accepted the invitation or raised
+    their hand. `copy_text` copies the case's title and description; otherwise the
+    title names the case's topics and the summary is left for staff to write. Both
+    default to what the case's confidentiality allows (`case_is_copied_by_default`);
+    a `title` or `summary` given here wins.
     """
     if not (by and by.is_staff):
         raise PermissionDenied("Only staff plan workshops from cases.")
@@ -466,18 +495,24 @@ def workshop_plan_from_case(*, case: Case, by: User, **fields: Any) -> Workshop:
                 % {"status": fresh.get_status_display()},
                 code="not_matched",
             )
-        hosts = [fresh.brought_by]
+        copied = case_is_copied_by_default(fresh)
+        show_bringer = copied if show_bringer is None else show_bringer
+        copy_text = copied if copy_text is None else copy_text
+        hosts = [fresh.brought_by] if show_bringer else []
         planner = _staff_person(by)
         if planner is not None and planner not in hosts:
             hosts.append(planner)
+        language = fields.get("language") or (
+            fresh.language if fresh.language in ("fr", "en") else "fr"
+        )
         defaults: dict[str, Any] = {
-            "title": fresh.title,
-            "summary": fresh.description,
+            "title": fresh.title if copy_text else _neutral_title(fresh, language),
+            "summary": fresh.description if copy_text else "",
             "base": fresh.base,
             "mode": Mode.ONSITE if fresh.base_id else Mode.REMOTE,
-            "language": fresh.language if fresh.language in ("fr", "en") else "fr",
+            "language": language,
         }
-        defaults.update(fields)
+        defaults.update({name: value for name, value in fields.items() if value not in ("", None)})
         if defaults.get("mode") != Mode.REMOTE and not defaults.get("base"):
             defaults["mode"] = Mode.REMOTE
         workshop = workshop_create(
@@ -491,6 +526,13 @@ def workshop_plan_from_case(*, case: Case, by: User, **fields: Any) -> Workshop:
         )
         case_transition(case=fresh, to_status=CaseStatus.PLANNED, actor=by)
     case.status = fresh.status
+    logger.info(
+        "workshop planned from case workshop=%s case=%s bringer_shown=%s text_copied=%s",
+        workshop.pk,
+        fresh.pk,
+        show_bringer,
+        copy_text,
+    )
     return workshop
 
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from compagnon.cases.models import CaseStatus
-from compagnon.cases.selectors import case_for_viewer, cases_visible_to
+from compagnon.cases.selectors import case_for_viewer
 from compagnon.core.forms import form_add_service_errors
 from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import (
@@ -71,6 +71,7 @@ from compagnon.workshops.selectors import (
     workshop_asks_sign_in,
     workshop_for_editor,
     workshop_for_viewer,
+    workshop_origin_case_for,
     workshops_visible_to,
 )
 
@@ -206,12 +207,6 @@ def mine(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 # --- a workshop's page ------------------------------------------------------------------------
 
 
-def _visible_case(viewer: Viewer, workshop: Workshop):
-    if workshop.origin_case_id is None:
-        return None
-    return cases_visible_to(viewer).filter(pk=workshop.origin_case_id).first()
-
-
 def workshop_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     viewer = viewer_for(request.user)
     workshop = (
@@ -253,7 +248,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "materials": materials,
         "hosts": list(workshop.hosts.all()),
         "tags": list(workshop.tags.all()),
-        "origin_case": _visible_case(viewer, workshop),
+        "origin_case": workshop_origin_case_for(viewer, workshop),
         "parent": parent,
         "follow_ups": list(workshops_visible_to(viewer).filter(parent=workshop)),
         "can_give_feedback": can_give_feedback,
@@ -286,13 +281,12 @@ def workshop_create(request: HttpRequest) -> HttpResponse:
 def plan_from_case(request: HttpRequest, case_pk: int) -> HttpResponse:
     viewer = viewer_for(request.user)
     case = case_for_viewer(viewer, case_pk)
-    form = PlanFromCaseForm(request.POST or None)
+    form = PlanFromCaseForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
-        fields = {"format": form.cleaned_data["format"]}
-        if form.cleaned_data.get("onsite_seats"):
-            fields["onsite_seats"] = form.cleaned_data["onsite_seats"]
         try:
-            workshop = services.workshop_plan_from_case(case=case, by=request.user, **fields)
+            workshop = services.workshop_plan_from_case(
+                case=case, by=request.user, **form.service_fields()
+            )
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
@@ -304,6 +298,7 @@ def plan_from_case(request: HttpRequest, case_pk: int) -> HttpResponse:
         "form": form,
         "case": case,
         "is_matched": case.status == CaseStatus.MATCHED,
+        "is_confidential": not services.case_is_copied_by_default(case),
         "invitees": services.case_invitees(case),
     }
     status = 400 if form.errors else 200

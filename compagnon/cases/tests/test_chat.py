@@ -1,10 +1,19 @@
-"""The chat door (/case on Mattermost or Slack) and the chat user name on the profile."""
+"""The chat door (/case on Mattermost or Slack): keyed on the chat server's user id, linked by proof."""
+
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
-from compagnon.cases.chat import title_from_text
-from compagnon.cases.models import Case, CaseSource, CaseStatus
+from compagnon.cases.chat import (
+    CODE_ATTEMPTS,
+    chat_link_confirm,
+    chat_link_start,
+    title_from_text,
+)
+from compagnon.cases.models import Case, CaseSource, CaseStatus, ChatLink
 from compagnon.members.models import MembershipStatus
 from compagnon.members.tests.factories import OrganisationFactory, PersonFactory
 
@@ -20,10 +29,16 @@ def door_open(settings):
     settings.SITE_URL = "https://club.example"
 
 
+def link(person, chat_user_id="u123", chat_user_name="ada.martin"):
+    code = chat_link_start(person=person)
+    return chat_link_confirm(chat_user_id=chat_user_id, chat_user_name=chat_user_name, code=code)
+
+
 @pytest.fixture
 def ada(member_a):
     member_a.chat_username = "ada.martin"
     member_a.save()
+    link(member_a)
     return member_a
 
 
@@ -55,38 +70,97 @@ def test_a_command_files_a_draft_case(client, ada):
     assert case.filed_by == ada.user
 
 
-def test_the_user_name_matches_whatever_the_case(client, ada):
-    command(client, user_name="@Ada.Martin")
+def test_taking_a_colleagues_chat_name_grants_nothing(client, ada, member_b):
+    """The chat name on a profile is display only: the door asks the chat server's user id."""
+    member_b.chat_username = "bruno"
+    member_b.save()
+    # Someone else's chat account, claiming Ada's name: nothing is filed, for anyone.
+    response = command(client, user_name="ada.martin", user_id="u-mallory")
+    text = response.json()["text"]
+    assert "not linked to a profile" in text and "https://club.example/cases/chat/" in text
+    assert not Case.objects.exists()
+    # Ada's own chat account files under Ada, whatever name it shows.
+    command(client, user_name="renamed", user_id="u123")
     assert Case.objects.get().brought_by == ada
 
 
-@pytest.mark.parametrize("token", ["wrong", "", TOKEN.upper()])
-def test_a_wrong_token_is_forbidden(client, ada, token):
-    response = command(client, token=token)
-    assert response.status_code == 403
-    assert response.json()["response_type"] == "ephemeral"
+def test_an_unlinked_chat_user_gets_a_link_and_nothing_is_filed(client, member_a):
+    member_a.chat_username = "ada.martin"  # typed on the profile, never proved
+    member_a.save()
+    text = command(client).json()["text"]
+    assert "https://club.example/cases/chat/" in text
     assert not Case.objects.exists()
 
 
-def test_the_door_is_closed_without_a_token_setting(client, ada, settings):
-    settings.CHAT_COMMAND_TOKEN = ""
-    assert command(client, token="").status_code == 403
+def test_an_empty_user_id_matches_nobody(client, ada):
+    text = command(client, user_id="").json()["text"]
+    assert "not linked to a profile" in text
     assert not Case.objects.exists()
 
 
-def test_an_unknown_chat_user_is_sent_to_their_profile(client, ada):
-    response = command(client, user_name="stranger")
-    text = response.json()["text"]
-    assert response.status_code == 200
-    assert "stranger" in text and "https://club.example/me/" in text
+def test_linking_by_code_in_the_chat(client, member_a):
+    code = chat_link_start(person=member_a)
+    text = command(client, text=f"link {code}", user_id="U42", user_name="@ada").json()["text"]
+    assert "now linked to Ada Martin's profile" in text
+    stored = ChatLink.objects.get(person=member_a)
+    assert (stored.chat_user_id, stored.chat_user_name) == ("U42", "ada")
+    assert stored.code_digest == "" and code not in str(stored.__dict__)
+    # The code works once.
+    assert "not valid" in command(client, text=f"link {code}", user_id="U99").json()["text"]
+    command(client, user_id="U42")
+    assert Case.objects.get().brought_by == member_a
+
+
+def test_a_wrong_or_expired_code_links_nothing(client, member_a, settings):
+    settings.CHAT_LINK_CODE_MINUTES = 10
+    code = chat_link_start(person=member_a)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    assert "not valid" in command(client, text=f"link {wrong}").json()["text"]
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert "not valid" in command(client, text=f"link {code}").json()["text"]
+    assert not ChatLink.objects.filter(person=member_a).exclude(chat_user_id="").exists()
+
+
+def test_guessing_codes_is_cut_short(client, member_a):
+    code = chat_link_start(person=member_a)
+    for attempt in range(CODE_ATTEMPTS):
+        guess = f"{(int(code) + 1 + attempt) % 10**6:06d}"
+        command(client, text=f"link {guess}", user_id="u-mallory")
+    # Even the right code is refused to that chat user now.
+    assert "not valid" in command(client, text=f"link {code}", user_id="u-mallory").json()["text"]
+    assert not ChatLink.objects.exclude(chat_user_id="").exists()
+
+
+def test_a_chat_account_moves_to_whoever_proves_it(ada, member_b):
+    link(member_b, chat_user_id="u123")
+    assert ChatLink.objects.get(person=member_b).chat_user_id == "u123"
+    assert ChatLink.objects.get(person=ada).chat_user_id == ""
+
+
+def test_unlinking_in_the_chat(client, ada):
+    assert "no longer linked" in command(client, text="unlink").json()["text"]
+    command(client)
     assert not Case.objects.exists()
 
 
-def test_an_empty_user_name_matches_nobody(client, ada, member_b):
-    # member_b has no chat user name: a blank one must not match them.
-    text = command(client, user_name="").json()["text"]
-    assert "Add your chat user name" in text
-    assert not Case.objects.exists()
+def test_the_link_page_gives_a_code_and_unlinks(client_of, ada):
+    client = client_of(ada)
+    page = client.get(reverse("cases:chat_link")).content.decode()
+    assert 'data-testid="chat-link-linked"' in page and "ada.martin" in page
+    response = client.post(reverse("cases:chat_link"), {"action": "start"})
+    assert response["Cache-Control"] == "no-store"
+    code = response.context["code"]
+    assert len(code) == 6 and f"/case link {code}" in response.content.decode()
+    # The old link keeps working until the new code is typed.
+    assert ChatLink.objects.get(person=ada).chat_user_id == "u123"
+    response = client.post(reverse("cases:chat_link"), {"action": "unlink"})
+    assert response.status_code == 302
+    assert not ChatLink.objects.filter(person=ada).exists()
+
+
+def test_the_profile_page_points_to_the_link_page(client_of, member_a):
+    page = client_of(member_a).get(reverse("members:profile_edit")).content.decode()
+    assert reverse("cases:chat_link") in page
 
 
 def test_empty_text_gets_the_usage(client, ada):
@@ -95,20 +169,22 @@ def test_empty_text_gets_the_usage(client, ada):
     assert not Case.objects.exists()
 
 
-def test_a_chat_name_belongs_to_one_profile(ada, org_b):
-    """The chat door files as whoever owns the name, so the database refuses a second owner."""
+def test_a_chat_account_belongs_to_one_profile(ada, org_b):
+    """The database refuses a second profile with the same chat user id."""
     from django.db import IntegrityError, transaction
 
+    other = PersonFactory(organisation=org_b)
     with pytest.raises(IntegrityError), transaction.atomic():
-        PersonFactory(organisation=org_b, chat_username="ADA.MARTIN")
+        ChatLink.objects.create(person=other, chat_user_id="u123")
 
 
 def test_a_lapsed_member_cannot_file(client):
-    PersonFactory(
+    old = PersonFactory(
         chat_username="old",
         organisation=OrganisationFactory(status=MembershipStatus.LAPSED),
     )
-    text = command(client, user_name="old").json()["text"]
+    link(old, chat_user_id="u-old")
+    text = command(client, user_id="u-old").json()["text"]
     assert "no active membership" in text
     assert not Case.objects.exists()
 

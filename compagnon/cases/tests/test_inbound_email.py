@@ -1,4 +1,9 @@
-"""The email door: a raw message POSTed by the mail gateway becomes a draft case, or a polite reply."""
+"""The email door: a raw message POSTed by the mail gateway becomes a draft case, or a polite reply.
+
+These messages carry our mail server's Authentication-Results (DKIM pass for the
+sender's domain) and the operator trusts it, so a member's message is filed at
+once; test_inbound_confirm.py covers the default, where the member confirms first.
+"""
 
 from email.message import EmailMessage
 
@@ -15,12 +20,14 @@ from compagnon.members.tests.factories import OrganisationFactory, PersonFactory
 pytestmark = pytest.mark.django_db
 
 SECRET = "s3cret-door-0123456789"
+AUTHSERV = "mx.club.example"
 
 
 @pytest.fixture(autouse=True)
 def door_open(settings):
     settings.CASES_INBOUND_EMAIL_SECRET = SECRET
     settings.SITE_URL = "https://club.example"
+    settings.CASES_INBOUND_TRUSTED_AUTHSERV_ID = AUTHSERV
 
 
 def door(secret=SECRET):
@@ -36,8 +43,12 @@ def message(
     attachments=(),
     message_id="<case-1@alpha.example>",
     headers=None,
+    authenticated=True,
 ) -> bytes:
     msg = EmailMessage()
+    if authenticated and "@" in sender:
+        domain = sender.rsplit("@", 1)[1].strip(">").lower()
+        msg["Authentication-Results"] = f"{AUTHSERV}; dkim=pass header.d={domain}"
     msg["From"] = sender
     msg["To"] = "cases@club.example"
     if subject is not None:
@@ -79,7 +90,9 @@ def test_a_member_email_becomes_a_draft_case(client, member_a, django_capture_on
     assert case.inbound_message_id == "<case-1@alpha.example>"
     (reply,) = mail.outbox
     assert reply.to == ["ada@alpha.example"]
-    assert "We received your case" in reply.body
+    assert reply.subject == "We received your case"
+    assert "We received the case you sent by email" in reply.body
+    assert "forecasts" not in reply.subject + reply.body  # never quotes the message
     assert f"https://club.example/cases/{case.pk}/" in reply.body
     assert reply.extra_headers["In-Reply-To"] == "<case-1@alpha.example>"
     assert reply.extra_headers["Auto-Submitted"] == "auto-replied"

@@ -107,7 +107,8 @@ EXPECTED = {
     # A manager sees all of the organisation's cases.
     "manager_a": ALL,
     "member_b": (PUBLISHED_FOR_ALL - {"excludes_b"}) | {"named_b"},
-    "invited_b": (PUBLISHED_FOR_ALL - {"excludes_b"}) | {"named_b", "invited_named_c"},
+    # An invitation never widens the audience: B is not named on invited_named_c.
+    "invited_b": (PUBLISHED_FOR_ALL - {"excludes_b"}) | {"named_b"},
     "member_c": PUBLISHED_FOR_ALL | {"named_c", "invited_named_c"},
     "resident": PUBLISHED_FOR_ALL,
     "lapsed": set(),

@@ -384,3 +384,12 @@ def test_a_past_date_already_there_does_not_block_an_edit(member_a):
         case_update(
             case=case, actor=member_a.user, horizon=timezone.localdate() - timedelta(days=1)
         )
+
+
+@pytest.mark.parametrize("title", ["Forecasts\r\nbroke", "Forecasts\nbroke", "Forecasts\rbroke"])
+def test_line_breaks_in_a_title_become_spaces(member_a, staff_user, title):
+    case = file_case(member_a, title=title)
+    assert Case.objects.get(pk=case.pk).title == "Forecasts broke"
+
+    case_update(case=case, actor=member_a.user, title="Still\r\n\r\nbroken")
+    assert Case.objects.get(pk=case.pk).title == "Still broken"

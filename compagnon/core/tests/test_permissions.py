@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compagnon.accounts.models import Invitation
+from compagnon.cases.tests.derived import anonymised_case_workshop, named_case_invitation
 from compagnon.members.models import MemberImport, MembershipStatus, MembershipType, Visibility
 from compagnon.members.tests.factories import (
     OrganisationFactory,
@@ -174,6 +175,22 @@ URL_TABLE: dict[str, list[Case] | Case] = {
             kwargs=lambda w: {"pk": w.draft_case_a.pk},
             note="a draft: its owner, their organisation's manager, staff",
         ),
+        Case(
+            {**members_only(), "member_b": 404},
+            kwargs=lambda w: {"pk": named_case_invitation(w).case_id},
+            note="named organisations, B invited from outside: an invitation never widens it",
+        ),
+        Case(
+            members_only(),
+            kwargs=lambda w: {"pk": anonymised_case_workshop(w).origin_case_id},
+            hides=lambda w: [
+                w.colleague_a.full_name,
+                w.org_a.name,
+                anonymised_case_workshop(w).title,
+            ],
+            hidden_from=("member_b",),
+            note="anonymised: neither bringer, organisation nor its workshop outside A",
+        ),
     ],
     "cases:case_edit": [
         Case(
@@ -201,6 +218,15 @@ URL_TABLE: dict[str, list[Case] | Case] = {
         Case(everyone(404), method="post", kwargs=lambda w: {"secret": "wrong"}),
         Case(everyone(404), kwargs=lambda w: {"secret": "wrong"}, note="not even a 405"),
     ],
+    "cases:chat_link": [
+        Case(members_only(), note="one's own chat link: nothing of anyone else's"),
+        Case(members_only(), method="post", data=lambda w: {"action": "start"}),
+        Case(members_only(REDIRECT), method="post", data=lambda w: {"action": "unlink"}),
+    ],
+    "cases:inbound_confirm": [
+        Case(everyone(404), kwargs=lambda w: {"token": "forged"}, note="a link nobody signed"),
+        Case(everyone(404), method="post", kwargs=lambda w: {"token": "forged"}),
+    ],
     "cases:inbound_chat": [
         Case(
             everyone(403),
@@ -227,12 +253,25 @@ URL_TABLE: dict[str, list[Case] | Case] = {
             kwargs=lambda w: {"pk": _invitations_case(w).pk},
             note="member_a brought the case and staff are not members: refused, sent back",
         ),
+        Case(
+            {**members_only(REDIRECT), "member_b": 404},
+            method="post",
+            kwargs=lambda w: {"pk": named_case_invitation(w).case_id},
+            note="named-only case: B, invited from outside, cannot even find it",
+        ),
     ],
-    "case_invitations:invitation_answer": Case(
-        {**signed_in(404), "member_b": 200},
-        kwargs=lambda w: {"pk": _invitation_of_member_b(w).pk},
-        note="the invitee only; 404 for everyone else, staff included",
-    ),
+    "case_invitations:invitation_answer": [
+        Case(
+            {**signed_in(404), "member_b": 200},
+            kwargs=lambda w: {"pk": _invitation_of_member_b(w).pk},
+            note="the invitee only; 404 for everyone else, staff included",
+        ),
+        Case(
+            signed_in(404),
+            kwargs=lambda w: {"pk": named_case_invitation(w).pk},
+            note="invited from outside a named-only case: 404 for the invitee too",
+        ),
+    ],
     "case_invitations:notice_list": [
         Case(signed_in()),
         Case(signed_in(REDIRECT), method="post", note="mark all as read"),
@@ -441,9 +480,12 @@ def test_url_permissions(client, name, case, persona):
         client.force_login(user)
     url = reverse(name, kwargs=case.kwargs(world))
     response = getattr(client, case.method)(url, case.data(world))
-    _check(
-        response, case.expect[persona], persona, f"{persona} {case.method.upper()} {url} ({name})"
-    )
+    label = f"{persona} {case.method.upper()} {url} ({name})"
+    _check(response, case.expect[persona], persona, label)
+    if persona in case.hidden_from and response.status_code == 200:
+        page = response.content.decode()
+        for secret in case.hides(world):
+            assert secret not in page, f"{label}: shows {secret!r}"
 
 
 def _admin_urls(world):

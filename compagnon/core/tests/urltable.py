@@ -61,3 +61,7 @@ class Case:
     method: str = "get"
     note: str = ""
     data: Callable[[Any], dict[str, Any]] = field(default=lambda world: {})
+    # What must not appear in the page for the personas in `hidden_from` (when they get it):
+    # for derived objects, what the object they come from hides (an anonymised case's bringer).
+    hides: Callable[[Any], list[str]] = field(default=lambda world: [])
+    hidden_from: tuple[str, ...] = ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from compagnon.cases.tests.derived import anonymised_case_workshop
 from compagnon.core.tests.urltable import (
     LOGIN,
     REDIRECT,
@@ -101,6 +102,17 @@ URL_TABLE = {
             note="members-only, listed as such: a visitor is asked to sign in",
         ),
         Case(everyone(200), kwargs=lambda w: {"pk": _public(w).pk}, note="public workshop"),
+        Case(
+            {**members_only(), "anonymous": 404, "guest": 404, "lapsed": 404},
+            kwargs=lambda w: {"pk": anonymised_case_workshop(w).pk},
+            hides=lambda w: [
+                w.colleague_a.full_name,
+                anonymised_case_workshop(w).origin_case.title,
+                'data-testid="origin-case"',
+            ],
+            hidden_from=("member_b",),
+            note="planned from an anonymised case: it names neither bringer nor case outside A",
+        ),
     ],
     "workshops:workshop_create": Case(staff_only()),
     "workshops:plan_from_case": [
