@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from compagnon.core.email import attachment_payload
+from compagnon.core.email import attachment_payload, email_subject_clean
 from compagnon.core.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ def send_outbound_email(email_id: int) -> bool:
             return False
         email.attempts += 1
         message = EmailMultiAlternatives(
-            subject=email.subject,
+            subject=email_subject_clean(email.subject),
             body=email.body_text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=email.to,

@@ -21,3 +21,16 @@ def test_a_subject_with_line_breaks_is_sent_on_one_line(smtp_server, subject):
     email.refresh_from_db()
     assert email.sent_at is not None
     assert "\n" not in email.subject
+
+
+@pytest.mark.django_db
+def test_an_email_queued_before_the_fix_with_a_line_break_still_leaves(smtp_server):
+    """Rows written before subjects were cleaned on the way in are cleaned on the way out."""
+    email = email_queue(to=["ada@alpha.example"], subject="Old", text="Hello")
+    type(email).objects.filter(pk=email.pk).update(subject="Old\r\nBcc: x@evil.example")
+
+    assert send_outbound_email.call(email.pk) is True
+
+    [received] = smtp_server.received
+    assert received.subject == "Old Bcc: x@evil.example"
+    assert received.rcpt_tos == ["ada@alpha.example"]
