@@ -413,7 +413,7 @@ def atelier(seed: int = 101, n_people: int = 600, n_cases: int = 200) -> Club:
         chosen = set()
         while len(chosen) < count:
             chosen.add(rng.choices(topics, popularity)[0])
-        truth = {t: rng.choices([1, 2, 3, 4], [0.25, 0.4, 0.22, 0.13])[0] for t in chosen}
+        truth = {t: rng.choices([1, 2, 3, 4], [0.25, 0.4, 0.22, 0.13])[0] for t in sorted(chosen)}
         wish = {rng.choice(topics)} - set(truth) if rng.random() < 0.5 else set()
         sentences = [rng.choice(ATELIER_FILLER[lang])]
         for t, level in truth.items():
@@ -897,7 +897,7 @@ def demo(seed: int = 404) -> Club:
     subjects = {"fr": "nos données", "en": "our data"}
     cases = []
     slugs = sorted(WORK_PHRASES)
-    for i in range(160):
+    for _ in range(160):
         lang = "fr" if rng.random() < 0.5 else "en"
         slug = rng.choice(slugs)
         phrases = WORK_PHRASES[slug]

@@ -34,10 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 import scipy.sparse as sp
+from matching_clubs import DEV, GENERATORS, Club
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from compagnon.matching.engine import CaseQuery, Ranker
-from matching_clubs import DEV, GENERATORS, Club
 
 K = 10
 METHODS = ("engine", "blend", "tfidf", "bm25")

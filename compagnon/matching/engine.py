@@ -35,6 +35,7 @@ from compagnon.matching.text import (
 
 __all__ = [
     "LEVELS",
+    "PARTS",
     "CaseMatch",
     "CaseQuery",
     "Match",
@@ -46,6 +47,8 @@ __all__ = [
 ]
 
 LEVELS = {1: "notions", 2: "practitioner", 3: "advanced", 4: "expert"}
+# The base score's parts, in `Ranker.parts` column order; each has a weight of that name.
+PARTS = ("tags", "interests", "words", "chars", "concepts")
 RESEARCH_KINDS = ("researcher", "resident")
 _KIND_CODES = {"member": 0, "researcher": 1, "resident": 2}
 
@@ -129,10 +132,13 @@ class Weights:
     child: float = 0.6  # credit per level when the skill is on a descendant
     interest_related: float = 0.4  # interest on the parent or a child of the case tag
     inferred_case_tag: float = 0.5  # tag found in the case text, when the case has tags
+    # The parts' weights were fitted on the dev set by bench/matching_tune.py (docs/matching.md);
+    # a learned model (learn.py) replaces them once the club has enough answered invitations.
     tags: float = 1.0
-    interests: float = 0.3
-    words: float = 0.35  # cosine of word uni+bigram TF-IDF
-    chars: float = 0.15  # cosine of character 3-5-gram TF-IDF
+    interests: float = 0.05
+    concepts: float = 0.119  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
+    words: float = 0.06  # cosine of word uni+bigram TF-IDF
+    chars: float = 0.119  # cosine of character 3-5-gram TF-IDF
     same_organisation: float = 0.92  # diversity: prefer peers from other organisations
     other_base_remote: float = 0.95
     other_base_onsite: float = 0.6
@@ -165,7 +171,13 @@ class Taxonomy:
 
     MAX_DEPTH = 2  # hierarchy credit reaches grandparents and grandchildren
 
-    def __init__(self, tags: Iterable[TagInfo | tuple]):
+    def __init__(
+        self,
+        tags: Iterable[TagInfo | tuple],
+        vocabulary: Iterable[tuple[str, str, str, str]] | None = None,
+    ):
+        """`vocabulary`: (slug, sub-area, French terms, English terms) rows, terms separated
+        by commas or new lines; sub-area "" is the tag's general vocabulary."""
         self.tags: dict[str, TagInfo] = {}
         for tag in tags:
             if not isinstance(tag, TagInfo):
@@ -184,12 +196,23 @@ class Taxonomy:
         for slug, parent in self.parent.items():
             if parent is not None:
                 self.children[parent].append(slug)
+        # concept key ("slug" or "slug|sub-area") -> terms
+        self.vocabulary: dict[str, list[str]] = {}
+        for slug, sub, french, english in vocabulary or ():
+            if slug not in self.tags:
+                continue
+            key = f"{slug}|{sub}" if sub else slug
+            terms = [t.strip() for t in f"{french}\n{english}".replace(",", "\n").split("\n")]
+            self.vocabulary.setdefault(key, []).extend(t for t in terms if t)
+        self.concepts = sorted({*self.slugs, *self.vocabulary})
+        self.concept_index = {key: i for i, key in enumerate(self.concepts)}
 
     @classmethod
     def default(cls) -> Taxonomy:
+        from compagnon.matching.vocabulary import vocabulary_rows
         from compagnon.members.taxonomy import TAXONOMY
 
-        return cls(TAXONOMY)
+        return cls(TAXONOMY, vocabulary_rows())
 
     def __contains__(self, slug: object) -> bool:
         return slug in self.tags
@@ -219,7 +242,11 @@ class Taxonomy:
         return found
 
     def concept_names(self) -> dict[str, list[str]]:
-        return {slug: list(tag.names) for slug, tag in self.tags.items()}
+        """concept key -> names: a tag's labels, synonyms and general terms; a sub-area's terms."""
+        names = {slug: list(tag.names) for slug, tag in self.tags.items()}
+        for key, terms in self.vocabulary.items():
+            names.setdefault(key, []).extend(terms)
+        return names
 
 
 # --- the ranker ---------------------------------------------------------------------------------
@@ -230,6 +257,8 @@ class _Compiled(NamedTuple):
 
     query: CaseQuery
     tag_weights: np.ndarray  # (T,) sums to 1, or all zero
+    concept_idx: np.ndarray  # concept-block columns
+    concept_val: np.ndarray  # unit-length TF-IDF of the case's concepts
     tags: list[str]  # known explicit tags, then tags found in the text
     word_idx: np.ndarray  # word-block columns, sorted
     word_val: np.ndarray
@@ -283,6 +312,8 @@ class Ranker(Generic[IdT]):
                 near.append(taxonomy.index[parent])
             self._spread_interest.append([(u, 1.0)] + [(t, weights.interest_related) for t in near])
         self._T = T
+        self._C = len(taxonomy.concepts)
+        self._concept_idf = np.ones(self._C, np.float32)
         # text vocabularies
         self._words: dict[str, int] = {}
         self._word_idf = np.zeros(0, np.float32)
@@ -323,12 +354,16 @@ class Ranker(Generic[IdT]):
         return ranker
 
     @property
-    def _off_words(self) -> int:
+    def _off_concepts(self) -> int:
         return 2 * self._T
 
     @property
+    def _off_words(self) -> int:
+        return 2 * self._T + self._C
+
+    @property
     def _off_raw(self) -> int:
-        return 2 * self._T + len(self._words)
+        return self._off_words + len(self._words)
 
     @property
     def _n_features(self) -> int:
@@ -336,7 +371,10 @@ class Ranker(Generic[IdT]):
 
     def _fit(self, docs: list[PersonDoc[IdT]]) -> None:
         n = len(docs)
-        tag_block, counts, raw_counts = self._encode(docs, fitting=True)
+        tag_block, concept_counts, counts, raw_counts = self._encode(docs, fitting=True)
+        # Concepts carry no idf: there are few of them, each already chosen to mean something,
+        # and an idf fitted on a small club would drift with every upsert.
+        concept_block = self._concept_rows(concept_counts)
         df = np.bincount(counts.indices, minlength=len(self._words))
         self._word_idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
         # words in more than a quarter of profiles ("data", "projets") explain nothing
@@ -344,23 +382,25 @@ class Ranker(Generic[IdT]):
         word_block = self._tfidf_rows(counts)
         self._build_grams(raw_counts)
         raw_block = self._char_normalised(raw_counts)
-        self._main = _hstack([tag_block, word_block, raw_block])
+        self._main = _hstack([tag_block, concept_block, word_block, raw_block])
         self._delta = None
         self._append_people(docs)
 
     def _encode(
         self, docs: list[PersonDoc[IdT]], *, fitting: bool
-    ) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
-        """Tag values, word-feature counts and raw-word counts of `docs`, one row each.
+    ) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
+        """Tag values, concept counts, word-feature counts and raw-word counts of `docs`.
 
         Fitting grows the word vocabulary; afterwards unknown word features are dropped.
         The raw-word vocabulary always grows (a new word's character n-grams are known).
         """
-        tags, words, raw = _Rows(), _Rows(), _Rows()
+        tags, concepts, words, raw = _Rows(), _Rows(), _Rows(), _Rows()
         word_vocab, raw_vocab = self._words, self._raw
         for doc in docs:
             analysis = analyse(doc.text)
-            tags.add(*self._tag_values(doc, analysis))
+            columns, values, mentions = self._tag_values(doc, analysis)
+            tags.add(columns, values)
+            concepts.add(*self._concept_counts(mentions))
             features = Counter(analysis.features())
             if fitting:
                 for feature in features:
@@ -375,7 +415,30 @@ class Ranker(Generic[IdT]):
                 if word not in raw_vocab:
                     raw_vocab[word] = len(raw_vocab)
             raw.add([raw_vocab[w] for w in counts], counts.values())
-        return tags.csr(2 * self._T), words.csr(len(word_vocab)), raw.csr(len(raw_vocab))
+        return (
+            tags.csr(2 * self._T),
+            concepts.csr(self._C),
+            words.csr(len(word_vocab)),
+            raw.csr(len(raw_vocab)),
+        )
+
+    def _concept_counts(self, mentions: Iterable[Mention]) -> tuple[list[int], list[float]]:
+        """Concept columns and counts of mentions (a sub-area's term also counts for its tag)."""
+        index = self.taxonomy.concept_index
+        counts: Counter[int] = Counter()
+        for mention in mentions:
+            key = mention.concept or mention.slug
+            counts[index[key]] += mention.weight
+            if key != mention.slug:
+                counts[index[mention.slug]] += 0.5 * mention.weight
+        return list(counts), list(counts.values())
+
+    def _concept_rows(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        counts = counts.astype(np.float32)
+        counts.data = (1 + np.log(np.maximum(counts.data, 1e-6)).clip(min=0)) * self._concept_idf[
+            counts.indices
+        ]
+        return _normalise_rows(counts)
 
     def _build_grams(self, raw_counts: sp.csr_matrix) -> None:
         """Character n-grams of every raw word, and their idf over people (as char_wb would)."""
@@ -458,7 +521,9 @@ class Ranker(Generic[IdT]):
             strength[u] = max(a, b) + w.corroboration * min(a, b)
         return _Profile(declared, text, strength, interest, mentions)
 
-    def _tag_values(self, doc: PersonDoc[IdT], analysis: Analysis) -> tuple[list[int], list[float]]:
+    def _tag_values(
+        self, doc: PersonDoc[IdT], analysis: Analysis
+    ) -> tuple[list[int], list[float], list[Mention]]:
         """The person's tag columns: expertise spread over the hierarchy, then interests."""
         profile = self._profile(doc, analysis)
         spread: dict[int, float] = {}
@@ -472,7 +537,7 @@ class Ranker(Generic[IdT]):
                 if credit * s > wanted.get(t, 0.0):
                     wanted[t] = credit * s
         columns = list(spread) + [self._T + t for t in wanted]
-        return columns, list(spread.values()) + list(wanted.values())
+        return columns, list(spread.values()) + list(wanted.values()), profile.mentions
 
     def _append_people(self, docs: list[PersonDoc[IdT]]) -> None:
         start = len(self._ids)
@@ -534,14 +599,14 @@ class Ranker(Generic[IdT]):
             if old is not None:
                 self._alive[old] = False
         known_raw = len(self._raw)
-        tag_block, counts, raw_counts = self._encode(docs, fitting=False)
+        tag_block, concept_counts, counts, raw_counts = self._encode(docs, fitting=False)
         if len(self._raw) > known_raw:
             new_words = sorted(self._raw, key=self._raw.__getitem__)[known_raw:]
             self._M = sp.vstack([self._M, self._gram_rows(new_words, grow=False)], format="csr")
             self._Mt = self._M.T.tocsr()
         word_block = self._tfidf_rows(counts)
         raw_block = self._char_normalised(raw_counts)
-        rows = _hstack([tag_block, word_block, raw_block])
+        rows = _hstack([tag_block, self._concept_rows(concept_counts), word_block, raw_block])
         if self._delta is None:
             self._delta = rows
         else:
@@ -610,6 +675,7 @@ class Ranker(Generic[IdT]):
         total = weights.sum()
         if total > 0:
             weights /= total
+        concept_idx, concept_val = self._case_concepts(self._matcher.mentions(analysis))
         # words
         counts = Counter(f for f in analysis.features() if f in self._words)
         word_idx = np.array([self._words[f] for f in counts], np.int64)
@@ -640,6 +706,8 @@ class Ranker(Generic[IdT]):
         return _Compiled(
             query=query,
             tag_weights=weights,
+            concept_idx=concept_idx,
+            concept_val=concept_val,
             tags=explicit + inferred,
             word_idx=word_idx,
             word_val=word_val,
@@ -654,6 +722,16 @@ class Ranker(Generic[IdT]):
             language_bit=language_bit,
         )
 
+    def _case_concepts(self, mentions: list[Mention]) -> tuple[np.ndarray, np.ndarray]:
+        columns, counts = self._concept_counts(mentions)
+        if not columns:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        idx = np.array(columns, np.int64)
+        val = np.array([1 + math.log(max(c, 1.0)) for c in counts], np.float32)
+        val *= self._concept_idf[idx]
+        val /= np.linalg.norm(val)
+        return idx, val
+
     def query_vector(self, query: CaseQuery | _Compiled) -> np.ndarray:
         """The case as one dense float32 vector over the matrix's columns."""
         cq = query if isinstance(query, _Compiled) else self._compile(query)
@@ -661,6 +739,7 @@ class Ranker(Generic[IdT]):
         q = np.zeros(self._n_features, np.float32)
         q[: self._T] = w.tags * cq.tag_weights
         q[self._T : 2 * self._T] = w.interests * cq.tag_weights
+        q[self._off_concepts + cq.concept_idx] = w.concepts * cq.concept_val
         q[self._off_words + cq.word_idx] = w.words * cq.word_val
         if cq.char_idx.size and len(self._raw):
             q[self._off_raw :] = w.chars * (self._Mt[cq.char_idx].T @ cq.char_val)
@@ -937,11 +1016,11 @@ class Ranker(Generic[IdT]):
         order = np.concatenate([np.flatnonzero(in_main), np.flatnonzero(~in_main)])
         return stacked[np.argsort(order)]
 
-    def _parts(self, rows: np.ndarray, cq: _Compiled) -> np.ndarray:
-        """Score parts per row: tags, interests, words, characters (their sum is the base score)."""
+    def _parts(self, rows: np.ndarray, cq: _Compiled, weights: Weights | None = None) -> np.ndarray:
+        """Score parts per row, in PARTS order (their sum is the base score)."""
         sub = self._rows(rows)
-        T, w = self._T, self.weights
-        parts = np.zeros((sub.shape[0], 4), np.float64)
+        T, w = self._T, weights or self.weights
+        parts = np.zeros((sub.shape[0], len(PARTS)), np.float64)
         row_of_value = np.repeat(np.arange(sub.shape[0]), np.diff(sub.indptr))
         cols, data = sub.indices, sub.data.astype(np.float64)
         tag = cols < T
@@ -952,6 +1031,15 @@ class Ranker(Generic[IdT]):
             row_of_value[interest],
             data[interest] * w.interests * cq.tag_weights[cols[interest] - T],
         )
+        concept = (cols >= self._off_concepts) & (cols < self._off_words)
+        if cq.concept_idx.size and concept.any():
+            dense_concepts = np.zeros(self._C, np.float64)
+            dense_concepts[cq.concept_idx] = cq.concept_val
+            np.add.at(
+                parts[:, 4],
+                row_of_value[concept],
+                data[concept] * w.concepts * dense_concepts[cols[concept] - self._off_concepts],
+            )
         word = (cols >= self._off_words) & (cols < self._off_raw)
         if cq.word_idx.size and word.any():
             local = cols[word] - self._off_words
@@ -967,6 +1055,26 @@ class Ranker(Generic[IdT]):
             u = self._M[cols[raw] - self._off_raw] @ dense
             np.add.at(parts[:, 3], row_of_value[raw], data[raw] * w.chars * u)
         return parts
+
+    def features(
+        self, query: CaseQuery, person_ids: Collection[IdT] | None = None
+    ) -> tuple[list[IdT], np.ndarray, np.ndarray]:
+        """(ids, unweighted parts (n, len(PARTS)), factors) of indexed people for one case.
+
+        The base score is `parts @ [weights.<part> for part in PARTS]`, the final score that
+        times the factor: what `learn` fits weights on. All indexed people when `person_ids`
+        is None.
+        """
+        if person_ids is None:
+            ids = [self._ids[r] for r in np.flatnonzero(self._alive)]
+        else:
+            ids = [p for p in person_ids if p in self._row_of]
+        if not ids:
+            return [], np.zeros((0, len(PARTS))), np.zeros(0)
+        rows = np.array([self._row_of[p] for p in ids])
+        cq = self._compile(query)
+        unit = replace(self.weights, **dict.fromkeys(PARTS, 1.0))
+        return ids, self._parts(rows, cq, unit), self._factors(cq, rows).astype(np.float64)
 
     def _word_vectors(self, words: list[str]) -> sp.csr_matrix:
         """Unit-length idf-weighted character n-gram vectors of single words."""

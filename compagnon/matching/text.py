@@ -218,6 +218,7 @@ class Mention(NamedTuple):
     kind: str  # EXPERT, NEUTRAL or INTEREST, from the nearest cue in the clause
     weight: float  # 1 for an exact label or synonym, less for a typo or a short acronym
     surface: str  # the words as written
+    concept: str = ""  # "slug" or "slug|sub-area": the vocabulary entry that matched
 
 
 class ConceptMatcher:
@@ -313,12 +314,13 @@ class ConceptMatcher:
         cues = [(j, CUES[s]) for j, s in enumerate(stems) if s in CUES and j not in covered]
         return [
             Mention(
-                slug,
+                key.split("|", 1)[0],
                 self._cue(cues, start, analysis.segments),
                 weight,
                 " ".join(analysis.surfaces[start : start + n]),
+                key,
             )
-            for start, n, slug, weight in spans
+            for start, n, key, weight in spans
         ]
 
     @staticmethod
