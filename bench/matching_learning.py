@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
+from matching_clubs import conseil
 
 from compagnon.matching.engine import Ranker, Weights
 from compagnon.matching.engine.learn import LabelledCase, weights_apply, weights_fit
-from matching_clubs import conseil
 
 ANSWERS = {  # relevance -> (expert, interested, declined, no answer)
     3: (0.50, 0.25, 0.10, 0.15),
@@ -56,8 +56,9 @@ def ndcg_at(ranked: list, relevance: dict, k: int = 10) -> float:
 
 def held_out_ndcg(ranker: Ranker, cases) -> float:
     return float(
-        np.mean([ndcg_at([m.person_id for m in ranker.rank(c.query, k=10)], c.relevance)
-                 for c in cases])  # fmt: skip
+        np.mean(
+            [ndcg_at([m.person_id for m in ranker.rank(c.query, k=10)], c.relevance) for c in cases]
+        )
     )
 
 
@@ -72,8 +73,7 @@ def learning_curve() -> None:
         ranked = [m.person_id for m in ranker.rank(case.query, k=40)]
         invited = ranked[:8] + rng.sample(ranked[8:], min(4, len(ranked[8:])))
         labels = [
-            LABELS[rng.choices(range(4), ANSWERS[case.relevance.get(pid, 0)])[0]]
-            for pid in invited
+            LABELS[rng.choices(range(4), ANSWERS[case.relevance.get(pid, 0)])[0]] for pid in invited
         ]
         others = [d.id for d in rng.sample(club.docs, NOT_INVITED + len(invited))]
         others = [pid for pid in others if pid not in invited][:NOT_INVITED]

@@ -134,7 +134,5 @@ def ndcg(labels: Iterable[float], scores: Iterable[float], k: int = 10) -> float
 def cases_ndcg(cases: Sequence[LabelledCase], weights: dict[str, float], k: int = 10) -> float:
     """Mean nDCG@k of the labelled people of each case ordered by these weights."""
     w = np.array([weights.get(p, 0.0) for p in PARTS])
-    values = [
-        ndcg(c.labels, (c.parts @ w) * c.factors, k) for c in cases if np.ptp(c.labels) > 0
-    ]
+    values = [ndcg(c.labels, (c.parts @ w) * c.factors, k) for c in cases if np.ptp(c.labels) > 0]
     return float(np.mean(values)) if values else math.nan

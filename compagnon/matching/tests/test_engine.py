@@ -57,15 +57,17 @@ def club() -> list[PersonDoc]:
 
 
 def test_engine_imports_no_django():
-    source = Path(__file__).resolve().parents[1] / "engine.py"
-    tree = ast.parse(source.read_text())
-    imported = {
-        alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import)
-        for alias in node.names
-    } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert not any(name.startswith("django") for name in imported)
+    sources = sorted((Path(__file__).resolve().parents[1] / "engine").glob("*.py"))
+    assert sources
+    for source in sources:
+        tree = ast.parse(source.read_text())
+        imported = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert not any(name.startswith("django") for name in imported), source.name
 
 
 def test_default_taxonomy_knows_hierarchy_and_synonyms():
