@@ -1207,6 +1207,9 @@ class Ranker(Generic[IdT]):
                             ("wants_to_learn_near", u_slug, slug),
                         )
                     )
+        concept_reasons, conceptual = self._concept_reasons(cq, profile.mentions)
+        out += concept_reasons
+        mentioned = [m for m in mentioned if m.lower() not in conceptual]
         # shared words, rarest first, as the person wrote them
         shared: dict[str, float] = {}
         for stem_, surface in zip(analysis.stems, analysis.surfaces, strict=True):
@@ -1216,6 +1219,7 @@ class Ranker(Generic[IdT]):
                     shared[surface.lower()] = float(self._word_idf[column])
         words = [s for s, _ in sorted(shared.items(), key=lambda item: -item[1])]
         words += self._close_words(cq, analysis, exclude=set(shared))
+        words = [w for w in words if w not in conceptual]
         listed = list(dict.fromkeys(mentioned + words))[:4]
         if listed:
             out.append((f"profile mentions: {', '.join(listed)}", ("mentions", *listed)))
@@ -1242,6 +1246,36 @@ class Ranker(Generic[IdT]):
             times = "once" if count == 1 else f"{count} times"
             out.append((f"invited {times} this month: damped", ("load", count)))
         return out
+
+    def _concept_reasons(
+        self, cq: _Compiled, mentions: list[Mention]
+    ) -> tuple[list[tuple[str, tuple]], set[str]]:
+        """ "the profile mentions ARIMA and demand forecasting (Time Series)": the person's
+        terms for the concepts of the case (or of its tags), at most two tags, three terms
+        each; also the lower-cased terms shown, so the word list does not repeat them."""
+        concepts = {self.taxonomy.concepts[int(i)] for i in cq.concept_idx}
+        tags = {key.split("|", 1)[0] for key in concepts} | set(cq.tags)
+        by_tag: dict[str, list[str]] = {}
+        for mention in mentions:
+            if mention.kind == INTEREST:
+                continue
+            if (mention.concept or mention.slug) in concepts or mention.slug in tags:
+                terms = by_tag.setdefault(mention.slug, [])
+                if mention.surface.lower() not in (t.lower() for t in terms):
+                    terms.append(mention.surface)
+        out: list[tuple[str, tuple]] = []
+        shown: set[str] = set()
+        for slug, terms in list(by_tag.items())[:2]:
+            terms = terms[:3]
+            shown.update(t.lower() for t in terms)
+            listed = terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
+            out.append(
+                (
+                    f"the profile mentions {listed} ({self.taxonomy.label(slug)})",
+                    ("concepts", slug, *terms),
+                )
+            )
+        return out, shown
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -80,11 +80,12 @@ def _pairs(case: LabelledCase, rng: np.random.Generator) -> tuple[np.ndarray, np
 
 
 def weights_fit(
-    cases: Sequence[LabelledCase], prior: Weights, *, seed: int = 0, min_cases: int = MIN_CASES
+    cases: Sequence[LabelledCase], prior: Weights, *, seed: int = 0, min_cases: int | None = None
 ) -> Fit:
     """Part weights fitted on labelled cases, shrunk towards the prior's."""
     from sklearn.linear_model import LogisticRegression
 
+    min_cases = MIN_CASES if min_cases is None else min_cases
     base = prior_weights(prior)
     usable = [c for c in cases if len(c.labels) >= 2 and np.ptp(c.labels) > 0]
     if len(usable) < min_cases:
