@@ -401,11 +401,13 @@ ATELIER_CASE = {
 }
 
 
-def atelier(seed: int = 101, n_people: int = 600, n_cases: int = 200) -> Club:
+def atelier(
+    seed: int = 101, n_people: int = 600, n_cases: int = 200, *, n_orgs: int = 40, with_truth: bool = True
+) -> Club:
     rng = random.Random(seed)
     topics = list(ATELIER_WORDS)
     popularity = [ATELIER_POPULARITY[t] for t in topics]
-    orgs, org_weights = organisations(rng, 40, "Atelier")
+    orgs, org_weights = organisations(rng, n_orgs, "Atelier")
     docs, truths, wishes, languages = [], [], [], {}
     for pid in range(n_people):
         lang = "fr" if rng.random() < 0.6 else "en"
@@ -454,7 +456,7 @@ def atelier(seed: int = 101, n_people: int = 600, n_cases: int = 200) -> Club:
         tags = {tag_of(t) for t in case_topics} if rng.random() < 0.75 else set()
         query = case_query(rng, text, tags, lang, orgs)
         relevance = {}
-        for doc, truth, wish in zip(docs, truths, wishes, strict=True):
+        for doc, truth, wish in zip(docs, truths, wishes, strict=True) if with_truth else ():
             if doc.organisation in query.exclude_organisations:
                 continue
             grade = 0
