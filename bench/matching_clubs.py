@@ -402,7 +402,12 @@ ATELIER_CASE = {
 
 
 def atelier(
-    seed: int = 101, n_people: int = 600, n_cases: int = 200, *, n_orgs: int = 40, with_truth: bool = True
+    seed: int = 101,
+    n_people: int = 600,
+    n_cases: int = 200,
+    *,
+    n_orgs: int = 40,
+    with_truth: bool = True,
 ) -> Club:
     rng = random.Random(seed)
     topics = list(ATELIER_WORDS)

@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from matching_clubs import atelier
+from matching_clubs import TAXONOMY, atelier
 
 from compagnon.matching.engine import Ranker
 
@@ -89,7 +89,7 @@ def main() -> None:
     changed = []
     for doc in rng.sample(docs, 100):
         skills = dict(doc.skills)
-        skills[rng.choice(club.taxonomy.slugs)] = rng.randint(1, 4)
+        skills[rng.choice(TAXONOMY.slugs)] = rng.randint(1, 4)
         text = doc.text + " Nouveau : je travaille aussi sur la prévision des ventes."
         changed.append(replace(doc, text=text, skills=skills))
     start = time.perf_counter()

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -277,6 +278,23 @@ def _fingerprint(rows: Iterable[Any]) -> str:
     return digest.hexdigest()
 
 
+def _encoder():
+    """The operator's sentence-embedding model (MATCHING_SENTENCE_MODEL), loaded once; None
+    by default. It only counts when the active weights give `embedding` a weight."""
+    global _ENCODER
+    path = getattr(settings, "MATCHING_SENTENCE_MODEL", "")
+    if not path:
+        return None
+    if _ENCODER is None or _ENCODER[0] != path:
+        from compagnon.matching.engine.embeddings import encoder_from_path
+
+        _ENCODER = (path, encoder_from_path(path))
+    return _ENCODER[1]
+
+
+_ENCODER: tuple[str, Any] | None = None
+
+
 # --- the process-wide index ------------------------------------------------------------------
 
 
@@ -436,7 +454,9 @@ class PersonIndex:
                 if item.doc.id not in self._seen:
                     self._see(item.doc.id, item.updated_at)
         self._ranker = (
-            self._ranker_class.fit(docs, taxonomy=self._taxonomy, weights=self._weights)
+            self._ranker_class.fit(
+                docs, taxonomy=self._taxonomy, weights=self._weights, encoder=_encoder()
+            )
             if docs
             else None
         )

@@ -168,7 +168,12 @@ class _Features(_Base):
         block.data *= np.repeat(scale, np.diff(block.indptr)).astype(np.float32)
         return block
 
-    def _profile(self, doc: PersonDoc[IdT], analysis: Analysis | None = None) -> _Profile:
+    def _profile(
+        self,
+        doc: PersonDoc[IdT],
+        analysis: Analysis | None = None,
+        mentions: list[Mention] | None = None,
+    ) -> _Profile:
         w, index = self.weights, self.taxonomy.index
         declared: dict[int, float] = {}
         for slug, level in doc.skills.items():
@@ -177,7 +182,8 @@ class _Features(_Base):
                 continue
             level = min(max(int(level), 0), 4)
             declared[u] = w.level[level] + (w.teaches if slug in doc.teaches and level else 0.0)
-        mentions = self._matcher.mentions(analysis or analyse(doc.text))
+        if mentions is None:
+            mentions = self._matcher.mentions(analysis or analyse(doc.text))
         text: dict[int, float] = {}
         interest = {index[slug]: 1.0 for slug in sorted(doc.interests) if slug in index}
         for mention in mentions:
@@ -225,7 +231,8 @@ class _Features(_Base):
             weights[index[slug]] = 1.0
         inferred_weight = w.inferred_case_tag if explicit else 1.0
         inferred: list[str] = []
-        for mention in self._matcher.mentions(analysis):
+        mentions = self._matcher.mentions(analysis)
+        for mention in mentions:
             u = index[mention.slug]
             value = inferred_weight * mention.weight
             if mention.slug not in explicit and value > weights[u]:
@@ -235,7 +242,7 @@ class _Features(_Base):
         total = weights.sum()
         if total > 0:
             weights /= total
-        concept_idx, concept_val = self._case_concepts(self._matcher.mentions(analysis))
+        concept_idx, concept_val = self._case_concepts(mentions)
         # words
         counts = Counter(f for f in analysis.features() if f in self._words)
         word_idx = np.array([self._words[f] for f in counts], np.int64)

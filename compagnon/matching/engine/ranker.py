@@ -27,6 +27,7 @@ from compagnon.matching.engine.data import (
     PersonDoc,
     Weights,
 )
+from compagnon.matching.engine.embeddings import SentenceEncoder, normalised
 from compagnon.matching.engine.explain import _Explain
 from compagnon.matching.engine.features import _Compiled, _Features, _hstack, _unique, _widen
 from compagnon.matching.engine.selection import _Selection
@@ -65,6 +66,8 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
                 near.append(taxonomy.index[parent])
             self._spread_interest.append([(u, 1.0)] + [(t, weights.interest_related) for t in near])
         self._T = T
+        self._encoder: SentenceEncoder | None = None
+        self._embedded: np.ndarray | None = None  # (rows, d) unit sentence embeddings
         self._C = len(taxonomy.concepts)
         self._concept_idf = np.ones(self._C, np.float32)
         # text vocabularies
@@ -99,8 +102,13 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         *,
         taxonomy: Taxonomy | None = None,
         weights: Weights | None = None,
+        encoder: SentenceEncoder | None = None,
     ) -> Ranker[IdT]:
+        """Index `people`. `encoder` (optional, off by default): a sentence-embedding model
+        the operator installed (embeddings.py); used when `weights.embedding` > 0."""
         ranker = cls(taxonomy or Taxonomy.default(), weights or Weights())
+        if encoder is not None and ranker.weights.embedding > 0:
+            ranker._encoder = encoder
         ranker._fit(_unique(people))
         return ranker
 
@@ -138,6 +146,11 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         self._append_people(docs)
 
     def _append_people(self, docs: list[PersonDoc[IdT]]) -> None:
+        if self._encoder is not None:
+            vectors = normalised(self._encoder.encode([d.text for d in docs]))
+            self._embedded = (
+                vectors if self._embedded is None else np.vstack([self._embedded, vectors])
+            )
         start = len(self._ids)
         self._ids.extend(doc.id for doc in docs)
         for offset, doc in enumerate(docs):
@@ -237,6 +250,8 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         self._row_of = {person_id: row for row, person_id in enumerate(self._ids)}
         for name in ("_alive", "_org", "_base", "_lang", "_kind", "_remote"):
             setattr(self, name, getattr(self, name)[keep])
+        if self._embedded is not None:
+            self._embedded = self._embedded[keep]
 
     def __len__(self) -> int:
         return len(self._row_of)
@@ -256,6 +271,16 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
             [_widen(self._main, self._n_features), _widen(self._delta, self._n_features)],
             format="csr",
         )
+
+    def _embedding_scores(
+        self, cq: _Compiled, rows: np.ndarray | None = None
+    ) -> np.ndarray | float:
+        """Weights.embedding x cosine of the sentence embeddings (0 without an encoder)."""
+        if self._encoder is None or self._embedded is None:
+            return 0.0
+        case = normalised(self._encoder.encode([cq.query.text]))[0]
+        matrix = self._embedded if rows is None else self._embedded[rows]
+        return self.weights.embedding * (matrix @ case)
 
     def _base_scores(self, q: np.ndarray) -> np.ndarray:
         main = self._main
@@ -325,7 +350,7 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         scores beats ceiling x the best base score left out, nobody outside can enter;
         otherwise C grows. One mat-vec, then work on C rows only.
         """
-        base = self._base_scores(self.query_vector(cq))
+        base = self._base_scores(self.query_vector(cq)) + self._embedding_scores(cq)
         n = base.shape[0]
         w = self.weights
         ceiling = max(
@@ -385,7 +410,9 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
             factor = float(self._factors(cq, rows)[0])
             if factor <= 0:
                 continue
-            base = float(self._parts(rows, cq).sum())
+            base = float(self._parts(rows, cq).sum()) + float(
+                np.sum(self._embedding_scores(cq, rows))
+            )
             if base >= self.weights.min_score:
                 score = base * factor
                 found.append((score, case_id, cq))

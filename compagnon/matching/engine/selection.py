@@ -49,84 +49,114 @@ class _Selection(_Base):
         if wants_research is not None and wants_research != query.wants_research:
             query = replace(query, wants_research=wants_research)
         cq = self._compile(query)
-        pool, pool_scores = self._best(cq, max(200, 30 * size), load, unavailable)
+        pool, scores = self._best(cq, max(200, 30 * size), load, unavailable)
         if pool.size == 0:
             return []
-        tag_slugs = [s for s in cq.tags if s in query.tags] or cq.tags
-        tag_cols = [self.taxonomy.index[s] for s in tag_slugs]
-        strength = self._rows(pool)[:, tag_cols].toarray() if tag_cols else np.zeros((len(pool), 0))
-        taken: list[int] = []  # positions in pool
-        per_org: Counter[int] = Counter()
-        covers: dict[int, list[str]] = {}
-
-        def allowed(i: int) -> bool:
-            org = int(self._org[pool[i]])
-            return i not in taken and (org < 0 or per_org[org] < per_organisation_cap)
-
-        def take(i: int) -> None:
-            taken.append(i)
-            org = int(self._org[pool[i]])
-            if org >= 0:
-                per_org[org] += 1
-
+        tags = [s for s in cq.tags if s in query.tags] or cq.tags
+        columns = [self.taxonomy.index[s] for s in tags]
+        strength = self._rows(pool)[:, columns].toarray() if columns else np.zeros((len(pool), 0))
+        group = _Group(scores, self._org[pool], per_organisation_cap)
         if query.wants_research:
-            for i in range(len(pool)):
-                if self._kind[pool[i]] > 0 and allowed(i):
-                    take(i)
-                    break
-        covered = {
-            j for j in range(len(tag_cols)) for i in taken if strength[i, j] >= self.weights.strong
-        }
-        while len(taken) < size:
-            open_tags = [j for j in range(len(tag_cols)) if j not in covered]
-            if not open_tags:
-                break
-            choice = None
-            for threshold in (self.weights.strong, 1e-6):
-                options = {
-                    j: [i for i in range(len(pool)) if strength[i, j] >= threshold and allowed(i)]
-                    for j in open_tags
-                }
-                options = {j: c for j, c in options.items() if c}
-                if options:
-                    j = min(options, key=lambda j: (len(options[j]), j))
-                    choice = (j, max(options[j], key=lambda i: (pool_scores[i], -i)))
-                    break
+            group.take_first([i for i in range(len(pool)) if self._kind[pool[i]] > 0])
+        covers = group.cover(strength, self.weights.strong, size)
+        group.fill(size)
+        taken = sorted(group.taken, key=lambda i: (-scores[i], i))
+        self._prepare(pool[taken], cq)
+        return [
+            _with_covers(
+                self._match(int(pool[i]), float(scores[i]), cq, load),
+                [
+                    (f"covers {self.taxonomy.label(tags[j])}", ("covers", tags[j]))
+                    for j in covers.get(i, [])
+                ],
+            )
+            for i in taken
+        ]
+
+
+class _Group:
+    """The invitation set being built, as positions in the candidate pool."""
+
+    DIVERSITY = 0.85  # each further person of an organisation already in the set counts 0.85x
+
+    def __init__(self, scores: np.ndarray, organisations: np.ndarray, cap: int):
+        self.scores, self.organisations, self.cap = scores, organisations, cap
+        self.taken: list[int] = []
+        self.per_org: Counter[int] = Counter()
+
+    def allowed(self, i: int) -> bool:
+        org = int(self.organisations[i])
+        return i not in self.taken and (org < 0 or self.per_org[org] < self.cap)
+
+    def take(self, i: int) -> None:
+        self.taken.append(i)
+        org = int(self.organisations[i])
+        if org >= 0:
+            self.per_org[org] += 1
+
+    def take_first(self, candidates: list[int]) -> None:
+        """The first allowed candidate (candidates are in score order)."""
+        for i in candidates:
+            if self.allowed(i):
+                self.take(i)
+                return
+
+    def cover(self, strength: np.ndarray, strong: float, size: int) -> dict[int, list[int]]:
+        """Take people until each tag column has someone strong on it (scarcest tag first;
+        someone with any value when nobody is strong). Returns position -> columns covered."""
+        n_tags = strength.shape[1]
+        covered = {j for j in range(n_tags) for i in self.taken if strength[i, j] >= strong}
+        covers: dict[int, list[int]] = {}
+        while len(self.taken) < size:
+            open_tags = [j for j in range(n_tags) if j not in covered]
+            choice = self._scarcest(strength, open_tags, strong) if open_tags else None
             if choice is None:
                 break
             j, i = choice
-            take(i)
-            newly = [j] + [
-                other
-                for other in open_tags
-                if other != j and strength[i, other] >= self.weights.strong
-            ]
+            self.take(i)
+            newly = [j] + [o for o in open_tags if o != j and strength[i, o] >= strong]
             covered.update(newly)
-            covers[i] = [tag_slugs[c] for c in newly]
-        while len(taken) < size:
+            covers[i] = newly
+        return covers
+
+    def _scarcest(
+        self, strength: np.ndarray, open_tags: list[int], strong: float
+    ) -> tuple[int, int] | None:
+        for threshold in (strong, 1e-6):
+            options = {
+                j: [i for i in range(len(self.scores)) if strength[i, j] >= threshold]
+                for j in open_tags
+            }
+            options = {j: [i for i in c if self.allowed(i)] for j, c in options.items()}
+            options = {j: c for j, c in options.items() if c}
+            if options:
+                j = min(options, key=lambda j: (len(options[j]), j))
+                return j, max(options[j], key=lambda i: (self.scores[i], -i))
+        return None
+
+    def fill(self, size: int) -> None:
+        """Best scores, each further person of an organisation already there discounted."""
+        while len(self.taken) < size:
             best, best_value = None, 0.0
-            for i in range(len(pool)):
-                if not allowed(i):
+            for i in range(len(self.scores)):
+                if not self.allowed(i):
                     continue
-                org = int(self._org[pool[i]])
-                value = pool_scores[i] * 0.85 ** (per_org[org] if org >= 0 else 0)
+                org = int(self.organisations[i])
+                value = self.scores[i] * self.DIVERSITY ** (self.per_org[org] if org >= 0 else 0)
                 if value > best_value:
                     best, best_value = i, value
             if best is None:
-                break
-            take(best)
-        taken.sort(key=lambda i: (-pool_scores[i], i))
-        self._prepare(pool[taken], cq)
-        matches = []
-        for i in taken:
-            match = self._match(int(pool[i]), float(pool_scores[i]), cq, load)
-            extra = [(f"covers {self.taxonomy.label(s)}", ("covers", s)) for s in covers.get(i, [])]
-            matches.append(
-                Match(
-                    match.person_id,
-                    match.score,
-                    [text for text, _ in extra] + match.reasons,
-                    tuple(code for _, code in extra) + match.reason_codes,
-                )
-            )
-        return matches
+                return
+            self.take(best)
+
+
+def _with_covers(match: Match[IdT], extra: list[tuple[str, tuple]]) -> Match[IdT]:
+    """The match with "covers …" reasons first."""
+    if not extra:
+        return match
+    return Match(
+        match.person_id,
+        match.score,
+        [text for text, _ in extra] + match.reasons,
+        tuple(code for _, code in extra) + match.reason_codes,
+    )
