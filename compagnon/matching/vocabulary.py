@@ -205,7 +205,7 @@ VOCABULARY: dict[str, dict[str, tuple[str, str]]] = {
     },
     "causality": {
         "": (
-            "causalité, inférence causale, effets, contrefactuel, effet du traitement",
+            "causalité, inférence causale, effet causal, contrefactuel, effet du traitement",
             "causal inference, causal effects, counterfactual, treatment effect, uplift",
         ),
         "experiments": (
@@ -225,7 +225,7 @@ VOCABULARY: dict[str, dict[str, tuple[str, str]]] = {
     },
     "forecasting": {
         "": (
-            "prévision, prévisions, projections, anticiper, planification",
+            "prévision, prévisions, projections, prévoir les volumes, planification",
             "forecasting, forecast, projections, prediction of volumes, planning",
         ),
         "supply": (

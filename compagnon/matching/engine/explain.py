@@ -207,6 +207,13 @@ class _Explain(_Base):
             return []
         return [(f"profile mentions: {', '.join(listed)}", ("mentions", *listed))]
 
+    def _tag_names(self, slug: str) -> set[str]:
+        names = self.__dict__.setdefault("_names_cache", {})
+        if slug not in names:
+            tag = self.taxonomy.tags[slug]
+            names[slug] = {name.lower() for name in tag.names}
+        return names[slug]
+
     def _concept_reasons(
         self, cq: _Compiled, mentions: list[Mention]
     ) -> tuple[list[tuple[str, tuple]], set[str]]:
@@ -218,6 +225,8 @@ class _Explain(_Base):
         for mention in mentions:
             if mention.kind == INTEREST:
                 continue
+            if mention.surface.lower() in self._tag_names(mention.slug):
+                continue  # the tag's own name: "knows X" already says it
             if (mention.concept or mention.slug) in concepts or mention.slug in tags:
                 terms = by_tag.setdefault(mention.slug, [])
                 if mention.surface.lower() not in (t.lower() for t in terms):
