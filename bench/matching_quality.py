@@ -37,7 +37,7 @@ import scipy.sparse as sp
 from matching_clubs import DEV, GENERATORS, Club
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from compagnon.matching.engine import CaseQuery, Ranker
+from compagnon.matching.engine import CaseQuery, Ranker, Taxonomy
 
 K = 10
 METHODS = ("engine", "blend", "tfidf", "bm25")
@@ -197,6 +197,43 @@ def evaluate(club: Club, ranker: Ranker) -> dict[str, dict[str, tuple[float, flo
     return out
 
 
+def guards(club: Club, ranker: Ranker) -> str:
+    """Exclusions and organisation diversity, on every case of the set."""
+    base = Baselines(club)
+    orgs = {d.id: d.organisation or f"independent {d.id}" for d in club.docs}
+    leaks, ours, theirs = 0, [], []
+    ids = [d.id for d in club.docs]
+    everyone = np.ones(len(ids), bool)
+    organisation = np.array([d.organisation for d in club.docs], dtype=object)
+    for case in club.cases:
+        excluded = case.query.exclude_organisations
+        ranked = [m.person_id for m in ranker.rank(case.query, k=20)]
+        invited = [m.person_id for m in ranker.invitation_set(case.query, size=8)]
+        leaks += sum(orgs[p] in excluded for p in ranked + invited)
+        ours.append(len({orgs[p] for p in invited}))
+        allowed = everyone & ~np.isin(organisation, list(excluded))
+        blend_top = top_from_scores(base.blend(case.query), allowed, ids, 8)
+        theirs.append(len({orgs[p] for p in blend_top}))
+    return (
+        f"excluded organisations returned: {leaks} (target 0); distinct organisations in 8: "
+        f"{np.mean(ours):.2f} (engine invitation_set) vs {np.mean(theirs):.2f} (blend top 8)"
+    )
+
+
+def vocabulary_coverage(club: Club, taxonomy: Taxonomy) -> str:
+    """Share of the set's case texts in which the engine's vocabulary finds the case's tag
+    (a measure of how much of the set's wording the vocabulary knows, not a target)."""
+    from compagnon.matching.text import ConceptMatcher, analyse
+
+    matcher = ConceptMatcher(taxonomy.concept_names())
+    found = 0
+    for case in club.cases:
+        wanted = {topic.split("/", 1)[0] for topic in case.topics}
+        slugs = {m.slug for m in matcher.mentions(analyse(case.query.text))}
+        found += bool(wanted & slugs)
+    return f"vocabulary finds the case's tag in {found / len(club.cases):.0%} of case texts"
+
+
 def print_table(club: Club, results: dict, held_out: bool) -> list[str]:
     """The set's table; returns the failed targets."""
     role = "held-out" if held_out else "dev"
@@ -211,6 +248,9 @@ def print_table(club: Club, results: dict, held_out: bool) -> list[str]:
     for name in SLICES:
         row = results[name]
         n = row["engine"][2]
+        if not n:
+            print(f"{name:<17}{n:>6}   n/a: no case of this kind in this set")
+            continue
         cells = "".join(f"{row[m][0]:>8.3f} ({row[m][1]:.2f})" for m in METHODS)
         gap = row["engine"][0] - row["blend"][0]
         print(f"{name:<17}{n:>6}{cells}{gap:>+14.3f}")
@@ -237,6 +277,7 @@ def main() -> None:
         club = GENERATORS[name]()
         ranker = Ranker.fit(club.docs)
         failures += print_table(club, evaluate(club, ranker), held_out=name != DEV)
+        print(f"# {guards(club, ranker)}; {vocabulary_coverage(club, ranker.taxonomy)}")
         sys.stdout.flush()
     print()
     if failures:
