@@ -38,7 +38,11 @@ from compagnon.workshops.models import Attendance, Feedback, Registration
 
 NO_ANSWER_DAYS = 14
 WINDOW_DAYS = 90
-ANSWER_LABELS = {Answer.EXPERT: 3.0, Answer.INTERESTED: 2.0, Answer.DECLINED: 0.0}
+ANSWER_LABELS: dict[str, float] = {
+    Answer.EXPERT.value: 3.0,
+    Answer.INTERESTED.value: 2.0,
+    Answer.DECLINED.value: 0.0,
+}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,12 +16,8 @@ from compagnon.matching.engine.data import LEVELS, RESEARCH_KINDS, Match
 from compagnon.matching.engine.features import _Compiled, _normalise_rows, _Profile, _Rows
 from compagnon.matching.text import INTEREST, Analysis, Mention, analyse, char_ngrams
 
-if TYPE_CHECKING:
-    from compagnon.matching.engine.ranker import Ranker
-
-    _Base = Ranker[Any]
-else:
-    _Base = object
+# The mixin reads the ranker's attributes (set in Ranker.__init__); typed as Any here.
+_Base: Any = object
 
 IdT = Any
 # (English sentence, code): reasons.py turns the code into the reader's language.
@@ -138,7 +134,7 @@ class _Explain(_Base):
         concept_reasons, shown = self._concept_reasons(cq, profile.mentions)
         out += concept_reasons
         out += self._words_reason(
-            cq, analysis, [m for m in mentioned if m.lower() not in shown], shown
+            cq, analysis, [m for m in mentioned if not set(m.lower().split()) <= shown], shown
         )
         out += _context_reasons(doc, cq.query, (load or {}).get(person_id, 0))
         return out
@@ -225,17 +221,18 @@ class _Explain(_Base):
         for mention in mentions:
             if mention.kind == INTEREST:
                 continue
-            if mention.surface.lower() in self._tag_names(mention.slug):
+            if (mention.term or mention.surface).lower() in self._tag_names(mention.slug):
                 continue  # the tag's own name: "knows X" already says it
             if (mention.concept or mention.slug) in concepts or mention.slug in tags:
                 terms = by_tag.setdefault(mention.slug, [])
-                if mention.surface.lower() not in (t.lower() for t in terms):
-                    terms.append(mention.surface)
+                term = mention.term or mention.surface
+                if term.lower() not in (t.lower() for t in terms):
+                    terms.append(term)
         out: list[tuple[str, tuple]] = []
         shown: set[str] = set()
         for slug, terms in list(by_tag.items())[:2]:
             terms = terms[:3]
-            shown.update(t.lower() for t in terms)
+            shown.update(word.lower() for term in terms for word in term.split())
             listed = terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
             out.append(
                 (

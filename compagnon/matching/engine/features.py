@@ -11,7 +11,7 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,12 +19,8 @@ import scipy.sparse as sp
 from compagnon.matching.engine.data import CaseQuery, IdT, PersonDoc
 from compagnon.matching.text import EXPERT, INTEREST, Analysis, Mention, analyse, char_ngrams
 
-if TYPE_CHECKING:
-    from compagnon.matching.engine.ranker import Ranker
-
-    _Base = Ranker[Any]
-else:
-    _Base = object
+# The mixin reads the ranker's attributes (set in Ranker.__init__); typed as Any here.
+_Base: Any = object
 
 
 class _Compiled(NamedTuple):
@@ -100,12 +96,13 @@ class _Features(_Base):
     def _concept_counts(self, mentions: Iterable[Mention]) -> tuple[list[int], list[float]]:
         """Concept columns and counts of mentions (a sub-area's term also counts for its tag)."""
         index = self.taxonomy.concept_index
-        counts: Counter[int] = Counter()
+        counts: dict[int, float] = {}
         for mention in mentions:
             key = mention.concept or mention.slug
-            counts[index[key]] += mention.weight
+            counts[index[key]] = counts.get(index[key], 0.0) + mention.weight
             if key != mention.slug:
-                counts[index[mention.slug]] += 0.5 * mention.weight
+                column = index[mention.slug]
+                counts[column] = counts.get(column, 0.0) + 0.5 * mention.weight
         return list(counts), list(counts.values())
 
     def _concept_rows(self, counts: sp.csr_matrix) -> sp.csr_matrix:

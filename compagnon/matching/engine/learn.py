@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -66,7 +67,8 @@ def prior_weights(prior: Weights) -> dict[str, float]:
 
 def weights_apply(base: Weights, weights: dict[str, float]) -> Weights:
     """`base` with the parts' weights replaced (unknown keys are ignored)."""
-    return replace(base, **{p: float(v) for p, v in weights.items() if p in PARTS})
+    parts: dict[str, Any] = {p: float(v) for p, v in weights.items() if p in PARTS}
+    return replace(base, **parts)
 
 
 def _pairs(case: LabelledCase, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
-from typing import Generic
+from typing import Any, Generic
 
 import numpy as np
 import scipy.sparse as sp
@@ -497,7 +497,8 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
             return [], np.zeros((0, len(PARTS))), np.zeros(0)
         rows = np.array([self._row_of[p] for p in ids])
         cq = self._compile(query)
-        unit = replace(self.weights, **dict.fromkeys(PARTS, 1.0))
+        ones: dict[str, Any] = dict.fromkeys(PARTS, 1.0)
+        unit = replace(self.weights, **ones)
         return ids, self._parts(rows, cq, unit), self._factors(cq, rows).astype(np.float64)
 
 

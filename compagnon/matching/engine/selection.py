@@ -8,18 +8,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from compagnon.matching.engine.data import CaseQuery, Match
 
-if TYPE_CHECKING:
-    from compagnon.matching.engine.ranker import Ranker
-
-    _Base = Ranker[Any]
-else:
-    _Base = object
+# The mixin reads the ranker's attributes (set in Ranker.__init__); typed as Any here.
+_Base: Any = object
 
 IdT = Any
 
