@@ -143,3 +143,20 @@ def test_the_quality_page_shows_models_and_rolls_back(club, client, staff_user, 
     first.refresh_from_db()
     assert first.is_active
     assert b"version 1" in response.content
+
+
+def test_a_concept_reason_reads_in_french_and_english(db):
+    from django.utils import translation
+
+    from compagnon.matching.reasons import reason_text
+
+    labels = {"time-series": ("Séries temporelles", "Time Series")}
+    code = ["concepts", "time-series", "ARIMA", "saisonnalité", "demand forecasting"]
+    with translation.override("fr"):
+        assert reason_text(code, labels) == (
+            "le profil mentionne ARIMA, saisonnalité et demand forecasting (Séries temporelles)"
+        )
+    with translation.override("en"):
+        assert reason_text(code, labels) == (
+            "the profile mentions ARIMA, saisonnalité and demand forecasting (Time Series)"
+        )
