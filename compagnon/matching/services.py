@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,19 +96,24 @@ def ranking_model_train(*, now=None, activate: bool = True) -> RankingModel:
             training = model_train(ranker, current.weights if current else None, now=now)
             weights, cases, pairs = training.weights, training.cases, training.pairs
             learned, metrics = training.learned, training.metrics
-    with transaction.atomic():
-        RankingModel.objects.select_for_update().order_by("pk").first()
-        version = (RankingModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
-        model = RankingModel(
-            version=version,
-            weights=weights,
-            metrics=metrics,
-            cases=cases,
-            pairs=pairs,
-            learned=learned,
-        )
-        model.full_clean()
-        model.save()
+    for attempt in range(3):  # two trainings at once: the second takes the next version
+        try:
+            with transaction.atomic():
+                version = (RankingModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+                model = RankingModel(
+                    version=version,
+                    weights=weights,
+                    metrics=metrics,
+                    cases=cases,
+                    pairs=pairs,
+                    learned=learned,
+                )
+                model.full_clean(validate_unique=False)
+                model.save()
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
     if activate and learned:
         model = ranking_model_activate(model=model)
     return model

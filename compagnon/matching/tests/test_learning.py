@@ -160,3 +160,22 @@ def test_a_concept_reason_reads_in_french_and_english(db):
         assert reason_text(code, labels) == (
             "the profile mentions ARIMA, saisonnalité and demand forecasting (Time Series)"
         )
+
+
+def test_the_admin_edits_the_vocabulary_through_the_service(
+    club, admin_client, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from compagnon.matching.index import GENERATION_CACHE_KEY
+
+    before = cache.get(GENERATION_CACHE_KEY, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:matching_vocabulary_add"),
+            {"tag": club.nlp.pk, "sub_area": " chatbots ", "terms_fr": "", "terms_en": "bots"},
+        )
+    assert response.status_code == 302
+    entry = Vocabulary.objects.get(tag=club.nlp, sub_area="chatbots")
+    assert entry.terms_en == "bots"
+    assert cache.get(GENERATION_CACHE_KEY, 0) != before  # every index rebuilds
