@@ -95,6 +95,7 @@ class Weights:
     concepts: float = 0.119  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
     words: float = 0.06  # cosine of word uni+bigram TF-IDF
     chars: float = 0.119  # cosine of character 3-5-gram TF-IDF
+    word_scoring: str = "tfidf"  # the words part: "tfidf" (cosine) or "bm25" (Okapi)
     embedding: float = 0.0  # cosine of optional sentence embeddings (embeddings.py): off
     same_organisation: float = 0.92  # diversity: prefer peers from other organisations
     other_base_remote: float = 0.95

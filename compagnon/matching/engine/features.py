@@ -22,6 +22,8 @@ from compagnon.matching.text import EXPERT, INTEREST, Analysis, Mention, analyse
 # The mixin reads the ranker's attributes (set in Ranker.__init__); typed as Any here.
 _Base: Any = object
 
+BM25_K1, BM25_B = 1.2, 0.75  # Okapi BM25, when Weights.word_scoring is "bm25"
+
 
 class _Compiled(NamedTuple):
     """A case turned into what scoring needs."""
@@ -138,8 +140,16 @@ class _Features(_Base):
         return rows.csr(len(grams))
 
     def _tfidf_rows(self, counts: sp.csr_matrix) -> sp.csr_matrix:
-        """Sublinear tf x idf, rows of unit length (scikit-learn's TfidfVectorizer defaults)."""
+        """Sublinear tf x idf, rows of unit length (scikit-learn's TfidfVectorizer defaults);
+        with `Weights.word_scoring == "bm25"`, Okapi BM25's saturated term frequencies."""
         counts = counts.astype(np.float32)
+        if self.weights.word_scoring == "bm25":
+            k1, b = BM25_K1, BM25_B
+            lengths = np.asarray(counts.sum(axis=1)).ravel()
+            norm = k1 * (1 - b + b * lengths / max(self._avgdl, 1e-9))
+            rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+            counts.data = counts.data * (k1 + 1) / (counts.data + norm[rows]) / (k1 + 1)
+            return counts
         counts.data = (1 + np.log(counts.data)) * self._word_idf[counts.indices]
         return _normalise_rows(counts)
 
@@ -244,9 +254,13 @@ class _Features(_Base):
         counts = Counter(f for f in analysis.features() if f in self._words)
         word_idx = np.array([self._words[f] for f in counts], np.int64)
         word_val = np.array([1 + math.log(c) for c in counts.values()], np.float32)
-        if word_idx.size:
+        if word_idx.size and self.weights.word_scoring == "bm25":
+            word_val = self._bm25_idf[word_idx].astype(np.float32)
+            word_val /= max(float(word_val.sum()), 1e-9)  # a perfect match scores 1
+        elif word_idx.size:
             word_val *= self._word_idf[word_idx]
             word_val /= np.linalg.norm(word_val)
+        if word_idx.size:
             order = np.argsort(word_idx)
             word_idx, word_val = word_idx[order], word_val[order]
         # characters

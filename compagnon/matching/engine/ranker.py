@@ -73,6 +73,8 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         # text vocabularies
         self._words: dict[str, int] = {}
         self._word_idf = np.zeros(0, np.float32)
+        self._bm25_idf = np.zeros(0, np.float32)
+        self._avgdl = 1.0
         self._common_idf = 0.0
         self._raw: dict[str, int] = {}
         self._grams: dict[str, int] = {}
@@ -136,6 +138,9 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         concept_block = self._concept_rows(concept_counts)
         df = np.bincount(counts.indices, minlength=len(self._words))
         self._word_idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+        self._bm25_idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        lengths = np.asarray(counts.sum(axis=1)).ravel()
+        self._avgdl = float(lengths.mean()) if n else 1.0
         # words in more than a quarter of profiles ("data", "projets") explain nothing
         self._common_idf = float(np.log((1 + n) / (1 + 0.25 * n)) + 1) if n >= 20 else 0.0
         word_block = self._tfidf_rows(counts)

@@ -474,3 +474,16 @@ def test_sentence_embeddings_are_off_by_default_and_count_when_weighted():
     assert Ranker.fit(people, encoder=Fake()).rank(query) == []  # weight 0: encoder unused
     on = Ranker.fit(people, weights=Weights(embedding=1.0), encoder=Fake())
     assert ids(on.rank(query))[0] == "b"
+
+
+def test_bm25_can_score_the_words_part():
+    people = [
+        person("rare", "Zorglub et encore du zorglub.", org="A"),
+        person("none", "Tableaux de bord.", org="B"),
+    ]
+    query = CaseQuery("zorglub", set())
+    for scoring in ("tfidf", "bm25"):
+        ranker = Ranker.fit(people, weights=Weights(word_scoring=scoring))
+        assert ids(ranker.rank(query))[:1] == ["rare"], scoring
+        _, parts, _ = ranker.features(query, ["rare"])
+        assert 0 < parts[0][2] <= 1.0  # the words part stays within [0, 1]
