@@ -63,14 +63,22 @@ def vocabulary_delete(*, vocabulary: Vocabulary) -> None:
         _rebuild_everywhere_after_commit()
 
 
+def _models_locked() -> list[RankingModel]:
+    """Every model, locked: two activations at once run one after the other."""
+    return list(RankingModel.objects.select_for_update().order_by("pk"))
+
+
+def _deactivate_others(target: RankingModel) -> None:
+    RankingModel.objects.filter(is_active=True).exclude(pk=target.pk).update(is_active=False)
+
+
 def ranking_model_activate(*, model: RankingModel) -> RankingModel:
     """Make `model` the one the index ranks with (a rollback when it is an older version)."""
     with transaction.atomic():
-        locked = list(RankingModel.objects.select_for_update().order_by("pk"))
-        target = next((m for m in locked if m.pk == model.pk), None)
+        target = next((m for m in _models_locked() if m.pk == model.pk), None)
         if target is None:
             raise ValidationError(_("This ranking model no longer exists."))
-        RankingModel.objects.filter(is_active=True).exclude(pk=target.pk).update(is_active=False)
+        _deactivate_others(target)
         target.is_active = True
         target.activated_at = timezone.now()
         target.full_clean()
