@@ -26,13 +26,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from matching_quality import Club
+from matching_clubs import TAXONOMY, atelier
 
 from compagnon.matching.engine import Ranker
 
 PEOPLE = 100_000
 ORGANISATIONS = 600
-LABS = 40
 CASES = 50
 SEED = 20240918
 REPEATS = 5
@@ -54,7 +53,7 @@ def median_ms(calls, repeats: int = REPEATS) -> float:
 
 
 def main() -> None:
-    club = Club(PEOPLE, ORGANISATIONS, LABS, CASES, SEED, truth=False)
+    club = atelier(SEED, PEOPLE, CASES, n_orgs=ORGANISATIONS, with_truth=False)
     docs = club.docs
     queries = [case.query for case in club.cases]
     gc.collect()
@@ -90,7 +89,7 @@ def main() -> None:
     changed = []
     for doc in rng.sample(docs, 100):
         skills = dict(doc.skills)
-        skills[rng.choice(club.taxonomy.slugs)] = rng.randint(1, 4)
+        skills[rng.choice(TAXONOMY.slugs)] = rng.randint(1, 4)
         text = doc.text + " Nouveau : je travaille aussi sur la prévision des ventes."
         changed.append(replace(doc, text=text, skills=skills))
     start = time.perf_counter()

@@ -335,6 +335,8 @@ CHAT_LINK_CODE_MINUTES = env_int("CHAT_LINK_CODE_MINUTES", 15, minimum=1)
 # how long a case invitation stays open, when the one reminder goes out.
 MATCHING_ORGANISATION_CAP = env_int("MATCHING_ORGANISATION_CAP", 2, minimum=1)
 MATCHING_INVITATION_SET_SIZE = env_int("MATCHING_INVITATION_SET_SIZE", 8, minimum=1)
+# Optional sentence-embedding model: a local directory (never downloaded); empty = off.
+MATCHING_SENTENCE_MODEL = env_str("MATCHING_SENTENCE_MODEL", "")
 CASE_INVITATION_VALID_DAYS = env_int("CASE_INVITATION_VALID_DAYS", 10, minimum=1)
 CASE_INVITATION_REMINDER_DAYS = env_int("CASE_INVITATION_REMINDER_DAYS", 5, minimum=1)
 

@@ -17,7 +17,9 @@ on every request:
   the id sum of the eligible people with what the index holds (one aggregate
   query) and, when they differ, diffs the ids.
 * A full rebuild happens when the taxonomy changed (slugs, labels, synonyms,
-  parents), when more than 20 % of the rows changed at once (an import), when
+  parents; the vocabulary and the active ranking model are read on rebuild, and
+  their services bump the shared generation),
+  when more than 20 % of the rows changed at once (an import), when
   the rebuild task bumped the shared generation (`matching_index_rebuild`:
   each process rebuilds on its next use), and on first use.
 
@@ -41,11 +43,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from compagnon.matching.engine import PersonDoc, Ranker, Taxonomy
+from compagnon.matching.engine import PersonDoc, Ranker, Taxonomy, Weights
+from compagnon.matching.engine.learn import weights_apply
 from compagnon.members.models import (
     Interest,
     MembershipStatus,
@@ -243,11 +247,52 @@ def taxonomy_rows() -> list[TaxonomyRow]:
     ]
 
 
+VocabularyRow = tuple[str, str, str, str]
+
+
+def vocabulary_rows() -> list[VocabularyRow]:
+    """(tag slug, sub-area, French terms, English terms) of `matching.Vocabulary`."""
+    from compagnon.matching.models import Vocabulary
+
+    return list(
+        Vocabulary.objects.order_by("tag__slug", "sub_area").values_list(
+            "tag__slug", "sub_area", "terms_fr", "terms_en"
+        )
+    )
+
+
+def active_weights() -> tuple[Weights, int | None]:
+    """The weights of the active ranking model (the prior when none), and its version."""
+    from compagnon.matching.models import RankingModel
+
+    model = RankingModel.objects.filter(is_active=True).only("version", "weights").first()
+    if model is None:
+        return Weights(), None
+    return weights_apply(Weights(), model.weights), model.version
+
+
 def _fingerprint(rows: Iterable[Any]) -> str:
     digest = hashlib.sha256()
     for row in rows:
         digest.update(repr(row).encode())
     return digest.hexdigest()
+
+
+def _encoder():
+    """The operator's sentence-embedding model (MATCHING_SENTENCE_MODEL), loaded once; None
+    by default. It only counts when the active weights give `embedding` a weight."""
+    global _ENCODER
+    path = getattr(settings, "MATCHING_SENTENCE_MODEL", "")
+    if not path:
+        return None
+    if _ENCODER is None or _ENCODER[0] != path:
+        from compagnon.matching.engine.embeddings import encoder_from_path
+
+        _ENCODER = (path, encoder_from_path(path))
+    return _ENCODER[1]
+
+
+_ENCODER: tuple[str, Any] | None = None
 
 
 # --- the process-wide index ------------------------------------------------------------------
@@ -275,6 +320,8 @@ class PersonIndex:
         self._built = False
         self._generation: Any = None
         self._taxonomy: Taxonomy | None = None
+        self._weights: Weights | None = None
+        self.model_version: int | None = None
         # slug -> (French label, English label), for the reasons shown to people.
         self.labels: dict[str, tuple[str, str]] = {}
         self._taxonomy_fingerprint = ""
@@ -369,7 +416,9 @@ class PersonIndex:
             self._remove(removals)
         if upserts:
             if self._ranker is None:
-                self._ranker = self._ranker_class.fit(upserts, taxonomy=self._taxonomy)
+                self._ranker = self._ranker_class.fit(
+                    upserts, taxonomy=self._taxonomy, weights=self._weights
+                )
             else:
                 self._ranker.upsert(upserts)
             self.stats.upserts += len(upserts)
@@ -388,7 +437,9 @@ class PersonIndex:
 
     def _rebuild(self, taxonomy: list[TaxonomyRow], fingerprint: str, generation: Any) -> None:
         self._clear()
-        self._taxonomy = Taxonomy(taxonomy)
+        # Vocabulary and model changes go through services, which bump the generation.
+        self._taxonomy = Taxonomy(taxonomy, vocabulary_rows())
+        self._weights, self.model_version = active_weights()
         self.labels = {row[0]: (row[1], row[2]) for row in taxonomy}
         self._taxonomy_fingerprint = fingerprint
         self._generation = generation
@@ -402,7 +453,13 @@ class PersonIndex:
                 self.facts[item.doc.id] = item.facts
                 if item.doc.id not in self._seen:
                     self._see(item.doc.id, item.updated_at)
-        self._ranker = self._ranker_class.fit(docs, taxonomy=self._taxonomy) if docs else None
+        self._ranker = (
+            self._ranker_class.fit(
+                docs, taxonomy=self._taxonomy, weights=self._weights, encoder=_encoder()
+            )
+            if docs
+            else None
+        )
         self._built = True
         self.stats.rebuilds += 1
         logger.info("matching index rebuilt: %d people", len(docs))

@@ -54,7 +54,7 @@ def _slugs_in(reasons: Iterable[Any]) -> set[str]:
     for reason in reasons:
         if isinstance(reason, (list, tuple)) and reason:
             code, *args = reason
-            if code in ("teaches", "knows", "wants_to_learn", "covers"):
+            if code in ("teaches", "knows", "wants_to_learn", "covers", "concepts"):
                 slugs.add(args[0])
             elif code == "related":
                 slugs.update((args[0], args[3]))
@@ -100,6 +100,18 @@ def reason_text(reason: Any, labels: Labels) -> str:
             return gettext("wants to learn %(skill)s (close to %(tag)s)") % {
                 "skill": tag(args[0]),
                 "tag": tag(args[1]),
+            }
+        if code == "concepts":
+            terms = [str(term) for term in args[1:]]
+            listed = (
+                terms[0]
+                if len(terms) == 1
+                else gettext("%(first)s and %(last)s")
+                % {"first": ", ".join(terms[:-1]), "last": terms[-1]}
+            )
+            return gettext("the profile mentions %(terms)s (%(tag)s)") % {
+                "terms": listed,
+                "tag": tag(args[0]),
             }
         if code == "mentions":
             return gettext("profile mentions: %(words)s") % {"words": ", ".join(map(str, args))}

@@ -218,6 +218,8 @@ class Mention(NamedTuple):
     kind: str  # EXPERT, NEUTRAL or INTEREST, from the nearest cue in the clause
     weight: float  # 1 for an exact label or synonym, less for a typo or a short acronym
     surface: str  # the words as written
+    concept: str = ""  # "slug" or "slug|sub-area": the vocabulary entry that matched
+    term: str = ""  # the name or vocabulary term that matched, as the vocabulary writes it
 
 
 class ConceptMatcher:
@@ -232,7 +234,7 @@ class ConceptMatcher:
     TYPO_WEIGHT = 0.8
 
     def __init__(self, names: Mapping[str, Iterable[str]]):
-        self._phrases: dict[str, list[tuple[tuple[str, ...], str, bool, float]]] = {}
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str, bool, float, str]]] = {}
         self._vocabulary: set[str] = set()
         for slug, tag_names in names.items():
             for name in tag_names:
@@ -244,7 +246,7 @@ class ConceptMatcher:
                 short_acronym = len(phrase) == 1 and len(raw) <= 2 and raw.isupper()
                 weight = self.SHORT_ACRONYM_WEIGHT if short_acronym else 1.0
                 self._phrases.setdefault(phrase[0], []).append(
-                    (phrase, slug, short_acronym, weight)
+                    (phrase, slug, short_acronym, weight, name.strip())
                 )
                 self._vocabulary.update(phrase)
         for entries in self._phrases.values():
@@ -288,21 +290,21 @@ class ConceptMatcher:
         starts = [i for i, token in enumerate(tokens) if token in phrases]
         if not starts:
             return []
-        spans: list[tuple[int, int, str, float]] = []
+        spans: list[tuple[int, int, str, float, str]] = []
         covered: set[int] = set()
         free = 0  # first position not inside an earlier match
         for i in starts:
             if i < free:
                 continue
             matched = 0
-            for phrase, slug, needs_capitals, weight in phrases[tokens[i]]:
+            for phrase, slug, needs_capitals, weight, term in phrases[tokens[i]]:
                 n = len(phrase)
                 if tuple(tokens[i : i + n]) != phrase:
                     continue
                 if needs_capitals and not analysis.upper[i]:
                     continue
                 typo = min(c[1] for c in canon[i : i + n])
-                spans.append((i, n, slug, weight * typo))
+                spans.append((i, n, slug, weight * typo, term))
                 matched = max(matched, n)
             if matched:
                 covered.update(range(i, i + matched))
@@ -313,12 +315,14 @@ class ConceptMatcher:
         cues = [(j, CUES[s]) for j, s in enumerate(stems) if s in CUES and j not in covered]
         return [
             Mention(
-                slug,
+                key.split("|", 1)[0],
                 self._cue(cues, start, analysis.segments),
                 weight,
                 " ".join(analysis.surfaces[start : start + n]),
+                key,
+                term,
             )
-            for start, n, slug, weight in spans
+            for start, n, key, weight, term in spans
         ]
 
     @staticmethod

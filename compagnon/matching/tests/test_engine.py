@@ -57,15 +57,17 @@ def club() -> list[PersonDoc]:
 
 
 def test_engine_imports_no_django():
-    source = Path(__file__).resolve().parents[1] / "engine.py"
-    tree = ast.parse(source.read_text())
-    imported = {
-        alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import)
-        for alias in node.names
-    } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert not any(name.startswith("django") for name in imported)
+    sources = sorted((Path(__file__).resolve().parents[1] / "engine").glob("*.py"))
+    assert sources
+    for source in sources:
+        tree = ast.parse(source.read_text())
+        imported = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert not any(name.startswith("django") for name in imported), source.name
 
 
 def test_default_taxonomy_knows_hierarchy_and_synonyms():
@@ -416,3 +418,72 @@ def test_rank_equals_one_matvec_times_factors(club):
     row = ranker.ids.index("fc-adv")
     assert found["fc-adv"] == pytest.approx(float(base[row]) * 0.92, rel=1e-5)
     assert np.all(base >= 0)
+
+
+# --- vocabulary, concepts, learning, embeddings ----------------------------------------------
+
+
+def test_vocabulary_bridges_french_and_english_with_a_concept_reason():
+    people = [
+        person("fr", "Modèles ARIMA et prévision de la demande pour nos hôtels.", org="A"),
+        person("other", "Dashboards and reporting for the sales team.", org="B"),
+    ]
+    ranker = Ranker.fit(people)
+    matches = ranker.rank(CaseQuery("Our demand forecasting broke: ARIMA or not?", set()))
+    assert ids(matches)[0] == "fr"
+    reason = "the profile mentions ARIMA and prévision de la demande (Time Series)"
+    assert reason in matches[0].reasons
+    code = ("concepts", "time-series", "ARIMA", "prévision de la demande")
+    assert code in matches[0].reason_codes
+
+
+def test_weights_fit_keeps_the_prior_below_the_minimum_and_learns_above():
+    import numpy as np
+
+    from compagnon.matching.engine import PARTS
+    from compagnon.matching.engine.learn import LabelledCase, weights_fit
+
+    prior = Weights()
+    rng = np.random.default_rng(1)
+    cases = []
+    for _ in range(40):
+        parts = rng.random((10, len(PARTS)))
+        labels = (parts[:, PARTS.index("chars")] > 0.5).astype(float) * 3  # only chars matter
+        cases.append(LabelledCase(parts, np.ones(10), labels))
+    few = weights_fit(cases[:5], prior)
+    assert not few.learned and few.weights["chars"] == prior.chars
+    fit = weights_fit(cases, prior)
+    assert fit.learned and fit.pairs > 0
+    assert fit.weights["chars"] > prior.chars  # moved towards what the answers say
+    assert fit.weights["interests"] >= 0.05 * max(fit.weights.values()) - 1e-9
+
+
+def test_sentence_embeddings_are_off_by_default_and_count_when_weighted():
+    import numpy as np
+
+    class Fake:
+        """A stand-in encoder: "gamma" means what "beta" means (no model, no download)."""
+
+        def encode(self, texts):
+            return np.array(
+                [[("alpha" in t) + 0.01, ("beta" in t or "gamma" in t) + 0.01] for t in texts]
+            )
+
+    people = [person("a", "alpha alpha", org="A"), person("b", "beta beta", org="B")]
+    query = CaseQuery("gamma", set())  # no word or n-gram in common with anyone
+    assert Ranker.fit(people, encoder=Fake()).rank(query) == []  # weight 0: encoder unused
+    on = Ranker.fit(people, weights=Weights(embedding=1.0), encoder=Fake())
+    assert ids(on.rank(query))[0] == "b"
+
+
+def test_bm25_can_score_the_words_part():
+    people = [
+        person("rare", "Zorglub et encore du zorglub.", org="A"),
+        person("none", "Tableaux de bord.", org="B"),
+    ]
+    query = CaseQuery("zorglub", set())
+    for scoring in ("tfidf", "bm25"):
+        ranker = Ranker.fit(people, weights=Weights(word_scoring=scoring))
+        assert ids(ranker.rank(query))[:1] == ["rare"], scoring
+        _, parts, _ = ranker.features(query, ["rare"])
+        assert 0 < parts[0][2] <= 1.0  # the words part stays within [0, 1]

@@ -1,0 +1,948 @@
+"""Synthetic clubs for bench/matching_quality.py: three generators and a set from the demo club.
+
+Each generator was written on its own, with its own word lists, language mix,
+noise, sizes and relevance rule; none reads the engine's vocabulary
+(compagnon/matching/vocabulary.py). Relevance is graded per sub-topic: a case
+is about one or two sub-topics (Time Series / demand forecasting, Time Series /
+anomalies...), people have a hidden level per sub-topic, and each generator
+turns the two into a grade 0-3 with its own rule. What the rankers see is only
+`PersonDoc` / `CaseQuery`, written from the truth with noise:
+
+- declared skills are missing for 30 % of people, given at the parent-tag level
+  only (a Time Series person declares Machine Learning) and off by a level;
+- texts describe the work in domain vocabulary (methods, problems, data,
+  tools) and rarely name a taxonomy tag.
+
+Generators:
+- `atelier` (the dev set, the only one weights are tuned on): sentences from
+  level templates, 60 % French bios, 1-2 sub-topics per case;
+- `conseil` (held-out): consultants' project narratives, 75 % English bios and
+  65 % French cases, level = number of projects, always parent-level skills;
+- `tableur` (held-out): the club's spreadsheet, terse cells mixing French and
+  English in one bio, abbreviations and typos, primary/secondary topics;
+- `demo` (held-out): the demo club's people (their bios, from
+  compagnon/members/demo.py) against cases written from the demo's phrases.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from compagnon.matching.engine import CaseQuery, PersonDoc, Taxonomy
+
+TAXONOMY = Taxonomy.default()
+
+
+@dataclass
+class Case:
+    query: CaseQuery
+    relevance: dict[int, int]
+    topics: tuple[str, ...]  # "tag/sub" keys
+    language: str
+
+
+@dataclass
+class Club:
+    name: str
+    docs: list[PersonDoc]
+    cases: list[Case]
+    language: dict[int, str]  # person id -> language of the bio ("fr", "en", "mix")
+    topic_people: dict[str, int] = field(default_factory=dict)  # people with truth per topic
+
+    def rare_topics(self, share: float = 0.25) -> set[str]:
+        ranked = sorted(self.topic_people, key=lambda t: (self.topic_people[t], t))
+        return set(ranked[: max(1, int(len(ranked) * share))])
+
+
+def typo(rng: random.Random, word: str) -> str:
+    if len(word) < 6 or not word.isalpha():
+        return word
+    i = rng.randrange(1, len(word) - 2)
+    op = rng.random()
+    if op < 0.4:
+        return word[:i] + word[i + 1 :]
+    if op < 0.7:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + rng.choice("aeinrst") + word[i + 1 :]
+
+
+def noisy(rng: random.Random, text: str, rate: float) -> str:
+    return " ".join(typo(rng, w) if rng.random() < rate else w for w in text.split())
+
+
+def declare(
+    rng: random.Random,
+    truth_tags: dict[str, int],
+    *,
+    missing: float,
+    parent_only: float,
+    off_by_one: float,
+    spurious: float,
+) -> dict[str, int]:
+    """Declared skills from the true per-tag levels: missing, parent-level only, noisy."""
+    if rng.random() < missing:
+        return {}
+    skills: dict[str, int] = {}
+    for tag, level in truth_tags.items():
+        if rng.random() < 0.2:
+            continue
+        parent = TAXONOMY.parent.get(tag)
+        if parent is not None and rng.random() < parent_only:
+            tag = parent
+        if rng.random() < off_by_one:
+            level += rng.choice([-1, 1])
+        skills[tag] = max(skills.get(tag, 0), min(4, max(1, level)))
+    if rng.random() < spurious:
+        skills.setdefault(rng.choice(TAXONOMY.slugs), rng.choice([1, 2, 3]))
+    return skills
+
+
+def organisations(rng: random.Random, n: int, prefix: str) -> tuple[list[str], list[float]]:
+    names = [f"{prefix} {i:03d}" for i in range(n)]
+    weights = [1 / (1 + i) ** 0.7 for i in range(n)]
+    rng.shuffle(weights)
+    return names, weights
+
+
+def case_query(
+    rng: random.Random,
+    text: str,
+    tags: set[str],
+    language: str,
+    orgs: list[str],
+    *,
+    exclude_share: float = 0.25,
+) -> CaseQuery:
+    org = rng.choice(orgs)
+    excluded = set()
+    if rng.random() < exclude_share:
+        excluded = set(rng.sample([o for o in orgs if o != org], 1))
+    return CaseQuery(
+        text=text,
+        tags=frozenset(tags),
+        organisation=org,
+        base=rng.choice([None, None, "Paris"]),
+        language=language,
+        exclude_organisations=frozenset(excluded),
+        wants_research=rng.random() < 0.2,
+    )
+
+
+def person_doc(
+    pid: int,
+    rng: random.Random,
+    text: str,
+    skills: dict[str, int],
+    interests: set[str],
+    org: str,
+    languages: set[str],
+) -> PersonDoc:
+    return PersonDoc(
+        id=pid,
+        text=text,
+        skills=skills,
+        interests=frozenset(interests),
+        organisation=org,
+        base=rng.choice(["Paris", "Paris", "Lyon", "Casablanca", None]),
+        languages=frozenset(languages),
+        teaches=frozenset(t for t, lvl in skills.items() if lvl >= 3 and rng.random() < 0.4),
+        kind="member",
+        remote_ok=rng.random() < 0.8,
+    )
+
+
+def tag_of(topic: str) -> str:
+    return topic.split("/", 1)[0]
+
+
+# =================================================================================================
+# Generator 1: "atelier" (dev set)
+# =================================================================================================
+
+# tag/sub -> (French phrases, English phrases)
+ATELIER_WORDS: dict[str, tuple[list[str], list[str]]] = {
+    "time-series/demand": (
+        [
+            "la prévision des ventes hebdomadaires",
+            "des modèles ARIMA saisonniers",
+            "l'anticipation des pics de fréquentation",
+        ],
+        ["weekly sales forecasts", "seasonal ARIMA models", "anticipating footfall peaks"],
+    ),
+    "time-series/anomalies": (
+        [
+            "la détection de ruptures dans des capteurs",
+            "des alertes sur signaux de compteurs",
+            "les anomalies dans des relevés horaires",
+        ],
+        [
+            "change-point detection on sensor streams",
+            "alerting on meter signals",
+            "anomalies in hourly readings",
+        ],
+    ),
+    "nlp/extraction": (
+        [
+            "l'extraction d'entités dans des contrats",
+            "la reconnaissance d'entités nommées",
+            "le classement automatique de courriels",
+        ],
+        [
+            "named entity extraction from contracts",
+            "entity recognition in clinical notes",
+            "automatic e-mail triage",
+        ],
+    ),
+    "nlp/search": (
+        [
+            "un moteur de recherche sémantique",
+            "la recherche par similarité de documents",
+            "des plongements de phrases pour la recherche",
+        ],
+        [
+            "a semantic search engine",
+            "document similarity search",
+            "sentence embeddings for retrieval",
+        ],
+    ),
+    "computer-vision/inspection": (
+        [
+            "le contrôle qualité par caméra sur la ligne",
+            "la détection de défauts sur photos",
+            "la segmentation d'images industrielles",
+        ],
+        [
+            "camera-based quality control on the line",
+            "defect detection in photos",
+            "industrial image segmentation",
+        ],
+    ),
+    "computer-vision/documents": (
+        ["la lecture automatique de factures scannées", "l'OCR de formulaires manuscrits"],
+        ["reading scanned invoices automatically", "OCR of handwritten forms"],
+    ),
+    "causality/experiments": (
+        [
+            "l'analyse de tests A/B",
+            "la mesure de l'effet d'une campagne",
+            "les expériences randomisées en ligne",
+        ],
+        [
+            "A/B test analysis",
+            "measuring the uplift of a campaign",
+            "online randomised experiments",
+        ],
+    ),
+    "causality/observational": (
+        [
+            "les doubles différences sur données observationnelles",
+            "l'appariement par score de propension",
+            "les variables instrumentales",
+        ],
+        [
+            "difference-in-differences on observational data",
+            "propensity score matching",
+            "instrumental variables",
+        ],
+    ),
+    "optimisation/routing": (
+        [
+            "l'optimisation des tournées de livraison",
+            "la planification des chauffeurs",
+            "un solveur de tournées de véhicules",
+        ],
+        ["delivery route optimisation", "driver scheduling", "a vehicle routing solver"],
+    ),
+    "optimisation/planning": (
+        [
+            "l'ordonnancement d'atelier en programmation linéaire",
+            "la planification de production",
+            "l'affectation des équipes sous contraintes",
+        ],
+        [
+            "job-shop scheduling with linear programming",
+            "production planning",
+            "constrained staff rostering",
+        ],
+    ),
+    "recommender-systems/retail": (
+        [
+            "les recommandations de produits en ligne",
+            "le filtrage collaboratif pour un catalogue",
+            "la personnalisation de la page d'accueil",
+        ],
+        [
+            "online product recommendations",
+            "collaborative filtering for a catalogue",
+            "home page personalisation",
+        ],
+    ),
+    "data-engineering/pipelines": (
+        [
+            "l'orchestration de chargements nocturnes avec Airflow",
+            "des flux d'ingestion en continu",
+            "la transformation SQL avec dbt",
+        ],
+        [
+            "orchestrating nightly loads with Airflow",
+            "streaming ingestion jobs",
+            "SQL transformations with dbt",
+        ],
+    ),
+    "mlops/monitoring": (
+        [
+            "la surveillance de la dérive des modèles",
+            "le suivi des modèles en production avec MLflow",
+            "le réentraînement automatique",
+        ],
+        [
+            "monitoring model drift",
+            "tracking production models with MLflow",
+            "automated retraining",
+        ],
+    ),
+    "privacy-safety/anonymisation": (
+        [
+            "la pseudonymisation des données clients",
+            "la confidentialité différentielle",
+            "l'anonymisation de fichiers médicaux",
+        ],
+        ["pseudonymising customer data", "differential privacy", "anonymising medical files"],
+    ),
+    "genai-text/assistants": (
+        [
+            "un assistant conversationnel sur la base documentaire",
+            "la génération augmentée par recherche",
+            "l'évaluation des réponses d'un grand modèle de langage",
+        ],
+        [
+            "a chat assistant over the document base",
+            "retrieval-augmented generation",
+            "evaluating a large language model's answers",
+        ],
+    ),
+    "bias-fairness/audit": (
+        [
+            "l'audit des discriminations d'un score de crédit",
+            "la parité entre groupes dans un modèle",
+            "la mesure de l'impact disproportionné",
+        ],
+        [
+            "auditing a credit score for discrimination",
+            "group parity in a model",
+            "measuring disparate impact",
+        ],
+    ),
+    "dataviz/dashboards": (
+        ["des tableaux de bord interactifs", "la visualisation de données géographiques"],
+        ["interactive dashboards", "geographic data visualisation"],
+    ),
+    "health-data/clinical": (
+        ["l'analyse d'essais cliniques", "les parcours de soins des patients"],
+        ["clinical trial analysis", "patient care pathways"],
+    ),
+}
+ATELIER_POPULARITY = {t: 1.0 for t in ATELIER_WORDS} | {
+    "time-series/demand": 3.0,
+    "nlp/search": 2.0,
+    "data-engineering/pipelines": 2.5,
+    "dataviz/dashboards": 2.0,
+    "health-data/clinical": 0.4,
+    "computer-vision/documents": 0.4,
+    "bias-fairness/audit": 0.5,
+}
+ATELIER_LEVELS = {
+    "fr": {
+        4: [
+            "Référente reconnue sur {x}, j'ai encadré plusieurs thèses.",
+            "Dix ans à travailler sur {x}.",
+        ],
+        3: ["J'ai mené en production des projets sur {x}.", "Plusieurs années sur {x}."],
+        2: ["Je m'occupe régulièrement de {x}.", "Au quotidien : {x}."],
+        1: ["J'ai touché à {x} lors d'une formation.", "Premiers pas sur {x}."],
+    },
+    "en": {
+        4: ["Recognised lead on {x}, supervised several PhDs.", "Ten years working on {x}."],
+        3: ["Shipped production projects on {x}.", "Several years on {x}."],
+        2: ["I regularly handle {x}.", "Day to day: {x}."],
+        1: ["Touched {x} in a training course.", "First steps with {x}."],
+    },
+}
+ATELIER_WISH = {
+    "fr": ["J'aimerais m'initier à {x}.", "Curieux de découvrir {x}."],
+    "en": ["I'd like to get into {x}.", "Curious to discover {x}."],
+}
+ATELIER_FILLER = {
+    "fr": [
+        "Data scientist chez un acteur de la distribution.",
+        "Passionné de vélo.",
+        "Je code surtout en Python et SQL.",
+        "Ancienne consultante.",
+    ],
+    "en": [
+        "Data scientist at a retailer.",
+        "Keen cyclist.",
+        "I mostly code in Python and SQL.",
+        "Former consultant.",
+    ],
+}
+ATELIER_CASE = {
+    "fr": [
+        "Nous avons besoin d'aide sur {x}.",
+        "Notre équipe bloque sur {x} : qui a de l'expérience ?",
+        "Comment démarrer avec {x} ?",
+    ],
+    "en": [
+        "We need help with {x}.",
+        "Our team is stuck on {x}: who has experience?",
+        "How do we get started with {x}?",
+    ],
+}
+
+
+def atelier(
+    seed: int = 101,
+    n_people: int = 600,
+    n_cases: int = 200,
+    *,
+    n_orgs: int = 40,
+    with_truth: bool = True,
+) -> Club:
+    rng = random.Random(seed)
+    topics = list(ATELIER_WORDS)
+    popularity = [ATELIER_POPULARITY[t] for t in topics]
+    orgs, org_weights = organisations(rng, n_orgs, "Atelier")
+    docs, truths, wishes, languages = [], [], [], {}
+    for pid in range(n_people):
+        lang = "fr" if rng.random() < 0.6 else "en"
+        count = rng.choice([1, 2, 2, 3])
+        chosen = set()
+        while len(chosen) < count:
+            chosen.add(rng.choices(topics, popularity)[0])
+        truth = {t: rng.choices([1, 2, 3, 4], [0.25, 0.4, 0.22, 0.13])[0] for t in sorted(chosen)}
+        wish = {rng.choice(topics)} - set(truth) if rng.random() < 0.5 else set()
+        sentences = [rng.choice(ATELIER_FILLER[lang])]
+        for t, level in truth.items():
+            x = rng.choice(ATELIER_WORDS[t][0 if lang == "fr" else 1])
+            sentences.append(rng.choice(ATELIER_LEVELS[lang][level]).format(x=x))
+        for t in sorted(wish):
+            x = rng.choice(ATELIER_WORDS[t][0 if lang == "fr" else 1])
+            sentences.append(rng.choice(ATELIER_WISH[lang]).format(x=x))
+        rng.shuffle(sentences)
+        text = noisy(rng, " ".join(sentences), 0.03)
+        tag_levels: dict[str, int] = {}
+        for t, level in truth.items():
+            tag_levels[tag_of(t)] = max(tag_levels.get(tag_of(t), 0), level)
+        skills = declare(rng, tag_levels, missing=0.3, parent_only=0.5, off_by_one=0.3,
+                         spurious=0.15)  # fmt: skip
+        interests = {tag_of(t) for t in wish if rng.random() < 0.7}
+        org = rng.choices(orgs, org_weights)[0]
+        spoken = {lang} | ({"fr", "en"} if rng.random() < 0.6 else set())
+        docs.append(person_doc(pid, rng, text, skills, interests, org, spoken))
+        truths.append(truth)
+        wishes.append(wish)
+        languages[pid] = lang
+    cases = []
+    for _ in range(n_cases):
+        lang = "fr" if rng.random() < 0.55 else "en"
+        first = rng.choices(topics, popularity)[0]
+        case_topics = [first]
+        if rng.random() < 0.35:
+            sibling = [t for t in topics if tag_of(t) == tag_of(first) and t != first]
+            case_topics.append(rng.choice(sibling or topics))
+            case_topics = list(dict.fromkeys(case_topics))
+        text = " ".join(
+            rng.choice(ATELIER_CASE[lang]).format(
+                x=rng.choice(ATELIER_WORDS[t][0 if lang == "fr" else 1])
+            )
+            for t in case_topics
+        )
+        tags = {tag_of(t) for t in case_topics} if rng.random() < 0.75 else set()
+        query = case_query(rng, text, tags, lang, orgs)
+        relevance = {}
+        for doc, truth, wish in zip(docs, truths, wishes, strict=True) if with_truth else ():
+            if doc.organisation in query.exclude_organisations:
+                continue
+            grade = 0
+            for t in case_topics:
+                level = truth.get(t, 0)
+                sibling = max(
+                    (lv for s, lv in truth.items() if tag_of(s) == tag_of(t) and s != t), default=0
+                )
+                if level >= 3:
+                    grade = 3
+                elif level == 2 or sibling >= 3:
+                    grade = max(grade, 2)
+                elif level == 1 or sibling == 2 or t in wish:
+                    grade = max(grade, 1)
+            if grade:
+                relevance[doc.id] = grade
+        cases.append(Case(query, relevance, tuple(case_topics), lang))
+    club = Club("atelier", docs, cases, languages)
+    for truth in truths:
+        for t in truth:
+            club.topic_people[t] = club.topic_people.get(t, 0) + 1
+    return club
+
+
+# =================================================================================================
+# Generator 2: "conseil" (held-out): consultants' project narratives
+# =================================================================================================
+
+CONSEIL_WORDS: dict[str, tuple[list[str], list[str]]] = {
+    "forecasting/energy": (
+        ["prévoir la consommation électrique à J+1", "projeter la charge du réseau"],
+        [
+            "day-ahead electricity load prediction",
+            "projecting grid load with Prophet",
+            "short-term power demand projections",
+        ],
+    ),
+    "forecasting/supply": (
+        ["dimensionner les stocks des entrepôts", "estimer les volumes de commandes à venir"],
+        [
+            "inventory planning for warehouses",
+            "estimating upcoming order volumes",
+            "replenishment planning under uncertainty",
+        ],
+    ),
+    "nlp/voice-of-customer": (
+        ["analyser le sentiment des avis clients", "classer les verbatims des enquêtes"],
+        [
+            "sentiment analysis of customer reviews",
+            "topic modelling of survey comments",
+            "classifying support tickets",
+        ],
+    ),
+    "nlp/legal-text": (
+        ["repérer les clauses à risque dans les contrats", "résumer des décisions de justice"],
+        [
+            "spotting risky clauses in contracts",
+            "summarising court rulings",
+            "parsing regulatory documents",
+        ],
+    ),
+    "machine-learning/churn": (
+        ["prédire la résiliation des abonnés", "scorer l'attrition avec du gradient boosting"],
+        [
+            "predicting subscriber churn",
+            "churn scoring with XGBoost",
+            "customer attrition models with gradient boosting",
+        ],
+    ),
+    "machine-learning/fraud": (
+        ["détecter la fraude à la carte bancaire", "repérer des transactions suspectes"],
+        [
+            "card fraud detection",
+            "flagging suspicious transactions",
+            "imbalanced classification for fraud",
+        ],
+    ),
+    "explicability/models": (
+        [
+            "expliquer les décisions d'un modèle avec SHAP",
+            "rendre un score compréhensible aux conseillers",
+        ],
+        [
+            "explaining model decisions with SHAP values",
+            "making a score understandable to advisers",
+            "counterfactual explanations for credit decisions",
+        ],
+    ),
+    "data-governance/quality": (
+        ["fiabiliser le référentiel client", "dédoublonner des fichiers fournisseurs"],
+        [
+            "cleaning up the customer master data",
+            "deduplicating supplier records",
+            "data quality rules and lineage",
+        ],
+    ),
+    "data-infrastructure/cloud": (
+        ["migrer l'entrepôt vers Snowflake", "monter un lac de données sur S3"],
+        [
+            "migrating the warehouse to Snowflake",
+            "setting up a lakehouse on Databricks",
+            "sizing Spark clusters",
+        ],
+    ),
+    "statistics/surveys": (
+        ["redresser un échantillon de sondage", "calculer des intervalles de confiance"],
+        [
+            "weighting survey samples",
+            "confidence intervals for panel data",
+            "hypothesis testing for market studies",
+        ],
+    ),
+    "sport-analytics/performance": (
+        ["suivre la charge d'entraînement des athlètes", "analyser les données GPS des matchs"],
+        [
+            "monitoring athletes' training load",
+            "analysing match GPS tracking data",
+            "injury risk from wearable data",
+        ],
+    ),
+    "frugal-ai/compression": (
+        ["réduire la taille des modèles par distillation", "quantifier un réseau pour l'embarqué"],
+        [
+            "shrinking models with knowledge distillation",
+            "quantising a network for edge devices",
+            "cutting inference energy use",
+        ],
+    ),
+    "law-regulation/compliance": (
+        ["préparer la conformité à l'AI Act", "rédiger l'analyse d'impact RGPD"],
+        [
+            "getting ready for the AI Act",
+            "writing the GDPR impact assessment",
+            "regulatory compliance of scoring models",
+        ],
+    ),
+    "web/apps": (
+        ["développer une application React", "exposer les modèles via une API"],
+        ["building a React front end", "serving models behind a REST API", "a Django back office"],
+    ),
+}
+CONSEIL_POPULARITY = {t: 1.0 for t in CONSEIL_WORDS} | {
+    "machine-learning/churn": 2.5,
+    "data-infrastructure/cloud": 2.0,
+    "sport-analytics/performance": 0.35,
+    "frugal-ai/compression": 0.4,
+    "nlp/legal-text": 0.5,
+}
+CONSEIL_SECTORS = [
+    "a bank",
+    "an insurer",
+    "a utility",
+    "a retailer",
+    "a telecom operator",
+    "a hospital group",
+    "a sports federation",
+    "a logistics firm",
+]
+CONSEIL_PROJECT = {
+    "en": [
+        "For {s}, I worked on {x}.",
+        "Engagement with {s}: {x}.",
+        "Led a mission on {x} for {s}.",
+        "Delivered {x} for {s}.",
+    ],
+    "fr": [
+        "Pour {s}, j'ai travaillé sur {x}.",
+        "Mission chez {s} : {x}.",
+        "J'ai piloté {x} pour {s}.",
+    ],
+}
+CONSEIL_SECTORS_FR = [
+    "une banque",
+    "un assureur",
+    "un énergéticien",
+    "un distributeur",
+    "un opérateur télécom",
+    "un groupe hospitalier",
+    "une fédération sportive",
+]
+CONSEIL_CASE = {
+    "fr": [
+        "Nous cherchons quelqu'un qui sait {x}.",
+        "Projet en cours : {x}. Qui peut nous aider ?",
+        "Retour d'expérience souhaité pour {x}.",
+    ],
+    "en": ["Looking for someone experienced in {x}.", "Current project: {x}. Who can help?"],
+}
+CONSEIL_VERBS_FR = {}  # phrases are already infinitive/noun forms
+
+
+def conseil(seed: int = 202, n_people: int = 900, n_cases: int = 150) -> Club:
+    rng = random.Random(seed)
+    topics = list(CONSEIL_WORDS)
+    popularity = [CONSEIL_POPULARITY[t] for t in topics]
+    orgs, org_weights = organisations(rng, 25, "Cabinet")
+    docs, projects_of, languages = [], [], {}
+    for pid in range(n_people):
+        lang = "en" if rng.random() < 0.75 else "fr"
+        n_topics = rng.choice([1, 2, 2, 3])
+        projects: dict[str, int] = {}
+        for _ in range(n_topics):
+            t = rng.choices(topics, popularity)[0]
+            projects[t] = projects.get(t, 0) + rng.choice([1, 1, 2, 3, 4])
+        sentences = []
+        for t, n in projects.items():
+            for _ in range(min(n, 2)):
+                x = rng.choice(CONSEIL_WORDS[t][1 if lang == "en" else 0])
+                sector = rng.choice(CONSEIL_SECTORS if lang == "en" else CONSEIL_SECTORS_FR)
+                sentences.append(rng.choice(CONSEIL_PROJECT[lang]).format(x=x, s=sector))
+            if n >= 3:
+                sentences.append(
+                    f"{n} engagements in that area."
+                    if lang == "en"
+                    else f"{n} missions sur le sujet."
+                )
+        rng.shuffle(sentences)
+        text = ("Consultant. " if lang == "en" else "Consultante. ") + " ".join(sentences)
+        text = noisy(rng, text, 0.02)
+        tag_levels: dict[str, int] = {}
+        for t, n in projects.items():
+            tag_levels[tag_of(t)] = max(tag_levels.get(tag_of(t), 0), min(4, 1 + n))
+        skills = declare(rng, tag_levels, missing=0.3, parent_only=1.0, off_by_one=0.4,
+                         spurious=0.2)  # fmt: skip
+        org = rng.choices(orgs, org_weights)[0]
+        spoken = {lang, "en"} if rng.random() < 0.5 else {lang}
+        docs.append(person_doc(pid, rng, text, skills, set(), org, spoken))
+        projects_of.append(projects)
+        languages[pid] = lang
+    cases = []
+    for _ in range(n_cases):
+        lang = "fr" if rng.random() < 0.65 else "en"
+        topic = rng.choices(topics, popularity)[0]
+        x = rng.choice(CONSEIL_WORDS[topic][0 if lang == "fr" else 1])
+        text = rng.choice(CONSEIL_CASE[lang]).format(x=x)
+        if rng.random() < 0.5:
+            x2 = rng.choice(CONSEIL_WORDS[topic][0 if lang == "fr" else 1])
+            text += " " + (f"Aussi : {x2}." if lang == "fr" else f"Also: {x2}.")
+        tags = {tag_of(topic)} if rng.random() < 0.7 else set()
+        query = case_query(rng, text, tags, lang, orgs, exclude_share=0.4)
+        relevance = {}
+        for doc, projects in zip(docs, projects_of, strict=True):
+            if doc.organisation in query.exclude_organisations:
+                continue
+            n = projects.get(topic, 0)
+            sibling = max(
+                (c for s, c in projects.items() if tag_of(s) == tag_of(topic) and s != topic),
+                default=0,
+            )
+            grade = 3 if n >= 3 else 2 if n >= 1 else 1 if sibling >= 2 else 0
+            if grade:
+                relevance[doc.id] = grade
+        cases.append(Case(query, relevance, (topic,), lang))
+    club = Club("conseil", docs, cases, languages)
+    for projects in projects_of:
+        for t in projects:
+            club.topic_people[t] = club.topic_people.get(t, 0) + 1
+    return club
+
+
+# =================================================================================================
+# Generator 3: "tableur" (held-out): the club's spreadsheet, terse and code-mixed
+# =================================================================================================
+
+TABLEUR_WORDS: dict[str, list[str]] = {
+    "time-series/tourism": [
+        "prévisions demande hôtelière",
+        "hotel occupancy forecast",
+        "taux de remplissage saisonnier",
+        "RevPAR forecasting",
+    ],
+    "time-series/industry": [
+        "maintenance prédictive capteurs",
+        "predictive maintenance IoT",
+        "vibrations machines",
+        "remaining useful life",
+    ],
+    "causality/marketing": [
+        "causalité effets promo",
+        "uplift modelling",
+        "incrémentalité média",
+        "marketing mix model",
+    ],
+    "causality/policy": [
+        "évaluation de politiques publiques",
+        "policy evaluation",
+        "contrefactuel synthétique",
+        "synthetic control",
+    ],
+    "computer-vision/retail": [
+        "reconnaissance produits en rayon",
+        "shelf image recognition",
+        "comptage de visiteurs vidéo",
+        "people counting",
+    ],
+    "genai-text/llm": [
+        "LLM en interne",
+        "fine-tuning Mistral",
+        "RAG sur docs internes",
+        "prompting GPT",
+    ],
+    "genai-images/creative": [
+        "images générées pour le marketing",
+        "Stable Diffusion",
+        "génération de visuels",
+        "diffusion models",
+    ],
+    "data-analytics/bi": [
+        "reporting Power BI",
+        "KPI commerciaux",
+        "self-service BI",
+        "tableaux de bord finance",
+    ],
+    "ethical-green-ai/carbon": [
+        "bilan carbone des modèles",
+        "green IT",
+        "sobriété des calculs",
+        "CodeCarbon",
+    ],
+    "devops/containers": ["Kubernetes en prod", "CI GitLab", "Terraform", "déploiement conteneurs"],
+    "health-data/records": ["dossiers patients", "EHR data", "SNDS", "données hospitalières"],
+    "data-strategy/roadmap": [
+        "feuille de route data",
+        "data roadmap",
+        "acculturation data",
+        "data office",
+    ],
+}
+TABLEUR_POPULARITY = {t: 1.0 for t in TABLEUR_WORDS} | {
+    "genai-text/llm": 3.0,
+    "data-analytics/bi": 2.0,
+    "causality/policy": 0.4,
+    "genai-images/creative": 0.5,
+    "health-data/records": 0.5,
+}
+ABBREVIATIONS = {"prévisions": "prév.", "maintenance": "maint.", "données": "data",
+                 "évaluation": "éval.", "reconnaissance": "reco"}  # fmt: skip
+TABLEUR_SEEK = [
+    "cherche des pairs sur {x}",
+    "looking for peers on {x}",
+    "veut découvrir {x}",
+    "curious about {x}",
+]
+
+
+def _cell(rng: random.Random, phrase: str) -> str:
+    words = [ABBREVIATIONS.get(w, w) if rng.random() < 0.4 else w for w in phrase.split()]
+    return noisy(rng, " ".join(words), 0.08)
+
+
+def tableur(seed: int = 303, n_people: int = 400, n_cases: int = 250) -> Club:
+    rng = random.Random(seed)
+    topics = list(TABLEUR_WORDS)
+    popularity = [TABLEUR_POPULARITY[t] for t in topics]
+    orgs, org_weights = organisations(rng, 30, "Membre")
+    docs, primaries, secondaries, seeks, languages = [], [], [], [], {}
+    for pid in range(n_people):
+        primary = rng.choices(topics, popularity)[0]
+        secondary = rng.choices(topics, popularity)[0] if rng.random() < 0.6 else None
+        if secondary == primary:
+            secondary = None
+        seek = rng.choice(topics) if rng.random() < 0.4 else None
+        cells = [_cell(rng, rng.choice(TABLEUR_WORDS[primary]))]
+        if rng.random() < 0.5:
+            cells.append(_cell(rng, rng.choice(TABLEUR_WORDS[primary])))
+        if secondary:
+            cells.append(_cell(rng, rng.choice(TABLEUR_WORDS[secondary])))
+        if seek:
+            cells.append(rng.choice(TABLEUR_SEEK).format(x=rng.choice(TABLEUR_WORDS[seek])))
+        text = "; ".join(cells)
+        levels = {tag_of(primary): rng.choice([3, 4])}
+        if secondary:
+            levels[tag_of(secondary)] = max(levels.get(tag_of(secondary), 0), rng.choice([1, 2]))
+        skills = declare(rng, levels, missing=0.3, parent_only=0.7, off_by_one=0.5, spurious=0.3)
+        if skills and rng.random() < 0.3:  # levels typed at random in the spreadsheet
+            skills = {t: rng.randint(1, 4) for t in skills}
+        interests = {tag_of(seek)} if seek and rng.random() < 0.5 else set()
+        org = rng.choices(orgs, org_weights)[0]
+        docs.append(person_doc(pid, rng, text, skills, interests, org, {"fr", "en"}))
+        primaries.append(primary)
+        secondaries.append(secondary)
+        seeks.append(seek)
+        languages[pid] = "mix"
+    cases = []
+    for _ in range(n_cases):
+        topic = rng.choices(topics, popularity)[0]
+        lang = "fr" if rng.random() < 0.5 else "en"
+        phrases = [p for p in TABLEUR_WORDS[topic]]
+        x = rng.choice(phrases)
+        text = (f"Sujet : {x}. Quelqu'un a déjà fait ça ?" if lang == "fr"
+                else f"Topic: {x}. Anyone done this before?")  # fmt: skip
+        tags = {tag_of(topic)} if rng.random() < 0.6 else set()
+        query = case_query(rng, text, tags, lang, orgs)
+        relevance = {}
+        for doc, p, s, k in zip(docs, primaries, secondaries, seeks, strict=True):
+            if doc.organisation in query.exclude_organisations:
+                continue
+            grade = 3 if p == topic else 2 if s == topic else 1 if k == topic else 0
+            if grade:
+                relevance[doc.id] = grade
+        cases.append(Case(query, relevance, (topic,), lang))
+    club = Club("tableur", docs, cases, languages)
+    for p, s in zip(primaries, secondaries, strict=True):
+        for t in {p, s} - {None}:
+            club.topic_people[t] = club.topic_people.get(t, 0) + 1
+    return club
+
+
+# =================================================================================================
+# The demo club's texts (held-out)
+# =================================================================================================
+
+
+def demo(seed: int = 404) -> Club:
+    """The demo club's 300 people (bios from compagnon/members/demo.py) against cases written
+    from the demo's own work phrases, in the other language half the time.
+
+    Truth: the person's demo skills (their levels), i.e. what the bio was written from; the
+    sub-topic is the tag itself. Declared skills are redrawn with the same noise as the
+    generators (missing for 30 %, parent level, off by one).
+    """
+    from datetime import date
+
+    from compagnon.cases.demo import DEMO_CASES
+    from compagnon.members.demo import WORK_PHRASES, demo_people
+
+    rng = random.Random(seed)
+    specs = [s for s in demo_people(date(2026, 1, 1)) if s.membership_type != "staff"]
+    docs, truths, languages = [], [], {}
+    for pid, spec in enumerate(specs):
+        truth = {slug: level for slug, level, _ in spec.skills}
+        skills = declare(rng, truth, missing=0.3, parent_only=0.5, off_by_one=0.3, spurious=0.1)
+        english = not any(c in spec.bio for c in "éèàçù") and " the " in f" {spec.bio} "
+        text = f"{spec.job_title}\n{spec.bio}"
+        doc = person_doc(pid, rng, text, skills, set(spec.interests), spec.organisation or "",
+                         set(spec.languages))  # fmt: skip
+        docs.append(doc)
+        truths.append((truth, set(spec.interests)))
+        languages[pid] = "en" if english else "fr"
+    subjects = {"fr": "nos données", "en": "our data"}
+    cases = []
+    slugs = sorted(WORK_PHRASES)
+    for _ in range(160):
+        lang = "fr" if rng.random() < 0.5 else "en"
+        slug = rng.choice(slugs)
+        phrases = WORK_PHRASES[slug]
+        wish = phrases[2] if lang == "fr" else phrases[3]
+        action = (phrases[0] if lang == "fr" else phrases[1]).format(subject=subjects[lang])
+        text = (f"Nous voulons {wish}. Quelqu'un qui {action} ?" if lang == "fr"
+                else f"We want to {wish}. Anyone who {action}?")  # fmt: skip
+        tags = {slug} if rng.random() < 0.6 else set()
+        cases.append((text, tags, lang, (slug,)))
+    for spec in DEMO_CASES:
+        cases.append((f"{spec.title}\n{spec.description}", set(spec.tags), "fr", spec.tags))
+    built = []
+    orgs = sorted({d.organisation for d in docs if d.organisation})
+    for text, tags, lang, topic_tags in cases:
+        query = case_query(rng, text, tags, lang, orgs)
+        relevance = {}
+        for doc, (truth, interests) in zip(docs, truths, strict=True):
+            if doc.organisation and doc.organisation in query.exclude_organisations:
+                continue
+            grade = 0
+            for t in topic_tags:
+                level = truth.get(t, 0)
+                related = [TAXONOMY.parent.get(t), *TAXONOMY.children.get(t, [])]
+                if level >= 3:
+                    grade = 3
+                elif level == 2 or any(truth.get(r, 0) >= 3 for r in related if r):
+                    grade = max(grade, 2)
+                elif level == 1 or t in interests:
+                    grade = max(grade, 1)
+            if grade:
+                relevance[doc.id] = grade
+        built.append(Case(query, relevance, tuple(topic_tags), lang))
+    club = Club("demo", docs, built, languages)
+    for truth, _ in truths:
+        for t in truth:
+            club.topic_people[t] = club.topic_people.get(t, 0) + 1
+    return club
+
+
+GENERATORS = {"atelier": atelier, "conseil": conseil, "tableur": tableur, "demo": demo}
+DEV = "atelier"

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from compagnon.matching.models import RankingModel, Vocabulary
+from compagnon.matching.services import vocabulary_delete, vocabulary_save
+
+
+@admin.register(Vocabulary)
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ("tag", "sub_area", "terms_fr", "terms_en", "updated_at")
+    list_filter = ("tag",)
+    search_fields = ("tag__slug", "sub_area", "terms_fr", "terms_en")
+    fields = ("tag", "sub_area", "terms_fr", "terms_en")
+
+    def save_model(self, request, obj, form, change):
+        saved = vocabulary_save(
+            tag=obj.tag,
+            sub_area=obj.sub_area,
+            terms_fr=obj.terms_fr,
+            terms_en=obj.terms_en,
+            vocabulary=obj if change else None,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        vocabulary_delete(vocabulary=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            vocabulary_delete(vocabulary=obj)
+
+
+@admin.register(RankingModel)
+class RankingModelAdmin(admin.ModelAdmin):
+    """Read-only: models are trained by the nightly task and activated from the quality page."""
+
+    list_display = ("version", "is_active", "learned", "cases", "pairs", "created_at")
+    readonly_fields = [f.name for f in RankingModel._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
