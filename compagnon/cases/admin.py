@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from compagnon.cases.models import Case, CaseInvitation, CaseTransition
-from compagnon.core.admin import ClubStaffAdminMixin
+from compagnon.cases.models import Case, CaseInvitation, CaseStatus, CaseTransition
+from compagnon.cases.services import case_transition
+from compagnon.core.admin import ClubStaffAdminMixin, service_action_run
 
 
 class ReadOnlyAdminMixin:
@@ -84,10 +85,31 @@ class CaseAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
         (_("Record"), {"fields": ("opened_at", "inbound_message_id", "created_at", "updated_at")}),
     )
     inlines = (CaseTransitionInline,)
+    actions = ("open_for_interest", "close")
+
+    def _move(self, request, queryset, to_status: str) -> None:
+        service_action_run(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda case: case_transition(
+                case=case, to_status=to_status, actor=request.user, note="admin"
+            ),
+        )
+
+    @admin.action(description=_("Open for interest"))
+    def open_for_interest(self, request, queryset):
+        self._move(request, queryset, CaseStatus.OPEN)
+
+    @admin.action(description=_("Close"))
+    def close(self, request, queryset):
+        self._move(request, queryset, CaseStatus.CLOSED)
 
 
 @admin.register(CaseInvitation)
-class CaseInvitationAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+class CaseInvitationAdmin(ReadOnlyAdminMixin, ClubStaffAdminMixin, admin.ModelAdmin):
+    """Invitations are sent and answered through `cases.invitations`: a view here."""
+
     list_display = ("case", "person", "answer", "volunteered", "created_at", "answered_at")
     list_filter = ("answer", "volunteered", "created_at")
     list_select_related = ("case", "person")
