@@ -308,6 +308,15 @@ class PersonAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
         )
         return None
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Their registrations are cancelled through the registration service first
+        # (seats passed on), by `person_delete`: no delete permission needed on them.
+        from compagnon.workshops.models import Registration
+
+        perms_needed = set(perms_needed) - {str(Registration._meta.verbose_name)}
+        return deleted, counts, perms_needed, protected
+
     def delete_model(self, request, obj):
         from compagnon.accounts.privacy import person_delete
 

@@ -122,6 +122,9 @@ class WorkshopAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
         }
         if m2m:
             services.workshop_update(workshop=form.instance, by=request.user, **m2m)
+        for formset in formsets:
+            # The inlines are read-only: this writes nothing, and records that for the history.
+            self.save_formset(request, form, formset, change=change)
 
     def _status(self, request, queryset, call) -> None:
         service_action_run(self, request, queryset.order_by("pk"), call)
