@@ -135,7 +135,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
 def data_erase(request: HttpRequest) -> HttpResponse:
     """Ask to be forgotten: a page that says what happens, then the password and a tick."""
     user = request.user
-    form = ErasureForm(request.POST or None, user=user)
+    form = ErasureForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         privacy.person_erase(actor=user, user=user)
         logout(request)

@@ -365,3 +365,56 @@ def test_the_purge_command_reads_the_setting(settings):
 
     assert "purged: 1" in out.getvalue()
     assert OutboundEmail.objects.get().body_text == ""
+
+
+# --- the erasure page ------------------------------------------------------------------------
+
+
+def test_the_erasure_page_says_what_happens(client_of, ada):
+    response = client_of(ada).get(reverse("accounts:data_erase"))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "offered at once to the next person waiting" in body
+    assert reverse("accounts:data_export") in body
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Tick the box to confirm."),
+        ({"understood": "on"}, "This field is required."),
+        ({"understood": "on", "password": "wrong"}, "This is not your password."),
+        ({"password": "correct-horse-battery"}, "Tick the box to confirm."),
+    ],
+)
+def test_erasure_needs_the_password_and_the_tick(client_of, ada, data, message):
+    response = client_of(ada).post(reverse("accounts:data_erase"), data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    ada.refresh_from_db()
+    assert not ada.is_erased and User.objects.get(pk=ada.user_id).is_active
+
+
+def test_erasing_oneself_signs_out_and_says_goodbye(client_of, ada):
+    client = client_of(ada)
+
+    response = client.post(
+        reverse("accounts:data_erase"),
+        {"password": "correct-horse-battery", "understood": "on"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("core:home")
+    assert "Goodbye" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    ada.refresh_from_db()
+    assert ada.is_erased
+
+
+def test_the_profile_page_offers_export_and_erasure(client_of, ada):
+    body = client_of(ada).get(reverse("members:profile_edit")).content.decode()
+
+    assert reverse("accounts:data_export") in body
+    assert reverse("accounts:data_erase") in body
