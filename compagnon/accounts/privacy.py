@@ -617,7 +617,9 @@ def person_erase(
         raise PermissionDenied("Only the person themself or staff may erase this person.")
     person, user = _resolve(person, user)
     now = now or timezone.now()
-    result = ErasureResult(person_id=person and person.pk, user_id=user and user.pk)
+    result = ErasureResult(
+        person_id=person.pk if person else None, user_id=user.pk if user else None
+    )
     addresses = _addresses(person, user)
     short_id = _tombstone_id()
     with transaction.atomic():
