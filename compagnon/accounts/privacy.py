@@ -46,7 +46,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from compagnon.accounts.models import Invitation, User
-from compagnon.cases.models import CaseInvitation
+from compagnon.cases.models import Answer, CaseInvitation
 from compagnon.challenges.models import (
     RulesAcceptance,
     Submission,
@@ -582,6 +582,10 @@ def _person_anonymise(person: Person, short_id: str, now: dt.datetime) -> None:
     )
     # Their own words go; the answers and ratings stay for the club's figures.
     CaseInvitation.objects.filter(person=person).update(answer_message="")
+    # Invitations still open close now: nobody is left to answer them.
+    CaseInvitation.objects.filter(person=person, answer=Answer.PENDING, expires_at__gt=now).update(
+        expires_at=now
+    )
     Feedback.objects.filter(registration__person=person).update(learned="", follow_up_idea="")
     for feedback in Feedback.objects.filter(keep_working_with_people=person):
         feedback.keep_working_with_people.remove(person)

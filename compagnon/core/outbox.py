@@ -20,6 +20,16 @@ from django.utils import timezone
 
 from compagnon.core.models import OutboundEmail
 
+# An erased person keeps their rows under an address that can never receive mail
+# (RFC 2606 reserves .invalid); nothing is ever queued to it.
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
+
+def addresses_deliverable(addresses: list[str]) -> list[str]:
+    """The addresses left once erased people's tombstone addresses are taken out."""
+    return [a for a in addresses if not str(a).strip().lower().endswith("@" + ERASED_EMAIL_DOMAIN)]
+
+
 # What "blank" looks like, so the purge can skip rows it already did.
 _HAS_CONTENT = ~Q(body_text="") | ~Q(body_html="") | ~Q(attachments=[]) | ~Q(headers={})
 

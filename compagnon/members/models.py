@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from compagnon.core.outbox import ERASED_EMAIL_DOMAIN as _ERASED_EMAIL_DOMAIN
 from compagnon.core.storage import private_storage
 from compagnon.core.validators import validate_web_url
 
@@ -190,8 +191,8 @@ class Language(models.TextChoices):
 
 
 # An erased person keeps their row (the club's counts stay true) under an address
-# that can never receive mail (RFC 2606 reserves .invalid): `accounts.privacy`.
-ERASED_EMAIL_DOMAIN = "erased.invalid"
+# that can never receive mail: `accounts.privacy`, `core.outbox`.
+ERASED_EMAIL_DOMAIN = _ERASED_EMAIL_DOMAIN
 
 
 class Person(models.Model):

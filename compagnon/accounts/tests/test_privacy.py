@@ -263,6 +263,22 @@ def test_erasure_forgets_what_was_emailed_to_them(ada, member_b):
     assert shared.to == [member_b.email] and shared.body_text == "Hello both"
 
 
+def test_nothing_is_ever_emailed_to_an_erased_person(ada, settings):
+    open_invitation = CaseInvitation.objects.create(
+        case=CaseFactory(),
+        person=ada,
+        expires_at=timezone.now() + dt.timedelta(days=5),
+    )
+    person_erase(actor=ada.user, person=ada)
+    ada.refresh_from_db()
+
+    email = email_queue(to=[ada.email], subject="Reminder", text="Still there?", key="late")
+
+    assert email.to == []  # kept for its key, sent to nobody
+    open_invitation.refresh_from_db()
+    assert open_invitation.expires_at <= timezone.now()
+
+
 def test_another_member_cannot_erase_someone(ada, member_b):
     with pytest.raises(PermissionDenied):
         person_erase(actor=member_b.user, person=ada)
