@@ -67,7 +67,7 @@ from compagnon.members.models import (
     Visibility,
 )
 from compagnon.members.selectors import Viewer
-from compagnon.newsletter.models import Subscriber, SubscriberStatus
+from compagnon.newsletter.models import ConsentRecord, Subscriber, SubscriberStatus
 from compagnon.newsletter.services import subscriber_unsubscribe
 from compagnon.workshops.models import ACTIVE, CalendarFeed, Feedback, Registration
 from compagnon.workshops.registration import RegistrationError, registration_cancel
@@ -343,7 +343,9 @@ def _sections(person: Person | None, user: User | None) -> dict[str, list[dict[s
         },
     )
     sections["newsletter_consent_records"] = _rows(
-        [record for s in subscribers for record in s.consent_records.all()],
+        ConsentRecord.objects.filter(subscriber__in=subscribers)
+        .select_related("subscriber")
+        .order_by("subscriber_id", "created_at", "pk"),
         lambda r: {
             "email": r.subscriber.email,
             "action": r.action,

@@ -434,3 +434,22 @@ def test_the_profile_page_offers_export_and_erasure(client_of, ada):
 
     assert reverse("accounts:data_export") in body
     assert reverse("accounts:data_erase") in body
+
+
+def _export_queries(person, n: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(n):
+        registration = RegistrationFactory(person=person)
+        Feedback.objects.create(registration=registration, rating=4, learned=f"thing {i}")
+        CaseInvitation.objects.create(case=CaseFactory(), person=person)
+        SkillFactory(person=person)
+        email_queue(to=[person.email], subject=f"Email {i}", text="Hello")
+    with CaptureQueriesContext(connection) as queries:
+        person_data_export(actor=person.user, person=person)
+    return len(queries)
+
+
+def test_the_export_reads_in_a_fixed_number_of_queries(member_a, member_b):
+    assert _export_queries(member_a, 1) == _export_queries(member_b, 3)
