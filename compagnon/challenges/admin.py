@@ -7,7 +7,9 @@ data files, teams and memberships go through the challenge desk.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from compagnon.challenges.models import (
@@ -22,7 +24,12 @@ from compagnon.challenges.models import (
     TeamInvitation,
     TeamMembership,
 )
-from compagnon.challenges.services import challenge_reveal_private, challenge_update
+from compagnon.challenges.services import (
+    CHALLENGE_FIELDS,
+    challenge_check,
+    challenge_reveal_private,
+    challenge_update,
+)
 from compagnon.core.admin import ClubStaffAdminMixin, ReadOnlyAdminMixin, service_action_run
 
 
@@ -36,8 +43,24 @@ class DataFileInline(ReadOnlyAdminMixin, ClubStaffAdminMixin, admin.TabularInlin
     can_delete = False
 
 
+class ChallengeAdminForm(forms.ModelForm):
+    """The challenge desk's checks, shown on the form instead of failing on save."""
+
+    class Meta:
+        model = Challenge
+        fields = CHALLENGE_FIELDS
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            challenge_check(challenge=self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 @admin.register(Challenge)
 class ChallengeAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+    form = ChallengeAdminForm
     list_display = ("title", "status", "visibility", "starts_at", "ends_at", "organiser")
     list_filter = ("status", "visibility")
     search_fields = ("title", "slug")
@@ -57,6 +80,14 @@ class ChallengeAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request, *args):
         return False  # the challenge desk creates them, with the solution and the files
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in CHALLENGE_FIELDS
+        }
+        fresh = Challenge.objects.get(pk=obj.pk)
+        challenge_update(challenge=fresh, actor=request.user, **fields)
+        obj.refresh_from_db()
 
     def _status(self, request, queryset, status: str) -> None:
         service_action_run(
