@@ -453,3 +453,29 @@ def _export_queries(person, n: int) -> int:
 
 def test_the_export_reads_in_a_fixed_number_of_queries(member_a, member_b):
     assert _export_queries(member_a, 1) == _export_queries(member_b, 3)
+
+
+def test_staff_erase_a_contact_who_never_had_an_account(staff_user):
+    from compagnon.members.tests.factories import PersonFactory
+
+    contact = PersonFactory(email="imported@example.org", first_name="Imported")
+
+    result = person_erase(actor=staff_user, person=contact)
+
+    contact.refresh_from_db()
+    assert contact.is_erased and result.user_id is None
+
+
+def test_an_account_without_a_profile_exports_and_erases(client_of):
+    from compagnon.members.tests.factories import UserFactory
+
+    user = UserFactory(email="guest@example.org")
+    client = client_of(user)
+
+    export = client.get(reverse("accounts:data_export"))
+    profile = json.loads(zipfile.ZipFile(io.BytesIO(export.content)).read("profile.json"))
+    assert profile[0]["account_email"] == "guest@example.org"
+
+    person_erase(actor=user, user=user)
+    user.refresh_from_db()
+    assert not user.is_active and "guest" not in user.email
