@@ -503,7 +503,7 @@ def person_delete(*, person: Person, actor: User | None) -> None:
     person who brought a case cannot be deleted (the case is the organisation's):
     erase them instead.
     """
-    if not _may_act(actor=actor, person=person, user=None):
+    if actor is not None and not (actor.is_active and actor.is_staff):
         raise PermissionDenied("Only staff may delete a person.")
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
@@ -579,9 +579,14 @@ def _person_anonymise(person: Person, short_id: str, now: dt.datetime) -> None:
     Skill.objects.filter(person=person).delete()
     Interest.objects.filter(person=person).delete()
     CalendarFeed.objects.filter(person=person).delete()
-    Invitation.objects.filter(person=person).update(
-        email=person.email, revoked_at=now, token=secrets.token_urlsafe(32)
-    )
+    Invitation.objects.filter(
+        person=person, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    for invitation in Invitation.objects.filter(person=person):
+        # A fresh token each: the old links (in old emails) lead nowhere.
+        invitation.email = person.email
+        invitation.token = secrets.token_urlsafe(32)
+        invitation.save(update_fields=["email", "token"])
     # Their own words go; the answers and ratings stay for the club's figures.
     CaseInvitation.objects.filter(person=person).update(answer_message="")
     # Invitations still open close now: nobody is left to answer them.

@@ -460,10 +460,23 @@ def test_staff_erase_a_contact_who_never_had_an_account(staff_user):
 
     contact = PersonFactory(email="imported@example.org", first_name="Imported")
 
+    from compagnon.accounts.models import Invitation
+
+    Invitation.objects.create(person=contact, email=contact.email, revoked_at=timezone.now())
+    Invitation.objects.create(person=contact, email=contact.email)
+
     result = person_erase(actor=staff_user, person=contact)
 
     contact.refresh_from_db()
     assert contact.is_erased and result.user_id is None
+    assert not Invitation.objects.filter(email__icontains="imported").exists()
+    assert not Invitation.objects.filter(revoked_at__isnull=True).exists()
+
+
+def test_only_staff_delete_a_person(member_a):
+    with pytest.raises(PermissionDenied):
+        person_delete(person=member_a, actor=member_a.user)
+    assert Person.objects.filter(pk=member_a.pk).exists()
 
 
 def test_an_account_without_a_profile_exports_and_erases(client_of):
