@@ -598,10 +598,17 @@ def _person_anonymise(person: Person, short_id: str, now: dt.datetime) -> None:
         feedback.keep_working_with_people.remove(person)
 
 
-def _user_anonymise(user: User, person: Person | None, short_id: str, now: dt.datetime) -> None:
-    former_names = {user.full_name.strip(), user.email.split("@")[0]}
+def _former_names(person: Person | None, user: User | None) -> set[str]:
+    """The names a team made for them alone was given (`challenges.services._display_name`)."""
+    names = set()
     if person is not None:
-        former_names.add(f"{person.first_name} {person.last_name}".strip())
+        names.add(f"{person.first_name} {person.last_name}".strip())
+    if user is not None:
+        names |= {user.full_name.strip(), user.email.split("@")[0]}
+    return names - {""}
+
+
+def _user_anonymise(user: User, former_names: set[str], short_id: str, now: dt.datetime) -> None:
     user.email = f"former-member-{short_id}-u{user.pk}@{ERASED_EMAIL_DOMAIN}"
     user.full_name = f"{TOMBSTONE_FIRST_NAME} {short_id}"
     user.save(update_fields=["email", "full_name"])
@@ -632,6 +639,7 @@ def person_erase(
         person_id=person.pk if person else None, user_id=user.pk if user else None
     )
     addresses = _addresses(person, user)
+    former_names = _former_names(person, user)
     short_id = _tombstone_id()
     with transaction.atomic():
         if person is not None:
@@ -649,7 +657,7 @@ def person_erase(
             result.tombstone = person.full_name
         if user is not None:
             account_close(user=user, actor=actor)
-            _user_anonymise(user, person, short_id, now)
+            _user_anonymise(user, former_names, short_id, now)
         for eraser in ERASERS:
             eraser(person, user)
         # Last: the cancellation emails just queued are dropped with the rest.

@@ -492,3 +492,23 @@ def test_an_account_without_a_profile_exports_and_erases(client_of):
     person_erase(actor=user, user=user)
     user.refresh_from_db()
     assert not user.is_active and "guest" not in user.email
+
+
+def test_a_solo_team_named_after_them_is_renamed(member_a, member_b):
+    from compagnon.challenges.models import Team, TeamMembership
+    from compagnon.challenges.tests.factories import ChallengeFactory
+
+    challenge = ChallengeFactory()
+    solo = Team.objects.create(challenge=challenge, name="Ada Martin")
+    TeamMembership.objects.create(challenge=challenge, team=solo, user=member_a.user)
+    other = ChallengeFactory()
+    shared = Team.objects.create(challenge=other, name="Ada Martin (2)")
+    TeamMembership.objects.create(challenge=other, team=shared, user=member_a.user)
+    TeamMembership.objects.create(challenge=other, team=shared, user=member_b.user)
+
+    person_erase(actor=member_a.user, person=member_a)
+
+    solo.refresh_from_db()
+    shared.refresh_from_db()
+    assert solo.name.startswith("Ancien membre ")
+    assert shared.name == "Ada Martin (2)"  # the team's, chosen with others: theirs to rename
