@@ -180,9 +180,12 @@ def test_no_admin_form_edits_a_state_field(club, superuser_client):
     assert problems == [], "\n".join(problems)
 
 
-def test_the_check_catches_a_naive_admin(club, superuser_client, settings):
+def test_the_check_catches_a_naive_admin(superuser_client, settings):
     """The old RegistrationAdmin (every field editable) is what the check exists to catch."""
     from compagnon.workshops.models import Registration
+    from compagnon.workshops.tests.factories import RegistrationFactory
+
+    RegistrationFactory()
 
     naive = admin.AdminSite(name="naive")
     naive.register(Registration, admin.ModelAdmin)
