@@ -306,6 +306,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
+# Personal data: how long the text of a sent email is kept (the log of who got what stays).
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 90, minimum=1)
 
 # Cases: the email and chat doors, and the announcement of opened cases.
 CASES_INBOUND_EMAIL_SECRET = env_str("CASES_INBOUND_EMAIL_SECRET")

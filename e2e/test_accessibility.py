@@ -70,6 +70,7 @@ def test_main_pages_pass_axe(browser, live_server, world, language):
         f"/organisations/{world['alpha'].slug}/manage/",
         f"/people/{world['me'].pk}/",
         "/me/",
+        "/accounts/me/erase/",
         "/staff/",
         "/staff/import/",
         "/accounts/invitations/",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -14,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from compagnon.accounts.models import Invitation, User
-from compagnon.core.admin import ClubStaffAdminMixin
+from compagnon.accounts.privacy import account_close, person_erase
+from compagnon.accounts.services import invitation_revoke
+from compagnon.core.admin import ClubStaffAdminMixin, service_action_run
 
 
 def _clean_unique_email(form: forms.ModelForm) -> str:
@@ -55,7 +58,9 @@ class UserAdmin(ClubStaffAdminMixin, DjangoUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active")
     search_fields = ("email", "full_name")
     ordering = ("email",)
-    readonly_fields = ("last_login", "date_joined", "person_link")
+    # An account is closed or erased by the actions below, which also end its sessions.
+    readonly_fields = ("is_active", "last_login", "date_joined", "person_link")
+    actions = ("close_accounts", "erase_accounts")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("full_name", "person_link")}),
@@ -82,6 +87,32 @@ class UserAdmin(ClubStaffAdminMixin, DjangoUserAdmin):
             return "—"
         url = reverse("admin:members_person_change", args=[person.pk])
         return format_html('<a href="{}">{}</a>', url, person.full_name)
+
+    @staticmethod
+    def _others(request, queryset):
+        # Not oneself (the account page does that), and superusers only by a superuser.
+        others = queryset.exclude(pk=request.user.pk)
+        if not request.user.is_superuser:
+            others = others.filter(is_superuser=False)
+        return others.order_by("pk")
+
+    @admin.action(description=_("Close (deactivate, sign out everywhere, no password)"))
+    def close_accounts(self, request, queryset):
+        service_action_run(
+            self,
+            request,
+            self._others(request, queryset),
+            lambda user: account_close(user=user, actor=request.user),
+        )
+
+    @admin.action(description=_("Erase personal data (anonymise the person, close the account)"))
+    def erase_accounts(self, request, queryset):
+        service_action_run(
+            self,
+            request,
+            self._others(request, queryset),
+            lambda user: person_erase(actor=request.user, user=user),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -147,7 +178,7 @@ class InvitationAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
         "accepted_at",
         "revoked_at",
     )
-    readonly_fields = ("person", "email", "token", "invited_by", "created_at", "accepted_at")
+    readonly_fields = fields
     actions = ("revoke",)
 
     def has_add_permission(self, request, *args):
@@ -155,8 +186,9 @@ class InvitationAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Revoke selected invitations"))
     def revoke(self, request, queryset):
-        count = queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
+        count = sum(
+            invitation_revoke(invitation=invitation, actor=request.user)
+            for invitation in queryset.order_by("pk")
         )
         self.message_user(
             request,
@@ -164,3 +196,23 @@ class InvitationAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+# allauth's own admin would let staff type a second factor's secret: a view, and delete
+# (a member who lost their phone), nothing else.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_select_related = ("user",)
+    search_fields = ("user__email",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

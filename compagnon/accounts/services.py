@@ -231,3 +231,14 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         return user
+
+
+def invitation_revoke(*, invitation: Invitation, actor: User | None) -> bool:
+    """Close an open invitation's link; False when it was already used or closed."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None or invitation.revoked_at is not None:
+            return False
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        return True

@@ -8,4 +8,6 @@ urlpatterns = [
     path("invitations/new/<int:person_pk>/", views.invitation_create, name="invitation_create"),
     path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("me/data.zip", views.data_export, name="data_export"),
+    path("me/erase/", views.data_erase, name="data_erase"),
 ]

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from allauth.account.utils import perform_login
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -9,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from compagnon.accounts import services
-from compagnon.accounts.forms import InvitationAcceptForm
+from compagnon.accounts import privacy, services
+from compagnon.accounts.forms import ErasureForm, InvitationAcceptForm
 from compagnon.accounts.models import Invitation
 from compagnon.core.permissions import staff_required
 from compagnon.members.models import Person
@@ -111,3 +113,36 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def _invitation_unusable(request: HttpRequest, problem: str) -> HttpResponse:
     # 410 Gone: the link existed but will never work again.
     return render(request, "accounts/invitation_unusable.html", {"problem": problem}, status=410)
+
+
+# --- personal data: export and erasure --------------------------------------------------------
+
+
+@login_required
+@require_GET
+def data_export(request: HttpRequest) -> HttpResponse:
+    """The zip of everything the club holds on the signed-in person."""
+    export = privacy.person_data_export(actor=request.user, user=request.user)
+    response = HttpResponse(export.content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    # Personal data: no shared cache may keep a copy.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_erase(request: HttpRequest) -> HttpResponse:
+    """Ask to be forgotten: a page that says what happens, then the password and a tick."""
+    user = request.user
+    form = ErasureForm(request.POST if request.method == "POST" else None, user=user)
+    if request.method == "POST" and form.is_valid():
+        privacy.person_erase(actor=user, user=user)
+        logout(request)
+        messages.success(
+            request,
+            _("Your account is closed and the club no longer knows who you were. Goodbye."),
+        )
+        return redirect("core:home")
+    person = Person.objects.filter(user=user).first()
+    return render(request, "accounts/data_erase.html", {"form": form, "person": person})

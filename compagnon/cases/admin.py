@@ -7,11 +7,20 @@ and the transitions but does not edit them.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from compagnon.cases.models import Case, CaseInvitation, CaseTransition
-from compagnon.core.admin import ClubStaffAdminMixin
+from compagnon.cases.models import Case, CaseInvitation, CaseStatus, CaseTransition
+from compagnon.cases.services import (
+    CASE_FIELDS,
+    CASE_M2M_FIELDS,
+    case_transition,
+    case_update,
+    case_update_check,
+)
+from compagnon.core.admin import ClubStaffAdminMixin, service_action_run
 
 
 class ReadOnlyAdminMixin:
@@ -33,8 +42,33 @@ class CaseTransitionInline(ReadOnlyAdminMixin, ClubStaffAdminMixin, admin.Tabula
     ordering = ("at", "id")
 
 
+class CaseAdminForm(forms.ModelForm):
+    """The case form's checks, shown here; the save goes through `case_update`."""
+
+    class Meta:
+        model = Case
+        fields = (*CASE_FIELDS, *CASE_M2M_FIELDS)
+
+    def changed_for_service(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name in CASE_FIELDS or name in CASE_M2M_FIELDS
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and not self.errors:
+            try:
+                case_update_check(case=self.instance, **self.changed_for_service())
+            except ValidationError as error:
+                self._update_errors(error)
+        return cleaned
+
+
 @admin.register(Case)
 class CaseAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+    form = CaseAdminForm
     list_display = ("title", "status", "format", "organisation", "brought_by", "created_at")
     list_filter = ("status", "format", "confidentiality", "source", "base", "created_at")
     list_select_related = ("organisation", "brought_by")
@@ -51,6 +85,8 @@ class CaseAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
     filter_horizontal = ("shared_with", "excluded_organisations")
     readonly_fields = (
         "status",
+        "brought_by",
+        "organisation",
         "decline_reason",
         "opened_at",
         "source",
@@ -84,10 +120,49 @@ class CaseAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
         (_("Record"), {"fields": ("opened_at", "inbound_message_id", "created_at", "updated_at")}),
     )
     inlines = (CaseTransitionInline,)
+    actions = ("open_for_interest", "close")
+
+    def has_add_permission(self, request, *args):
+        return False  # filed on the case form (staff may file for a member there)
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: a change of confidentiality reaches what derives from the case.
+        changed = form.changed_for_service()
+        fields = {name: value for name, value in changed.items() if name in CASE_FIELDS}
+        if fields:
+            case_update(case=Case.objects.get(pk=obj.pk), actor=request.user, **fields)
+
+    def save_related(self, request, form, formsets, change):
+        changed = form.changed_for_service()
+        m2m = {name: value for name, value in changed.items() if name in CASE_M2M_FIELDS}
+        if m2m:
+            case_update(case=form.instance, actor=request.user, **m2m)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def _move(self, request, queryset, to_status: str) -> None:
+        service_action_run(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda case: case_transition(
+                case=case, to_status=to_status, actor=request.user, note="admin"
+            ),
+        )
+
+    @admin.action(description=_("Open for interest"))
+    def open_for_interest(self, request, queryset):
+        self._move(request, queryset, CaseStatus.OPEN)
+
+    @admin.action(description=_("Close"))
+    def close(self, request, queryset):
+        self._move(request, queryset, CaseStatus.CLOSED)
 
 
 @admin.register(CaseInvitation)
-class CaseInvitationAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+class CaseInvitationAdmin(ReadOnlyAdminMixin, ClubStaffAdminMixin, admin.ModelAdmin):
+    """Invitations are sent and answered through `cases.invitations`: a view here."""
+
     list_display = ("case", "person", "answer", "volunteered", "created_at", "answered_at")
     list_filter = ("answer", "volunteered", "created_at")
     list_select_related = ("case", "person")

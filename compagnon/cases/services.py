@@ -516,3 +516,35 @@ def _owner_email_queue(*, case: Case, transition: CaseTransition) -> None:
         text=text,
         key=f"case-{transition.to_status}:{case.pk}:{transition.pk}",
     )
+
+
+def case_update_check(
+    *,
+    case: Case,
+    tags: Iterable[Tag] | None = None,
+    shared_with: Iterable[Organisation] | None = None,
+    excluded_organisations: Iterable[Organisation] | None = None,
+    **fields: Any,
+) -> None:
+    """What `case_update` would refuse, without writing anything: for a form to show first."""
+    unknown = set(fields) - set(CASE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not case fields: {', '.join(sorted(unknown))}")
+    fields = _strip(dict(fields))
+    fresh = Case.objects.get(pk=case.pk)
+    check_horizon = "horizon" in fields and fields["horizon"] != fresh.horizon
+    for name, value in fields.items():
+        setattr(fresh, name, value)
+    errors = _case_errors(
+        fresh,
+        tags=list(tags) if tags is not None else list(fresh.tags.all()),
+        shared_with=list(shared_with) if shared_with is not None else list(fresh.shared_with.all()),
+        excluded=(
+            list(excluded_organisations)
+            if excluded_organisations is not None
+            else list(fresh.excluded_organisations.all())
+        ),
+        check_horizon=check_horizon,
+    )
+    if errors:
+        raise ValidationError(errors)

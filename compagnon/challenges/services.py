@@ -154,6 +154,11 @@ def _challenge_errors(challenge: Challenge) -> None:
         raise ValidationError(errors)
 
 
+def challenge_check(*, challenge: Challenge) -> None:
+    """The checks `challenge_create` and `challenge_update` make, for a form to show first."""
+    _challenge_errors(challenge)
+
+
 def metric_direction_higher(metric: str) -> bool:
     entry = METRICS.get(metric)
     return bool(entry is not None and entry.higher_is_better)

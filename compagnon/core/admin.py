@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from compagnon.core.models import OutboundEmail
@@ -38,6 +43,55 @@ class ClubStaffAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return self._is_club_staff(request) or super().has_delete_permission(request, obj)
+
+
+def service_action_run(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    objects: Iterable[Any],
+    call: Callable[[Any], object],
+    *,
+    refusals: tuple[type[Exception], ...] = (),
+) -> int:
+    """Run one service call per selected object and tell staff what was done and what refused.
+
+    Admin actions change state only through services: the lock, the record and
+    the emails come with the call. Each object is its own transaction (the
+    service's), so one refusal does not undo the others. Returns how many went through.
+    """
+    done = 0
+    problems: list[str] = []
+    for obj in objects:
+        try:
+            call(obj)
+        except (ValidationError, PermissionDenied, *refusals) as error:
+            text = " ".join(getattr(error, "messages", None) or [str(error) or gettext("refused")])
+            problems.append(f"{obj}: {text}")
+        else:
+            done += 1
+    modeladmin.message_user(
+        request,
+        gettext("Done for %(count)d of %(total)d.")
+        % {"count": done, "total": done + len(problems)},
+        messages.SUCCESS if done else messages.WARNING,
+    )
+    if problems:
+        modeladmin.message_user(
+            request,
+            gettext("Refused: %(problems)s") % {"problems": "; ".join(problems)},
+            messages.ERROR,
+        )
+    return done
+
+
+class ReadOnlyAdminMixin:
+    """A view on rows that services write: staff look, never type."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class SentFilter(admin.SimpleListFilter):

@@ -76,8 +76,12 @@ def email_queue(
     `key` makes the call idempotent: queueing the same key twice keeps one email.
     `attachments` are small files kept on the row (an .ics), sent with every attempt.
     """
+    from compagnon.core.outbox import addresses_deliverable
     from compagnon.core.tasks import send_outbound_email
 
+    # An erased person is never written to: the row is kept (its key stops a
+    # second try) with no recipient, and the task sends it to nobody.
+    to = addresses_deliverable(to)
     if key is not None:
         existing = OutboundEmail.objects.filter(key=key).first()
         if existing is not None:

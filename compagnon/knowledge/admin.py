@@ -7,10 +7,16 @@ many-to-many fields are saved; the pages remain the main way to write them.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from compagnon.core.admin import ClubStaffAdminMixin
+from compagnon.core.admin import ClubStaffAdminMixin, service_action_run
 from compagnon.knowledge.models import Note, Outcome, Report
-from compagnon.knowledge.services import search_document_sync_note, search_document_sync_report
+from compagnon.knowledge.services import (
+    report_publish,
+    report_unpublish,
+    search_document_sync_note,
+    search_document_sync_report,
+)
 
 
 @admin.register(Report)
@@ -21,11 +27,30 @@ class ReportAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
     search_fields = ("title", "workshop__title")
     autocomplete_fields = ("authors",)
     raw_id_fields = ("workshop",)
-    readonly_fields = ("created_by", "created_at", "updated_at")
+    readonly_fields = ("status", "published_at", "created_by", "created_at", "updated_at")
+    actions = ("publish", "unpublish")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         search_document_sync_report(report=form.instance)
+
+    @admin.action(description=_("Publish (with the visibility each report has)"))
+    def publish(self, request, queryset):
+        service_action_run(
+            self,
+            request,
+            queryset.select_related("workshop").order_by("pk"),
+            lambda r: report_publish(report=r, actor=request.user),
+        )
+
+    @admin.action(description=_("Back to draft"))
+    def unpublish(self, request, queryset):
+        service_action_run(
+            self,
+            request,
+            queryset.select_related("workshop").order_by("pk"),
+            lambda r: report_unpublish(report=r, actor=request.user),
+        )
 
 
 @admin.register(Note)

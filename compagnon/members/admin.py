@@ -7,22 +7,26 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from compagnon.core.admin import ClubStaffAdminMixin
+from compagnon.core.admin import ClubStaffAdminMixin, service_action_run
 from compagnon.members.models import (
     Base,
     Interest,
     Language,
+    MembershipStatus,
     Organisation,
     Person,
     Skill,
     Tag,
 )
+from compagnon.members.services import organisation_membership_set
 from compagnon.workshops.services import base_time_zone_change, base_time_zone_check
 
 
@@ -76,8 +80,9 @@ class OrganisationAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "email_domains")
     autocomplete_fields = ("home_base",)
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("created_at",)
+    readonly_fields = ("status", "created_at")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = ("membership_active", "membership_lapsed")
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "home_base", "description", "website", "logo")}),
         (_("Membership"), {"fields": ("plan", "status", "member_since", "member_until")}),
@@ -92,6 +97,24 @@ class OrganisationAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
     def people_count(self, obj: Organisation):
         url = reverse("admin:members_person_changelist") + f"?organisation__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, obj.people_total)
+
+    def _membership(self, request, queryset, status: str) -> None:
+        service_action_run(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda o: organisation_membership_set(
+                organisation=o, status=status, actor=request.user
+            ),
+        )
+
+    @admin.action(description=_("Membership active"))
+    def membership_active(self, request, queryset):
+        self._membership(request, queryset, MembershipStatus.ACTIVE)
+
+    @admin.action(description=_("Membership lapsed"))
+    def membership_lapsed(self, request, queryset):
+        self._membership(request, queryset, MembershipStatus.LAPSED)
 
 
 class SkillInline(ClubStaffAdminMixin, admin.TabularInline):
@@ -163,7 +186,7 @@ class PersonAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
     search_fields = ("first_name", "last_name", "email", "job_title", "organisation__name")
     autocomplete_fields = ("organisation", "base", "user")
     inlines = (SkillInline, InterestInline)
-    actions = ("invite_to_claim_account",)
+    actions = ("invite_to_claim_account", "export_personal_data", "erase_personal_data")
     readonly_fields = ("created_at", "updated_at")
     list_per_page = 50
     fieldsets = (
@@ -244,3 +267,64 @@ class PersonAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
                 gettext("Not invited: %(problems)s") % {"problems": "; ".join(problems)},
                 messages.ERROR,
             )
+
+    # --- personal data: export, erasure, deletion (accounts.privacy) ---------------------------
+
+    @admin.action(description=_("Download everything held on this person (zip)"))
+    def export_personal_data(self, request, queryset):
+        from compagnon.accounts.privacy import person_data_export
+
+        if queryset.count() != 1:
+            self.message_user(
+                request, gettext("Choose exactly one person to export."), messages.WARNING
+            )
+            return None
+        export = person_data_export(actor=request.user, person=queryset.get())
+        response = HttpResponse(export.content, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.action(description=_("Erase personal data (anonymise, close the account)"))
+    def erase_personal_data(self, request, queryset):
+        from compagnon.accounts.privacy import person_erase
+
+        people = list(queryset.order_by("pk"))
+        if request.POST.get("post") != "yes":
+            # A confirmation page first, as for a deletion: this cannot be undone.
+            return TemplateResponse(
+                request,
+                "admin/members/person/erase_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": gettext("Erase personal data?"),
+                    "opts": self.model._meta,
+                    "people": people,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        service_action_run(
+            self, request, people, lambda p: person_erase(actor=request.user, person=p)
+        )
+        return None
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Their registrations are cancelled through the registration service first
+        # (seats passed on), by `person_delete`: no delete permission needed on them.
+        from compagnon.workshops.models import Registration
+
+        perms_needed = set(perms_needed) - {str(Registration._meta.verbose_name)}
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        from compagnon.accounts.privacy import person_delete
+
+        # Never an active login left behind, and seats pass on to the waiting list.
+        person_delete(person=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        from compagnon.accounts.privacy import person_delete
+
+        for person in queryset.order_by("pk"):
+            person_delete(person=person, actor=request.user)

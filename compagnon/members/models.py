@@ -8,9 +8,10 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from compagnon.core.outbox import ERASED_EMAIL_DOMAIN as _ERASED_EMAIL_DOMAIN
 from compagnon.core.storage import private_storage
 from compagnon.core.validators import validate_web_url
 
@@ -189,6 +190,11 @@ class Language(models.TextChoices):
     IT = "it", _("Italian")
 
 
+# An erased person keeps their row (the club's counts stay true) under an address
+# that can never receive mail: `accounts.privacy`, `core.outbox`.
+ERASED_EMAIL_DOMAIN = _ERASED_EMAIL_DOMAIN
+
+
 class Person(models.Model):
     """Someone in the club. May exist before having an account (an imported contact)."""
 
@@ -298,7 +304,14 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
+        if self.is_erased:
+            # Stored as « Ancien membre » + a short id; shown in the reader's language.
+            return gettext("Former member %(short_id)s") % {"short_id": self.last_name}
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_erased(self) -> bool:
+        return self.email.endswith("@" + ERASED_EMAIL_DOMAIN)
 
     @property
     def initials(self) -> str:

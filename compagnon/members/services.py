@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from compagnon.accounts.models import User
 from compagnon.members import importing
-from compagnon.members.models import Interest, Language, Person, Skill, Tag
+from compagnon.members.models import (
+    Interest,
+    Language,
+    MembershipStatus,
+    Organisation,
+    Person,
+    Skill,
+    Tag,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -179,3 +187,35 @@ def people_import_apply(
 ) -> importing.ImportResult:
     """Import the valid rows of `data` in one transaction; raises ImportFileError for an unusable file."""
     return importing.people_import_apply(data=data, filename=filename, imported_by=imported_by)
+
+
+# ---------------------------------------------------------------------------
+# Organisations' membership (the admin's actions)
+# ---------------------------------------------------------------------------
+
+
+def organisation_membership_set(
+    *, organisation: Organisation, status: str, actor: User | None
+) -> Organisation:
+    """Mark a member organisation's membership active or lapsed.
+
+    Its people's access (directory, matching) follows at once; their `updated_at`
+    is touched so the matching index re-reads them.
+    """
+    if status not in MembershipStatus.values:
+        raise ValidationError({"status": _("Choose active or lapsed.")})
+    if actor is not None and not actor.is_staff:
+        raise PermissionDenied("Only staff change a membership.")
+    with transaction.atomic():
+        fresh = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if fresh.status == status:
+            return fresh
+        fresh.status = status
+        fresh.full_clean()
+        fresh.save(update_fields=["status"])
+        Person.objects.filter(organisation=fresh).update(updated_at=timezone.now())
+    logger.info(
+        "membership set organisation=%s status=%s actor=%s", fresh.pk, status, actor and actor.pk
+    )
+    organisation.status = fresh.status
+    return fresh

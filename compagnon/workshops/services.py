@@ -95,6 +95,11 @@ def _check_fields(fields: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def workshop_fields_check(*, fields: dict[str, Any]) -> None:
+    """The checks `workshop_create` and `workshop_update` make, for a form to show first."""
+    _check_fields(fields)
+
+
 def _zone_from(base: Base | None, default: str) -> str:
     return base.time_zone if base is not None else default
 

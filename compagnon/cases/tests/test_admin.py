@@ -28,3 +28,46 @@ def test_case_admin_lists_and_shows_history_read_only(client_of, staff_user, mem
 def test_case_invitation_admin_lists(client_of, staff_user):
     response = client_of(staff_user).get(reverse("admin:cases_caseinvitation_changelist"))
     assert response.status_code == 200
+
+
+def _change_data(page, **changes):
+    form = page.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form.initial.get(name)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            data[name] = [getattr(item, "pk", item) for item in value]
+        else:
+            data[name] = value
+    data.update({"transitions-TOTAL_FORMS": "0", "transitions-INITIAL_FORMS": "0"})
+    data.update(changes)
+    return data
+
+
+def test_the_admin_saves_a_case_through_the_service(client_of, staff_user, member_a):
+    case = CaseFactory(brought_by=member_a, title="Before")
+    client = client_of(staff_user)
+    url = reverse("admin:cases_case_change", args=[case.pk])
+
+    response = client.post(url, _change_data(client.get(url), title="  After  "))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    case.refresh_from_db()
+    assert case.title == "After"  # stripped by the service
+
+
+def test_a_change_the_service_refuses_is_shown_and_not_saved(client_of, staff_user, member_a):
+    case = CaseFactory(brought_by=member_a, title="Before")
+    client = client_of(staff_user)
+    url = reverse("admin:cases_case_change", args=[case.pk])
+
+    response = client.post(
+        url, _change_data(client.get(url), title="After", confidentiality="named")
+    )
+
+    assert response.status_code == 200
+    assert "Name at least one organisation to share the case with." in response.content.decode()
+    case.refresh_from_db()
+    assert (case.title, case.confidentiality) == ("Before", "members")
