@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "compagnon.news",
     "compagnon.newsletter",
     "compagnon.challenges",
+    "compagnon.desk",
 ]
 
 MIDDLEWARE = [

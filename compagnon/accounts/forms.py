@@ -8,6 +8,8 @@ from django.contrib.auth.password_validation import (
 from django.utils.translation import gettext_lazy as _
 
 from compagnon.accounts.models import Invitation, User
+from compagnon.accounts.selectors import HISTORY_ANY, HISTORY_NEVER, HISTORY_STALE
+from compagnon.members.models import Base, Organisation, Tag
 
 
 class InvitationAcceptForm(forms.Form):
@@ -49,3 +51,39 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class BulkInvitationForm(forms.Form):
+    """Who to invite at once: people without an account, narrowed by these filters."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name"), required=False
+    )
+    base = forms.ModelChoiceField(
+        label=_("Base"), queryset=Base.objects.order_by("name"), required=False
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Skill or interest"),
+        queryset=Tag.objects.order_by("label_en"),
+        required=False,
+        to_field_name="slug",
+    )
+    history = forms.ChoiceField(
+        label=_("Invitations so far"),
+        choices=[
+            (HISTORY_ANY, _("Everyone without an account")),
+            (HISTORY_NEVER, _("Never invited")),
+            (HISTORY_STALE, _("Invited over 14 days ago, not accepted")),
+        ],
+        required=False,
+        initial=HISTORY_ANY,
+    )
+
+
+class ColleaguesInviteForm(forms.Form):
+    addresses = forms.CharField(
+        label=_("Your colleagues' email addresses"),
+        help_text=_("One per line; “Jane Doe <jane@example.org>” also works."),
+        widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),
+        max_length=10_000,
+    )

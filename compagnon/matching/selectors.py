@@ -6,8 +6,9 @@ the process-wide index (`matching.index.person_index`) to rank. Nothing writes.
 What keeps someone out of a case's ranking ("unavailable"): they said "don't
 invite me before" a later date, they are already invited to (or raised their
 hand on) the case, they brought the case, or their organisation is excluded
-from it. People without an account yet are ranked (staff may invite them to
-the platform) but never proposed in the invitation set: they could not answer.
+from it. People without an account yet are ranked and proposed like the
+others: their invitation email carries a signed link that answers without an
+account (`cases.invitations.invitation_reply_url`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ class RankedPerson:
 
     @property
     def can_be_invited(self) -> bool:
+        # Someone without an account is invited by email and answers from a signed link.
+        return True
+
+    @property
+    def has_account(self) -> bool:
         return self.person.user_id is not None
 
 
@@ -129,10 +135,6 @@ def _unavailable(case: Case, invited_ids: Iterable[int]) -> set[int]:
     return unavailable
 
 
-def _without_account(unavailable: set[int]) -> set[int]:
-    return unavailable | {pk for pk, facts in person_index.facts.items() if not facts.has_account}
-
-
 def _people_by_id(ids: Iterable[int], excluded_organisations: set[int]) -> dict[int, Person]:
     people = Person.objects.select_related("organisation", "base").filter(pk__in=set(ids))
     # A last guard: the index may be a moment behind a change of organisation.
@@ -196,7 +198,7 @@ def case_match_proposal(case: Case, *, k: int = MATCH_PAGE_SIZE) -> MatchProposa
                 size=settings.MATCHING_INVITATION_SET_SIZE,
                 per_organisation_cap=settings.MATCHING_ORGANISATION_CAP,
                 load=load,
-                unavailable=_without_account(unavailable),
+                unavailable=unavailable,
                 wants_research=case.wants_research,
             )
         )
@@ -244,7 +246,7 @@ def invitation_set_for_case(case: Case) -> list[RankedPerson]:
                 size=settings.MATCHING_INVITATION_SET_SIZE,
                 per_organisation_cap=settings.MATCHING_ORGANISATION_CAP,
                 load=load,
-                unavailable=_without_account(_unavailable(case, invited)),
+                unavailable=_unavailable(case, invited),
                 wants_research=case.wants_research,
             )
         )
