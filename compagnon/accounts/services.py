@@ -252,11 +252,11 @@ def invitations_bulk_request(*, person_ids: list[int], invited_by: User | None) 
         raise ValidationError(_("Nobody matches these filters: nothing was sent."), code="empty")
     requested_at = timezone.now().isoformat()
     by = invited_by.pk if invited_by is not None else None
+    def enqueue(chunk: list[int]) -> None:
+        transaction.on_commit(lambda: invitations_send_batch.enqueue(chunk, by, requested_at))
+
     for start in range(0, len(ids), BULK_BATCH_SIZE):
-        chunk = ids[start : start + BULK_BATCH_SIZE]
-        transaction.on_commit(
-            lambda chunk=chunk: invitations_send_batch.enqueue(chunk, by, requested_at)
-        )
+        enqueue(ids[start : start + BULK_BATCH_SIZE])
     return len(ids)
 
 
@@ -373,7 +373,7 @@ def colleagues_invite(
             )
     if problems:
         raise ValidationError([ValidationError(p, code="refused") for p in problems])
-    invitations = []
+    invitations: list[Invitation] = []
     with transaction.atomic():
         for name, address in rows:
             if any(i.email == address for i in invitations):

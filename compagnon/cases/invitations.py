@@ -416,11 +416,11 @@ def invitation_for_reply_token(token: str) -> CaseInvitation | None:
         )
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
         return None
     return (
         CaseInvitation.objects.select_related("case__base", "person__organisation")
-        .filter(pk=data.get("i"), person_id=data.get("p"))
+        .filter(pk=data["i"], person_id=data["p"])
         .first()
     )
 
@@ -448,7 +448,7 @@ def case_invitation_answer_by_link(
             raise ValidationError(
                 _("This link was already used: your answer is recorded."), code="used"
             )
-        if invitation_is_expired(invitation, now):
+        if invitation.expires_at is not None and invitation_is_expired(invitation, now):
             raise ValidationError(
                 _("This invitation expired on %(date)s."),
                 params={"date": _date(invitation.expires_at)},

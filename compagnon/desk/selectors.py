@@ -338,6 +338,7 @@ def activity_feed(*, limit: int = FEED_ITEMS) -> list[Activity]:
     for report in Report.objects.filter(published_at__isnull=False).order_by(
         "-published_at", "-pk"
     )[:limit]:
+        assert report.published_at is not None  # filtered above
         entries.append(
             Activity(
                 report.published_at,
