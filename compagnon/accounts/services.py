@@ -252,6 +252,7 @@ def invitations_bulk_request(*, person_ids: list[int], invited_by: User | None) 
         raise ValidationError(_("Nobody matches these filters: nothing was sent."), code="empty")
     requested_at = timezone.now().isoformat()
     by = invited_by.pk if invited_by is not None else None
+
     def enqueue(chunk: list[int]) -> None:
         transaction.on_commit(lambda: invitations_send_batch.enqueue(chunk, by, requested_at))
 

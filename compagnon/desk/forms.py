@@ -60,6 +60,16 @@ class MembershipRequestForm(forms.ModelForm, _Honeypot):
         super().__init__(*args, **kwargs)
         self.fields["organisation_name"].required = False
 
+    def clean(self):
+        data = super().clean()
+        # The service checks it too; here it comes with the other fields' errors at once.
+        if data.get("kind") == RequestKind.ORGANISATION:
+            if not (data.get("organisation_name") or "").strip():
+                self.add_error("organisation_name", _("Give the name of your organisation."))
+            if not data.get("organisation_size"):
+                self.add_error("organisation_size", _("Choose the size of your organisation."))
+        return data
+
 
 class ContactForm(forms.ModelForm, _Honeypot):
     class Meta:
