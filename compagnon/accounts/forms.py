@@ -5,6 +5,9 @@ from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
 )
+from django.utils.functional import lazy
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from compagnon.accounts.models import Invitation, User
@@ -83,7 +86,10 @@ class BulkInvitationForm(forms.Form):
 class ColleaguesInviteForm(forms.Form):
     addresses = forms.CharField(
         label=_("Your colleagues' email addresses"),
-        help_text=_("One per line; “Jane Doe <jane@example.org>” also works."),
+        # Help texts are rendered as HTML: the <address> example is escaped here.
+        help_text=lazy(
+            lambda: escape(gettext("One per line; “Jane Doe <jane@example.org>” also works.")), str
+        )(),
         widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),
         max_length=10_000,
     )

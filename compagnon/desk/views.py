@@ -38,7 +38,8 @@ def _form_add_errors(form, error: ValidationError) -> None:
 def desk_home(request: HttpRequest) -> HttpResponse:
     queues = selectors.desk_queues()
     context = {
-        "queues": queues,
+        # What waits comes first (a phone shows one card at a time); empty queues keep their order.
+        "queues": sorted(queues, key=lambda queue: queue.count == 0),
         "waiting": sum(queue.count for queue in queues),
         "feed": selectors.activity_feed(),
     }
