@@ -287,5 +287,6 @@ def invitation_reply(request: HttpRequest, token: str) -> HttpResponseBase:
         request, "cases/invitation_reply.html", context, status=400 if problem else 200
     )
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the path: never sent to another site (same-origin keeps the CSRF Origin check).
+    response["Referrer-Policy"] = "same-origin"
     return response
