@@ -173,3 +173,12 @@ def test_colleagues_with_an_account_or_at_another_organisation_are_refused(
 def test_a_member_who_is_not_manager_cannot_reach_the_page(client_of, org_a, member_a):
     url = reverse("accounts:colleagues_invite", args=[org_a.slug])
     assert client_of(member_a).get(url).status_code == 404
+
+
+def test_an_unknown_filter_is_said_and_nothing_is_sent(client_of, contacts, staff_user):
+    response = client_of(staff_user).post(
+        reverse("accounts:invitation_bulk"), {"organisation": "999999", "history": "any"}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert Invitation.objects.count() == 2
