@@ -112,3 +112,18 @@ def test_staff_see_the_desk_from_their_home_and_the_header(client_of, staff_user
     page = client_of(staff_user).get(reverse("core:home")).content.decode()
     assert 'data-testid="home-desk"' in page
     assert 'data-testid="nav-desk"' in page
+
+
+@pytest.mark.parametrize("slug", [spec.slug for spec in QUEUES if spec.slug != "short"])
+def test_each_queue_page_costs_the_same_queries_for_one_or_three_rows(client_of, staff_user, slug):
+    # "short" asks the matching engine for each listed case (up to ten): not a fixed count.
+    client = client_of(staff_user)
+    url = reverse("desk:queue", args=[slug])
+    _fill(1, staff_user)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    _fill(2, staff_user)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url).content.decode()
+    assert f"{slug}" in page
+    assert len(one) == len(three), slug
