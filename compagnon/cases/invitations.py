@@ -56,8 +56,8 @@ MESSAGE_MAX_LENGTH = CaseInvitation._meta.get_field("answer_message").max_length
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _date(value: datetime) -> str:
-    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+def _date(value: datetime | None) -> str:
+    return formats.date_format(timezone.localtime(value), "DATE_FORMAT") if value else ""
 
 
 def invitation_answer_url(invitation: CaseInvitation) -> str:

@@ -379,12 +379,11 @@ def activity_feed(*, limit: int = FEED_ITEMS) -> list[Activity]:
 
 # --- the people behind a queue row ------------------------------------------------------------
 
-RANKED_CASES = 10
 RANKED_PEOPLE = 3
 
 
 def ranked_people_for(cases: list[Case]) -> dict[int, list[Any]]:
-    """The best people for the first open cases (the engine, not the ORM: one query per case)."""
-    from compagnon.matching.selectors import people_ranked_for_case
+    """The best people for each listed open case (the matching engine, a fixed number of queries)."""
+    from compagnon.matching.selectors import people_ranked_for_cases
 
-    return {case.pk: people_ranked_for_case(case, k=RANKED_PEOPLE) for case in cases[:RANKED_CASES]}
+    return people_ranked_for_cases(cases, k=RANKED_PEOPLE)

@@ -37,11 +37,13 @@ def _form_add_errors(form, error: ValidationError) -> None:
 @staff_required
 def desk_home(request: HttpRequest) -> HttpResponse:
     queues = selectors.desk_queues()
+    short = next(queue for queue in queues if queue.slug == "short")
     context = {
         # What waits comes first (a phone shows one card at a time); empty queues keep their order.
         "queues": sorted(queues, key=lambda queue: queue.count == 0),
         "waiting": sum(queue.count for queue in queues),
         "feed": selectors.activity_feed(),
+        "ranked": selectors.ranked_people_for(short.items),
     }
     return render(request, "desk/home.html", context)
 

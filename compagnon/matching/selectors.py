@@ -307,3 +307,44 @@ def cases_ranked_for_person(
         for item in ranked
         if item[0] in cases
     ]
+
+
+def people_ranked_for_cases(cases: Iterable[Case], *, k: int = 3) -> dict[int, list[RankedPerson]]:
+    """The `k` best people for each case, in six queries whatever the number of cases.
+
+    The staff desk lists open cases short of interest with the people ranked
+    best for each; `people_ranked_for_case` would cost a handful of queries per
+    case.
+    """
+    loaded = list(cases_with_query_data(Case.objects.filter(pk__in=[case.pk for case in cases])))
+    if not loaded:
+        return {}
+    invited: dict[int, set[int]] = {case.pk: set() for case in loaded}
+    for case_id, person_id in CaseInvitation.objects.filter(case__in=loaded).values_list(
+        "case_id", "person_id"
+    ):
+        invited[case_id].add(person_id)
+    load = invitation_load()
+    matches: dict[int, list[Match]] = {}
+    with person_index.ranker() as ranker:
+        if ranker is None:
+            return {}
+        for case in loaded:
+            matches[case.pk] = ranker.rank(
+                case_query(case), k=k, load=load, unavailable=_unavailable(case, invited[case.pk])
+            )
+    ids = {match.person_id for found in matches.values() for match in found}
+    people = {
+        person.pk: person
+        for person in Person.objects.select_related("organisation", "base").filter(pk__in=ids)
+    }
+    ranked = {}
+    for case in loaded:
+        excluded = _excluded_organisation_ids(case)
+        allowed = {
+            pk: person
+            for pk, person in people.items()
+            if person.organisation_id is None or person.organisation_id not in excluded
+        }
+        ranked[case.pk] = _ranked(matches[case.pk], allowed)
+    return ranked
