@@ -148,12 +148,23 @@ def main() -> None:
     client = bench_client(staff)
     floor = measure(lambda: client.get("/healthz"))
     report("desk_home", measure(lambda: client.get("/staff/"), runs=15), floor)
+    report("desk_queue_short", measure(lambda: client.get("/staff/queues/short/"), runs=10), floor)
     report("desk_queue_claim", measure(lambda: client.get("/staff/queues/claim/"), runs=15), floor)
     report(
         "invitation_bulk_preview",
         measure(lambda: client.get("/accounts/invitations/bulk/?history=never"), runs=15),
         floor,
     )
+    from django.utils import timezone
+
+    from compagnon.desk.selectors import (
+        RANKED_CASES_DESK,
+        cases_short_of_interest,
+        ranked_people_for,
+    )
+
+    short = list(cases_short_of_interest(timezone.now())[:RANKED_CASES_DESK])
+    report("desk_ranked_people", measure(lambda: ranked_people_for(short), runs=15), floor)
     print(f"desk_queries: {count_queries(lambda: client.get('/staff/'))} per desk page", flush=True)
 
 

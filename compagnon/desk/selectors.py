@@ -380,10 +380,16 @@ def activity_feed(*, limit: int = FEED_ITEMS) -> list[Activity]:
 # --- the people behind a queue row ------------------------------------------------------------
 
 RANKED_PEOPLE = 3
+# Ranking costs the engine ~25 ms a case over 5 000 people (bench/desk.py): the
+# desk ranks its first three cases, a queue page its first ten.
+RANKED_CASES_DESK = 3
+RANKED_CASES_QUEUE = 10
 
 
-def ranked_people_for(cases: list[Case]) -> dict[int, list[Any]]:
-    """The best people for each listed open case (the matching engine, a fixed number of queries)."""
+def ranked_people_for(
+    cases: list[Case], *, limit: int = RANKED_CASES_QUEUE
+) -> dict[int, list[Any]]:
+    """The best people for the first listed open cases (the matching engine, fixed queries)."""
     from compagnon.matching.selectors import people_ranked_for_cases
 
-    return people_ranked_for_cases(cases, k=RANKED_PEOPLE)
+    return people_ranked_for_cases(cases[:limit], k=RANKED_PEOPLE)

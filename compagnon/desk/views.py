@@ -43,7 +43,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
         "queues": sorted(queues, key=lambda queue: queue.count == 0),
         "waiting": sum(queue.count for queue in queues),
         "feed": selectors.activity_feed(),
-        "ranked": selectors.ranked_people_for(short.items),
+        "ranked": selectors.ranked_people_for(short.items, limit=selectors.RANKED_CASES_DESK),
     }
     return render(request, "desk/home.html", context)
 
