@@ -45,6 +45,8 @@ def _url(invitation) -> str:
 
 def test_the_emailed_link_opens_the_case_and_answers_in_one_click(client, club, invitation):
     url = _url(invitation)
+    email = OutboundEmail.objects.get(key=f"case-invitation:{invitation.pk}")
+    assert "No account is needed to answer" in email.body_text
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     text = page.content.decode()
@@ -137,6 +139,7 @@ def test_someone_with_an_account_gets_the_usual_answer_page(club, staff_user):
     email = OutboundEmail.objects.get(key=f"case-invitation:{sent.pk}")
     assert reverse("case_invitations:invitation_answer", args=[sent.pk]) in email.body_text
     assert "/invitations/reply/" not in email.body_text
+    assert "No account is needed" not in email.body_text
 
 
 def test_the_match_page_marks_who_has_no_account_and_lets_staff_invite_them(
