@@ -252,6 +252,14 @@ def invitation_reply(request: HttpRequest, token: str) -> HttpResponseBase:
             {"problem": gettext("This link is not valid: use the one in the most recent email.")},
             status=404,
         )
+    answer_page = reverse("case_invitations:invitation_answer", args=[invitation.pk])
+    if (
+        request.method == "GET"
+        and invitation.person.user_id
+        and invitation.answer != Answer.PENDING
+    ):
+        # Used, and the account exists: the case is behind the sign-in from now on.
+        return redirect(answer_page)
     problem = ""
     if request.method == "POST":
         if request.POST.get("action") == "claim":

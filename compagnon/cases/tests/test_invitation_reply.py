@@ -132,6 +132,11 @@ def test_after_answering_the_person_claims_the_account(client, carl, invitation)
     again = client.post(url, {"action": "claim"})
     assert again["Location"] == reverse("case_invitations:invitation_answer", args=[invitation.pk])
     assert Invitation.objects.filter(person=carl).count() == 1
+    # Once used and the account made, the link leads to the sign-in, not to the case.
+    client.logout()
+    assert client.get(url)["Location"] == reverse(
+        "case_invitations:invitation_answer", args=[invitation.pk]
+    )
 
 
 def test_someone_with_an_account_gets_the_usual_answer_page(club, staff_user):
