@@ -62,7 +62,9 @@ def test_main_pages_pass_axe(browser, live_server, world, language):
         "/challenges/",
         "/knowledge/",
         "/join/",
+        "/join/thanks/",
         "/contact/",
+        "/contact/thanks/",
     ]
     for url in anonymous:
         page.goto(url)
@@ -83,6 +85,8 @@ def test_main_pages_pass_axe(browser, live_server, world, language):
         "/me/",
         "/staff/",
         "/staff/queues/review/",
+        "/staff/queues/short/",
+        "/staff/queues/claim/",
         "/staff/queues/requests/",
         f"/staff/requests/{world['request'].pk}/",
         "/staff/members/",
