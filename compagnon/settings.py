@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "compagnon.news",
     "compagnon.newsletter",
     "compagnon.challenges",
+    "compagnon.desk",
 ]
 
 MIDDLEWARE = [
@@ -356,6 +357,9 @@ NEWSLETTER_CONFIRM_MAX_AGE_DAYS = env_int("NEWSLETTER_CONFIRM_MAX_AGE_DAYS", 7, 
 NEWSLETTER_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("NEWSLETTER_UNSUBSCRIBE_MAX_AGE_DAYS", 400, minimum=1)
 NEWSLETTER_SUBSCRIBE_RATE_LIMIT = env_int("NEWSLETTER_SUBSCRIBE_RATE_LIMIT", 5, minimum=1)
 NEWSLETTER_SUBSCRIBE_RATE_WINDOW = env_int("NEWSLETTER_SUBSCRIBE_RATE_WINDOW", 600, minimum=1)
+# The desk's public doors (/join/, /contact/): posts per address and form, per window.
+DESK_PUBLIC_POST_RATE_LIMIT = env_int("DESK_PUBLIC_POST_RATE_LIMIT", 5, minimum=1)
+DESK_PUBLIC_POST_RATE_WINDOW = env_int("DESK_PUBLIC_POST_RATE_WINDOW", 3600, minimum=1)
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO")
 
 # Challenges: upload sizes, zip-bomb ceiling, when a scoring run counts as stuck.

@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("compagnon.accounts.urls")),
     path("", include("compagnon.members.urls")),
+    path("staff/", include("compagnon.desk.urls")),
+    path("", include("compagnon.desk.public_urls")),
     path("staff/", include("compagnon.members.staff_urls")),
     path("cases/", include("compagnon.cases.urls")),
     path("", include("compagnon.cases.invitation_urls")),

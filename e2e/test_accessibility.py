@@ -3,6 +3,7 @@
 import pytest
 from allauth.account.models import EmailAddress
 
+from compagnon.desk.models import MembershipRequest
 from compagnon.members.models import Tag
 from compagnon.members.tests.factories import (
     InterestFactory,
@@ -35,7 +36,15 @@ def world(transactional_db):
         hosts=[me],
         tags=[Tag.objects.get(slug="causality")],
     )
-    return {"alpha": alpha, "me": me, "workshop": workshop}
+    request = MembershipRequest.objects.create(
+        kind="organisation",
+        organisation_name="Delta Analytique",
+        organisation_size="11-50",
+        contact_name="Dora Delta",
+        contact_email="dora@delta.example",
+        needs="Des prévisions.",
+    )
+    return {"alpha": alpha, "me": me, "workshop": workshop, "request": request}
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run npm ci")
@@ -52,6 +61,10 @@ def test_main_pages_pass_axe(browser, live_server, world, language):
         f"/workshops/{world['workshop'].pk}/",
         "/challenges/",
         "/knowledge/",
+        "/join/",
+        "/join/thanks/",
+        "/contact/",
+        "/contact/thanks/",
     ]
     for url in anonymous:
         page.goto(url)
@@ -72,7 +85,15 @@ def test_main_pages_pass_axe(browser, live_server, world, language):
         "/me/",
         "/accounts/me/erase/",
         "/staff/",
+        "/staff/queues/review/",
+        "/staff/queues/short/",
+        "/staff/queues/claim/",
+        "/staff/queues/requests/",
+        f"/staff/requests/{world['request'].pk}/",
+        "/staff/members/",
         "/staff/import/",
+        "/accounts/invitations/bulk/?history=any",
+        f"/accounts/organisations/{world['alpha'].slug}/invite/",
         "/accounts/invitations/",
         "/accounts/email/",
         "/accounts/2fa/",

@@ -5,9 +5,14 @@ from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
 )
+from django.utils.functional import lazy
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from compagnon.accounts.models import Invitation, User
+from compagnon.accounts.selectors import HISTORY_ANY, HISTORY_NEVER, HISTORY_STALE
+from compagnon.members.models import Base, Organisation, Tag
 
 
 class InvitationAcceptForm(forms.Form):
@@ -75,3 +80,42 @@ class ErasureForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This is not your password."), code="wrong_password")
         return password
+
+
+class BulkInvitationForm(forms.Form):
+    """Who to invite at once: people without an account, narrowed by these filters."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name"), required=False
+    )
+    base = forms.ModelChoiceField(
+        label=_("Base"), queryset=Base.objects.order_by("name"), required=False
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Skill or interest"),
+        queryset=Tag.objects.order_by("label_en"),
+        required=False,
+        to_field_name="slug",
+    )
+    history = forms.ChoiceField(
+        label=_("Invitations so far"),
+        choices=[
+            (HISTORY_ANY, _("Everyone without an account")),
+            (HISTORY_NEVER, _("Never invited")),
+            (HISTORY_STALE, _("Invited over 14 days ago, not accepted")),
+        ],
+        required=False,
+        initial=HISTORY_ANY,
+    )
+
+
+class ColleaguesInviteForm(forms.Form):
+    addresses = forms.CharField(
+        label=_("Your colleagues' email addresses"),
+        # Help texts are rendered as HTML: the <address> example is escaped here.
+        help_text=lazy(
+            lambda: escape(gettext("One per line; “Jane Doe <jane@example.org>” also works.")), str
+        )(),
+        widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),
+        max_length=10_000,
+    )

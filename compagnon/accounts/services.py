@@ -19,8 +19,8 @@ from compagnon.members.models import MembershipStatus, MembershipType, Organisat
 from compagnon.members.selectors import person_language
 
 SIGNUP_REFUSED_MESSAGE = _(
-    "Sign-up is by invitation. If your organisation is a member of the club, use your work "
-    "address, or ask the club's staff for an invitation."
+    "Sign-up is for members. If your organisation is a member of the club, use your work "
+    "address; otherwise, ask to join the club from the « Join the club » page."
 )
 
 _UNUSABLE_MESSAGES = {
@@ -242,3 +242,163 @@ def invitation_revoke(*, invitation: Invitation, actor: User | None) -> bool:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
         return True
+
+
+# --- many at once: the staff's bulk invitation, a manager's colleagues -------------------------
+
+BULK_BATCH_SIZE = 200
+COLLEAGUES_MAX = 50
+
+
+def invitations_bulk_request(*, person_ids: list[int], invited_by: User | None) -> int:
+    """Queue invitations for these people; the task sends them in batches after commit.
+
+    Returns how many people were queued. The page shows the count at once; the
+    emails leave from the task worker.
+    """
+    from compagnon.accounts.tasks import invitations_send_batch
+
+    ids = sorted(set(person_ids))
+    if not ids:
+        raise ValidationError(_("Nobody matches these filters: nothing was sent."), code="empty")
+    requested_at = timezone.now().isoformat()
+    by = invited_by.pk if invited_by is not None else None
+
+    def enqueue(chunk: list[int]) -> None:
+        transaction.on_commit(lambda: invitations_send_batch.enqueue(chunk, by, requested_at))
+
+    for start in range(0, len(ids), BULK_BATCH_SIZE):
+        enqueue(ids[start : start + BULK_BATCH_SIZE])
+    return len(ids)
+
+
+def invitations_send_for(*, person_ids: list[int], invited_by: User | None, since) -> int:
+    """Invite each person, one transaction each; idempotent for one request.
+
+    Someone who got an account, or an invitation since the request was made
+    (an earlier run of the same batch, or a staff member by hand), is skipped.
+    """
+    sent = 0
+    people = Person.objects.filter(pk__in=person_ids, user__isnull=True).exclude(
+        invitations__created_at__gte=since
+    )
+    for person in people:
+        try:
+            invitation_create(person=person, invited_by=invited_by)
+        except ValidationError:
+            continue  # an account appeared meanwhile: nothing to send
+        sent += 1
+    return sent
+
+
+def _colleague_lines(text: str) -> list[tuple[str, str]]:
+    """(name, email) for each non-empty line: "Jane Doe <jane@acme.fr>", "jane@acme.fr"."""
+    from email.utils import parseaddr
+
+    rows = []
+    for raw in (text or "").replace(",", "\n").replace(";", "\n").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        name, address = parseaddr(line)
+        rows.append((name.strip(), (address or line).strip().lower()))
+    return rows
+
+
+def colleagues_invite(
+    *, organisation: Organisation, addresses: str, invited_by: User | None
+) -> list[Invitation]:
+    """A manager invites colleagues at the organisation's own domains.
+
+    All or nothing: one refused address (another domain, a colleague of
+    another organisation, an account already there) and nobody is invited;
+    the error names every refused line.
+    """
+    from django.core.validators import validate_email
+
+    from compagnon.members.models import MembershipType
+    from compagnon.members.services import person_join
+
+    rows = _colleague_lines(addresses)
+    if not rows:
+        raise ValidationError(_("Write at least one email address."), code="empty")
+    if len(rows) > COLLEAGUES_MAX:
+        raise ValidationError(
+            _("At most %(limit)d addresses at a time (there are %(count)d)."),
+            params={"limit": COLLEAGUES_MAX, "count": len(rows)},
+            code="too_many",
+        )
+    domains = organisation.domain_list
+    problems: list[str] = []
+    seen: set[str] = set()
+    existing = {
+        p.email.lower(): p
+        for p in Person.objects.filter(email__in=[address for _n, address in rows])
+    }
+    taken = set(
+        User.objects.filter(email__in=[address for _n, address in rows]).values_list(
+            "email", flat=True
+        )
+    )
+    for _name, address in rows:
+        try:
+            validate_email(address)
+        except ValidationError:
+            problems.append(gettext("“%(line)s” is not an email address.") % {"line": address})
+            continue
+        if address in seen:
+            continue
+        seen.add(address)
+        if not domains:
+            problems.append(
+                gettext(
+                    "%(organisation)s has no email domain on record: ask the club's staff "
+                    "to add yours."
+                )
+                % {"organisation": organisation.name}
+            )
+            break
+        if email_domain(address) not in domains:
+            problems.append(
+                gettext(
+                    "%(email)s is not at %(organisation)s's domains (%(domains)s): invite only "
+                    "addresses at your organisation, or ask the club's staff."
+                )
+                % {
+                    "email": address,
+                    "organisation": organisation.name,
+                    "domains": ", ".join(domains),
+                }
+            )
+            continue
+        person = existing.get(address)
+        if address in taken or (person is not None and person.user_id is not None):
+            problems.append(
+                gettext("%(email)s already has an account: they can sign in.") % {"email": address}
+            )
+        elif person is not None and person.organisation_id not in (None, organisation.pk):
+            problems.append(
+                gettext(
+                    "%(email)s belongs to another organisation in the club: ask the club's staff."
+                )
+                % {"email": address}
+            )
+    if problems:
+        raise ValidationError([ValidationError(p, code="refused") for p in problems])
+    invitations: list[Invitation] = []
+    with transaction.atomic():
+        for name, address in rows:
+            if any(i.email == address for i in invitations):
+                continue
+            first, last = _names_from_email(address)
+            if name:
+                first, _sep, last = name.partition(" ")
+            person = person_join(
+                email=address,
+                first_name=first[:100],
+                last_name=last[:100],
+                organisation=organisation,
+                membership_type=MembershipType.EMPLOYEE,
+            )
+            invitations.append(invitation_create(person=person, invited_by=invited_by))
+    return invitations

@@ -6,18 +6,27 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from compagnon.accounts import privacy, services
-from compagnon.accounts.forms import ErasureForm, InvitationAcceptForm
+from compagnon.accounts.forms import (
+    BulkInvitationForm,
+    ColleaguesInviteForm,
+    ErasureForm,
+    InvitationAcceptForm,
+)
 from compagnon.accounts.models import Invitation
-from compagnon.core.permissions import staff_required
+from compagnon.accounts.selectors import HISTORY_ANY, STALE_INVITATION_DAYS, people_to_invite
+from compagnon.core.permissions import signed_in_viewer, staff_required
 from compagnon.members.models import Person
+from compagnon.members.selectors import Viewer, organisation_private_for_viewer
 
 INVITATIONS_PER_PAGE = 50
 
@@ -146,3 +155,97 @@ def data_erase(request: HttpRequest) -> HttpResponse:
         return redirect("core:home")
     person = Person.objects.filter(user=user).first()
     return render(request, "accounts/data_erase.html", {"form": form, "person": person})
+
+
+# --- many at once -------------------------------------------------------------------------------
+
+BULK_PREVIEW_NAMES = 20
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def invitation_bulk(request: HttpRequest) -> HttpResponse:
+    """Filters → a count and the first names → confirm: the invitations leave from the task worker."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = BulkInvitationForm(data or None)
+    people = None
+    if form.is_valid():
+        people = people_to_invite(
+            organisation=form.cleaned_data["organisation"],
+            base=form.cleaned_data["base"],
+            tag=form.cleaned_data["tag"],
+            history=form.cleaned_data["history"] or HISTORY_ANY,
+        )
+        if request.method == "POST":
+            try:
+                with transaction.atomic():
+                    count = services.invitations_bulk_request(
+                        person_ids=list(people.values_list("pk", flat=True)),
+                        invited_by=request.user,
+                    )
+            except ValidationError as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d invitation is on its way.",
+                        "%(count)d invitations are on their way.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return redirect("accounts:invitation_list")
+    count = people.count() if people is not None else None
+    context = {
+        "form": form,
+        "count": count,
+        "sample": list(people.select_related("organisation")[:BULK_PREVIEW_NAMES])
+        if people is not None
+        else [],
+        "stale_days": STALE_INVITATION_DAYS,
+    }
+    return render(request, "accounts/invitation_bulk.html", context)
+
+
+@signed_in_viewer
+@require_http_methods(["GET", "POST"])
+def colleagues_invite(request: HttpRequest, viewer: Viewer, slug: str) -> HttpResponse:
+    """An organisation's manager (or staff) invites colleagues at the organisation's domains."""
+    organisation = organisation_private_for_viewer(viewer, slug)
+    form = ColleaguesInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitations = services.colleagues_invite(
+                organisation=organisation,
+                addresses=form.cleaned_data["addresses"],
+                invited_by=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("addresses", message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d colleague invited.",
+                    "%(count)d colleagues invited.",
+                    len(invitations),
+                )
+                % {"count": len(invitations)},
+            )
+            return redirect("accounts:colleagues_invite", slug=organisation.slug)
+    pending = (
+        Invitation.objects.filter(
+            person__organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .select_related("person")
+        .order_by("-created_at", "-pk")[:50]
+    )
+    response = render(
+        request,
+        "accounts/colleagues_invite.html",
+        {"organisation": organisation, "form": form, "pending": pending},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

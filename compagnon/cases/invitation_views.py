@@ -28,11 +28,15 @@ from compagnon.cases.invitations import (
     OPEN_FOR_INVITATIONS,
     case_hand_raise,
     case_invitation_answer,
+    case_invitation_answer_by_link,
+    case_invitation_claim_account,
     case_invitations_send,
+    invitation_for_reply_token,
     invitation_is_expired,
 )
 from compagnon.cases.models import Answer, Case, CaseInvitation
 from compagnon.cases.selectors import case_for_viewer, cases_visible_to
+from compagnon.core.markdown import render_markdown
 from compagnon.core.notices import notices_for, notices_mark_read
 from compagnon.core.permissions import (
     member_required,
@@ -232,3 +236,70 @@ def notice_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         "viewer": viewer_for(request.user),
     }
     return render(request, "core/notices.html", context)
+
+
+# --- invitees without an account: the emailed link --------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_reply(request: HttpRequest, token: str) -> HttpResponseBase:
+    """Answer from the emailed link in one click, then claim the account if there is none.
+
+    GET only shows the buttons (mail scanners follow links); each button is a
+    POST that answers. The link answers once; afterwards it shows the answer
+    and the offer to create the account.
+    """
+    invitation = invitation_for_reply_token(token)
+    if invitation is None:
+        return render(
+            request,
+            "cases/invitation_reply.html",
+            {"problem": gettext("This link is not valid: use the one in the most recent email.")},
+            status=404,
+        )
+    answer_page = reverse("case_invitations:invitation_answer", args=[invitation.pk])
+    if (
+        request.method == "GET"
+        and invitation.person.user_id
+        and invitation.answer != Answer.PENDING
+    ):
+        # Used, and the account exists: the case is behind the sign-in from now on.
+        return redirect(answer_page)
+    problem = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "claim":
+            account_invitation = case_invitation_claim_account(invitation=invitation)
+            if account_invitation is None:
+                return redirect(reverse("case_invitations:invitation_answer", args=[invitation.pk]))
+            return redirect(reverse("accounts:invitation_accept", args=[account_invitation.token]))
+        try:
+            invitation = case_invitation_answer_by_link(
+                invitation=invitation,
+                answer=request.POST.get("answer", ""),
+                message=request.POST.get("message", ""),
+            )
+        except ValidationError as error:
+            problem = " ".join(_errors(error))
+        else:
+            messages.success(request, gettext("Thank you, your answer is recorded."))
+            return redirect(reverse("case_invitations:invitation_reply", args=[token]))
+    context = {
+        "invitation": invitation,
+        "case": invitation.case,
+        "token": token,
+        "problem": problem,
+        "answers": [(value, Answer(value).label) for value in ANSWER_CHOICES],
+        "reasons": reasons_text(invitation.reasons),
+        "expired": invitation_is_expired(invitation),
+        "case_open": invitation.case.status in OPEN_FOR_INVITATIONS,
+        "message_max": MESSAGE_MAX_LENGTH,
+        "description_html": render_markdown(invitation.case.description, heading_offset=1),
+        "has_account": invitation.person.user_id is not None,
+    }
+    response = render(
+        request, "cases/invitation_reply.html", context, status=400 if problem else 200
+    )
+    response["Cache-Control"] = "private, no-store"
+    # The token is in the path: never sent to another site (same-origin keeps the CSRF Origin check).
+    response["Referrer-Policy"] = "same-origin"
+    return response

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -56,8 +57,8 @@ MESSAGE_MAX_LENGTH = CaseInvitation._meta.get_field("answer_message").max_length
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _date(value: datetime) -> str:
-    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+def _date(value: datetime | None) -> str:
+    return formats.date_format(timezone.localtime(value), "DATE_FORMAT") if value else ""
 
 
 def invitation_answer_url(invitation: CaseInvitation) -> str:
@@ -140,10 +141,10 @@ def _invitation_problem(
         }
     if not person_is_matchable(person):
         return gettext("%(name)s is not a current member of the club.") % {"name": name}
-    if person.user_id is None:
-        return gettext(
-            "%(name)s has no account yet and could not answer: invite them to the platform first."
-        ) % {"name": name}
+    if person.user_id is None and not person.email:
+        return gettext("%(name)s has no account and no email address: nobody could tell them.") % {
+            "name": name
+        }
     return None
 
 
@@ -228,7 +229,12 @@ def case_invitations_send(
 def _invitation_tell(
     invitation: CaseInvitation, *, case: Case, person: Person, reminder: bool = False
 ) -> None:
-    url = invitation_answer_url(invitation)
+    # Without an account, the email carries a signed link that answers without signing in.
+    url = (
+        invitation_answer_url(invitation)
+        if person.user_id is not None
+        else invitation_reply_url(invitation)
+    )
     context = {
         "person": person,
         "case": case,
@@ -403,6 +409,105 @@ def case_hand_raise(*, case: Case, person: Person, message: str = "") -> CaseInv
         _owner_tell(invitation, case=case, person=person)
         _matched_if_enough(case)
     return invitation
+
+
+# --- answering from the email, without an account ---------------------------------------------
+
+REPLY_SALT = "compagnon.cases.invitation-reply"
+
+
+def invitation_reply_token(invitation: CaseInvitation) -> str:
+    """The signed part of the link an invitee without an account answers from."""
+    return signing.dumps({"i": invitation.pk, "p": invitation.person_id}, salt=REPLY_SALT)
+
+
+def invitation_reply_url(invitation: CaseInvitation) -> str:
+    return reverse("case_invitations:invitation_reply", args=[invitation_reply_token(invitation)])
+
+
+def invitation_for_reply_token(token: str) -> CaseInvitation | None:
+    """The invitation a link names, or None for a forged, mangled or outdated link.
+
+    The signature proves the link came from us; how long it works is the
+    invitation's own `expires_at`, checked by the answer.
+    """
+    try:
+        data = signing.loads(
+            token,
+            salt=REPLY_SALT,
+            max_age=timedelta(days=settings.CASE_INVITATION_VALID_DAYS + 1),
+        )
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
+        return None
+    return (
+        CaseInvitation.objects.select_related("case__base", "person__organisation")
+        .filter(pk=data["i"], person_id=data["p"])
+        .first()
+    )
+
+
+def case_invitation_answer_by_link(
+    *, invitation: CaseInvitation, answer: str, message: str = ""
+) -> CaseInvitation:
+    """The invitee answers from the emailed link: once (the link is single-use), in time.
+
+    The link replaces signing in, so it answers a pending invitation only; a
+    change of mind goes through the account (or the staff).
+    """
+    if answer not in ANSWER_CHOICES:
+        raise ValidationError({"answer": _("Choose one of the answers.")}, code="invalid_answer")
+    message = (message or "").strip()[:MESSAGE_MAX_LENGTH]
+    now = timezone.now()
+    with transaction.atomic():
+        case = _case_locked(invitation.case)
+        invitation = (
+            CaseInvitation.objects.select_for_update(of=("self",))
+            .select_related("person__user")
+            .get(pk=invitation.pk)
+        )
+        if invitation.answered_at is not None or invitation.answer != Answer.PENDING:
+            raise ValidationError(
+                _("This link was already used: your answer is recorded."), code="used"
+            )
+        if invitation.expires_at is not None and invitation_is_expired(invitation, now):
+            raise ValidationError(
+                _("This invitation expired on %(date)s."),
+                params={"date": _date(invitation.expires_at)},
+                code="expired",
+            )
+        if case.status not in OPEN_FOR_INVITATIONS:
+            raise ValidationError(
+                _("This case is no longer looking for people (it is “%(status)s”)."),
+                params={"status": case.get_status_display()},
+                code="case_closed",
+            )
+        invitation.answer = answer
+        invitation.answer_message = message
+        invitation.answered_at = now
+        invitation.save(update_fields=["answer", "answer_message", "answered_at"])
+        if answer in POSITIVE_ANSWERS:
+            _owner_tell(invitation, case=case, person=invitation.person)
+        _matched_if_enough(case)
+    return invitation
+
+
+def case_invitation_claim_account(*, invitation: CaseInvitation) -> Any:
+    """After answering from the link: the account invitation the person claims at once.
+
+    The link proved the address, so the usable account invitation (or a new
+    one) is handed over; None when the person already has an account.
+    """
+    from compagnon.accounts.services import invitation_create, invitation_usable_for_email
+
+    person = invitation.person
+    if person.user_id is not None:
+        return None
+    existing = invitation_usable_for_email(email=person.email)
+    if existing is not None and existing.person_id == person.pk:
+        return existing
+    return invitation_create(person=person, invited_by=invitation.invited_by)
 
 
 # --- reminders ------------------------------------------------------------------------------------

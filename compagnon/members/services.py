@@ -17,7 +17,9 @@ from compagnon.members.models import (
     Interest,
     Language,
     MembershipStatus,
+    MembershipType,
     Organisation,
+    OrganisationKind,
     Person,
     Skill,
     Tag,
@@ -219,3 +221,91 @@ def organisation_membership_set(
     )
     organisation.status = fresh.status
     return fresh
+
+
+# Joining: an organisation and its first people (the desk's membership requests,
+# a manager's colleagues)
+# ---------------------------------------------------------------------------
+
+
+def _organisation_slug_free(name: str) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(name)[:190].strip("-") or "organisation"
+    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def organisation_create(
+    *,
+    name: str,
+    kind: str = OrganisationKind.COMPANY,
+    email_domains: str = "",
+    website: str = "",
+    description: str = "",
+) -> Organisation:
+    """A new active member organisation, member from today."""
+    name = (name or "").strip()
+    if Organisation.objects.filter(name__iexact=name).exists():
+        raise ValidationError(
+            {
+                "name": _("An organisation called “%(name)s” is already in the club.")
+                % {"name": name}
+            },
+            code="duplicate",
+        )
+    with transaction.atomic():
+        organisation = Organisation(
+            name=name,
+            slug=_organisation_slug_free(name),
+            kind=kind,
+            status=MembershipStatus.ACTIVE,
+            member_since=timezone.localdate(),
+            email_domains=email_domains,
+            website=website,
+            description=description,
+        )
+        organisation.full_clean()
+        organisation.save()
+    logger.info("organisation %s created", organisation.pk)
+    return organisation
+
+
+def person_join(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str = "",
+    organisation: Organisation | None = None,
+    membership_type: str = MembershipType.EMPLOYEE,
+    role_family: str = "",
+    job_title: str = "",
+    is_org_manager: bool = False,
+) -> Person:
+    """The person behind an address joins: a new contact, or the existing one moved in.
+
+    An existing person keeps their profile; they take the new organisation and
+    membership type (a researcher who now runs a lab's membership, say).
+    """
+    email = (email or "").strip().lower()
+    with transaction.atomic():
+        person = Person.objects.select_for_update().filter(email__iexact=email).first()
+        is_new = person is None
+        if person is None:
+            person = Person(email=email, first_name=first_name, last_name=last_name)
+        person.organisation = organisation
+        person.membership_type = membership_type
+        person.is_org_manager = is_org_manager or person.is_org_manager
+        person.left_organisation_on = None
+        if role_family and is_new:
+            person.role_family = role_family
+        if job_title and not person.job_title:
+            person.job_title = job_title
+        person.updated_at = timezone.now()
+        person.full_clean(validate_constraints=False)
+        person.save()
+    return person

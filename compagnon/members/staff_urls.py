@@ -4,7 +4,7 @@ from compagnon.members import staff_views
 
 app_name = "staff"
 urlpatterns = [
-    path("", staff_views.dashboard, name="dashboard"),
+    path("members/", staff_views.dashboard, name="dashboard"),
     path("import/", staff_views.import_upload, name="import_upload"),
     path("import/<int:pk>/", staff_views.import_preview, name="import_preview"),
     path("import/<int:pk>/apply/", staff_views.import_apply, name="import_apply"),

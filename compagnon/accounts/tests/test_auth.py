@@ -96,7 +96,7 @@ def test_password_reset_for_unknown_address_reveals_nothing(client, db):
     response = client.post(reverse("account_reset_password"), {"email": "nobody@gmail.example"})
 
     assert response.status_code == 302
-    assert "Sign-up is by invitation" not in unescape(response.content.decode())
+    assert "Sign-up is for members" not in unescape(response.content.decode())
 
 
 def reauthenticate(client, password=PASSWORD):

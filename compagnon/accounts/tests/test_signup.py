@@ -10,7 +10,7 @@ from compagnon.core.models import OutboundEmail
 from compagnon.members.models import MembershipStatus, MembershipType, Person
 from compagnon.members.tests.factories import OrganisationFactory, PersonFactory
 
-REFUSED = "Sign-up is by invitation."
+REFUSED = "Sign-up is for members."
 
 
 def sign_up(client, email, **extra):

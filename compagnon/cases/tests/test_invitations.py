@@ -136,10 +136,13 @@ def test_a_case_that_is_not_open_takes_no_invitations(club, staff_user):
     _nothing_written()
 
 
-def test_someone_without_an_account_cannot_be_invited(club, staff_user):
+def test_someone_without_an_account_is_invited_by_email_with_a_signed_link(club, staff_user):
     contact = person(club.gamma, "Carl", with_account=False)
-    with pytest.raises(ValidationError, match="has no account yet"):
-        _send(club, contact, by=staff_user)
+    (invitation,) = _send(club, contact, by=staff_user)
+    email = OutboundEmail.objects.get(key=f"case-invitation:{invitation.pk}")
+    assert email.to == [contact.email]
+    assert "/invitations/reply/" in email.body_text
+    assert Notice.objects.count() == 0  # no account, no notice
 
 
 def test_an_empty_batch_is_refused(club, staff_user):

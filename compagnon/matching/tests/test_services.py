@@ -69,13 +69,16 @@ def test_the_invitation_set_caps_each_organisation(club, settings):
     assert len(chosen) <= settings.MATCHING_INVITATION_SET_SIZE
 
 
-def test_people_without_an_account_are_ranked_but_not_proposed(club):
+def test_people_without_an_account_are_ranked_and_proposed(club):
+    # They answer from a signed link in the invitation email (cases.invitations).
     contact = person(club.gamma, "Carl", with_account=False)
     SkillFactory(person=contact, tag=club.causality, level=4)
     ranked = people_ranked_for_case(club.case, k=100)
     assert contact.pk in _ids(ranked)
-    assert not next(r for r in ranked if r.person == contact).can_be_invited
-    assert contact.pk not in _ids(invitation_set_for_case(club.case))
+    carl = next(r for r in ranked if r.person == contact)
+    assert carl.can_be_invited
+    assert not carl.has_account
+    assert contact.pk in _ids(invitation_set_for_case(club.case))
 
 
 def test_the_proposal_lists_the_set_the_ranking_and_who_is_asked(club):
