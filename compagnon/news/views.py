@@ -287,7 +287,9 @@ def blog_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             report = import_zip(
-                form.cleaned_data["archive"].read(), publish=form.cleaned_data["publish"]
+                form.cleaned_data["archive"].read(),
+                publish=form.cleaned_data["publish"],
+                dry_run=form.cleaned_data["dry_run"],
             )
         except ImportRefused as error:
             form.add_error("archive", str(error))
