@@ -721,7 +721,7 @@ def _parse(source: _Source, path: str, site: _Site, report: FileReport) -> _Pars
 
     language = str(meta.get("language") or meta.get("lang") or "").lower()[:2]
     if language not in Language.values:
-        language = _guess_language(body)
+        language = _guess_language(f"{title}\n{body}")
         if meta.get("language") or meta.get("lang"):
             report.warn(
                 _("Language %(value)s unknown here; the text reads as %(language)s.")
@@ -835,7 +835,7 @@ def _parse(source: _Source, path: str, site: _Site, report: FileReport) -> _Pars
     )
 
 
-def _preview(parsed: _Parsed, entry: FileReport, offset_of: Callable[[int], int]) -> None:
+def _preview(parsed: _Parsed, entry: FileReport) -> None:
     """Render as the site will, with the files found: what changed, and what would be left."""
     known = set(parsed.images) | set(parsed.files)
     rendered = render_post(
@@ -847,7 +847,7 @@ def _preview(parsed: _Parsed, entry: FileReport, offset_of: Callable[[int], int]
         title=parsed.data.title,
     )
     for line, text in rendered.notices:
-        entry.changes.append(Notice(offset_of(line), text))
+        entry.changes.append(Notice(line + parsed.offset, text))
     for leftover in syntax_left(rendered.html):
         entry.warn(_("Markdown or MDX left in the page: %(text)s") % {"text": leftover})
     entry.summary = {
@@ -945,7 +945,7 @@ def _import(source: _Source, *, publish: bool, dry_run: bool = False) -> ImportR
                 )
             seen[parsed.data.slug] = path
             entry.slug, entry.title = parsed.data.slug, parsed.data.title
-            _preview(parsed, entry, lambda line, offset=parsed.offset: line + offset)
+            _preview(parsed, entry)
             if dry_run:
                 exists = Post.objects.filter(slug=parsed.data.slug).exists()
                 entry.outcome = "would-update" if exists else "would-create"
