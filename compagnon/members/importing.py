@@ -16,14 +16,19 @@ Rules, per row:
 * Email is lowercased and matched case-insensitively against existing people;
   a second row with the same email is skipped ("duplicate of line N").
 * Only non-empty cells fill or overwrite a field; an existing person's email,
-  skills and interests are never removed or lowered. Domain and Tags add skills
-  at level "practitioner"; Intérêt adds interests.
+  skills and interests are never removed or lowered. Tags add skills at level
+  "practitioner"; Intérêt adds interests.
+* Domain is the sector of the person's organisation (Finance, Research, Food…),
+  matched against the bilingual Sector list staff edit. It is set on an
+  organisation that has none (a new one included); an organisation keeps the sector
+  it has (a different one is a warning). An unknown sector is a warning.
 * Unknown tags, roles (Métier) and statuses (Statut) are warnings: the row is
   imported with what is known. An unknown role or status gives "Other" /
   "Employee" to a new person and leaves an existing person's value alone.
 * An unknown organisation is created (company, active).
 * Errors skip the row: missing or invalid email, missing first name for a new
-  person, over-long text, a LinkedIn link that is not http(s).
+  person, over-long text. A LinkedIn link that is not a web address (javascript:,
+  data:…) or is broken is dropped with a warning: the person is imported.
 * Cells starting with = + - @ are kept as text. The single quote our export
   adds in front of such cells (see core.csvsafe) is removed on the way in.
 
@@ -269,6 +274,9 @@ class RowPreview:
     # Fields to write: every field for a new person, only the differing ones for an update.
     values: dict[str, Any] = field(default_factory=dict)
     new_organisation: str = ""
+    # The sector to give the row's organisation (new, or existing without one).
+    sector_id: int | None = None
+    sector_organisation_id: int | None = None  # the existing organisation it goes to
     skill_tag_ids: list[int] = field(default_factory=list)
     interest_tag_ids: list[int] = field(default_factory=list)
 
@@ -477,6 +485,11 @@ class _Context:
     interests: dict[int, set[int]]
     organisations: dict[str, int]
     resolver: TagResolver
+    sectors: TagResolver
+    sector_by_organisation: dict[int, int | None] = field(default_factory=dict)
+    # Sector decided in this file for an organisation (key), and the line that decided it.
+    sector_decided: dict[str, tuple[int, int]] = field(default_factory=dict)
+    sector_cache: dict[str, tuple[Any, str]] = field(default_factory=dict)
     new_organisations: dict[str, str] = field(default_factory=dict)
     first_line_by_email: dict[str, int] = field(default_factory=dict)
     tag_cache: dict[str, tuple[int | None, str]] = field(default_factory=dict)
@@ -519,9 +532,15 @@ def _context_load(rows: Sequence[ParsedRow]) -> _Context:
         people.update((values["email_key"], values) for values in found)
     person_ids = [values["id"] for values in people.values()]
     organisations: dict[str, int] = {}
-    for pk, name in Organisation.objects.order_by("pk").values_list("pk", "name"):
+    sector_by_organisation: dict[int, int | None] = {}
+    for pk, name, sector_id in Organisation.objects.order_by("pk").values_list(
+        "pk", "name", "sector_id"
+    ):
         organisations.setdefault(_organisation_key(name), pk)
+        sector_by_organisation[pk] = sector_id
     return _Context(
+        sectors=TagResolver.load_sectors(),
+        sector_by_organisation=sector_by_organisation,
         people=people,
         skills=_tag_ids_by_person(Skill, person_ids),
         interests=_tag_ids_by_person(Interest, person_ids),
@@ -557,13 +576,14 @@ def _row_decide(row: ParsedRow, context: _Context) -> RowPreview:
     organisation_name = " ".join(cells.get("organisation", "").split())
     if len(organisation_name) > _ORGANISATION_NAME_MAX:
         preview.errors.append(_too_long(gettext_lazy("organisation name"), _ORGANISATION_NAME_MAX))
-    skill_ids = _tag_ids_read([cells.get("domain", ""), cells.get("tags", "")], context, preview)
+    skill_ids = _tag_ids_read([cells.get("tags", "")], context, preview)
     interest_ids = _tag_ids_read([cells.get("interests", "")], context, preview)
     if preview.errors:
         preview.action = RowAction.SKIP
         return preview
     if organisation_name:
         _organisation_assign(organisation_name, values, preview, context)
+    _sector_read(cells.get("domain", ""), organisation_name, values, preview, context)
     if existing is None:
         preview.values = {**values, "email": email}
         preview.skill_tag_ids, preview.interest_tag_ids = skill_ids, interest_ids
@@ -641,21 +661,24 @@ def _choice_read(
 
 
 def _linkedin_read(text: str, preview: RowPreview) -> str:
+    """A LinkedIn link, or "" with a warning: a bad link never keeps a person out."""
     if not text:
         return ""
     if not urlsplit(text).scheme and ":" not in text.split("/", 1)[0]:
         # Spreadsheets often hold "linkedin.com/in/…" without the scheme.
         text = "https://" + text
+    problem = ""
     if urlsplit(text).scheme.lower() not in ("http", "https"):
-        preview.errors.append(_("LinkedIn link must start with http:// or https://"))
-        return ""
-    if len(text) > _URL_MAX:
-        preview.errors.append(_too_long(_FIELD_LABELS["linkedin_url"], _URL_MAX))
-        return ""
-    try:
-        _url_validator(text)
-    except ValidationError:
-        preview.errors.append(_("invalid LinkedIn link “%(url)s”") % {"url": text})
+        problem = _("LinkedIn link “%(url)s” is not a web address — dropped")
+    elif len(text) > _URL_MAX:
+        problem = _("LinkedIn link longer than %(max)d characters — dropped")
+    else:
+        try:
+            _url_validator(text)
+        except ValidationError:
+            problem = _("invalid LinkedIn link “%(url)s” — dropped")
+    if problem:
+        preview.warnings.append(problem % {"url": text[:80], "max": _URL_MAX})
         return ""
     return text
 
@@ -693,6 +716,64 @@ def _tag_lookup(name: str, context: _Context) -> tuple[int | None, str]:
     return found
 
 
+def _sector_read(
+    text: str,
+    organisation_name: str,
+    values: dict[str, Any],
+    preview: RowPreview,
+    context: _Context,
+) -> None:
+    """Domain: the sector of the row's organisation, set where the organisation has none."""
+    text = " ".join(text.split())
+    if not text:
+        return
+    if text not in context.sector_cache:
+        found = context.sectors.resolve(text)
+        warning = ""
+        if found is None:
+            suggestion = context.sectors.closest(text)
+            if suggestion is not None:
+                warning = _("Unknown sector “%(name)s” — did you mean “%(suggestion)s”?") % {
+                    "name": text,
+                    "suggestion": suggestion.label,
+                }
+            else:
+                warning = _(
+                    "Unknown sector “%(name)s” — ignored (staff can add it to the sectors)"
+                ) % {"name": text}
+        context.sector_cache[text] = (found, warning)
+    sector, warning = context.sector_cache[text]
+    if sector is None:
+        preview.warnings.append(warning)
+        return
+    if not organisation_name:
+        preview.warnings.append(
+            _("Sector “%(name)s” is an organisation's; this row has none — ignored")
+            % {"name": text}
+        )
+        return
+    key = _organisation_key(organisation_name)
+    organisation_id = values.get("organisation_id")
+    current = context.sector_by_organisation.get(organisation_id) if organisation_id else None
+    decided = context.sector_decided.get(key)
+    if current is None and decided is None:
+        context.sector_decided[key] = (sector.pk, preview.line)
+        preview.sector_id = sector.pk
+        preview.sector_organisation_id = organisation_id
+        preview.notes.append(
+            _("sector of “%(organisation)s”: %(sector)s")
+            % {"organisation": organisation_name, "sector": sector.label}
+        )
+        return
+    kept = current if current is not None else decided[0] if decided else None
+    if kept != sector.pk:
+        kept_label = next((s.label for s in context.sectors.by_key.values() if s.pk == kept), "?")
+        preview.warnings.append(
+            _("“%(organisation)s” keeps its sector %(kept)s, not “%(name)s”")
+            % {"organisation": organisation_name, "kept": kept_label, "name": text}
+        )
+
+
 def _organisation_assign(
     name: str, values: dict[str, Any], preview: RowPreview, context: _Context
 ) -> None:
@@ -718,6 +799,8 @@ def _changes_collect(
     preview.person_id = existing["id"]
     preview.values = {name: value for name, value in values.items() if existing[name] != value}
     changed = [str(_FIELD_LABELS[name]) for name in preview.values]
+    if preview.sector_id is not None:
+        changed.append(_("sector"))
     if preview.new_organisation:
         changed.append(str(_FIELD_LABELS["organisation_id"]))
     preview.skill_tag_ids = [
@@ -747,10 +830,24 @@ def import_preview_apply(preview: ImportPreview) -> ImportResult:
     rows_by_action: dict[RowAction, list[RowPreview]] = defaultdict(list)
     for row in preview.rows:
         rows_by_action[row.action].append(row)
-    organisation_ids = _organisations_create(preview.new_organisations)
+    sectors = {
+        row.new_organisation: row.sector_id
+        for row in preview.rows
+        if row.new_organisation and row.sector_id is not None and row.action != RowAction.SKIP
+    }
+    organisation_ids = _organisations_create(preview.new_organisations, sectors)
     for row in preview.rows:
         if row.new_organisation and row.action in (RowAction.CREATE, RowAction.UPDATE):
             row.values["organisation_id"] = organisation_ids[row.new_organisation]
+    _organisation_sectors_set(
+        {
+            row.sector_organisation_id: row.sector_id
+            for row in preview.rows
+            if row.sector_id is not None
+            and row.sector_organisation_id is not None
+            and row.action in (RowAction.CREATE, RowAction.UPDATE)
+        }
+    )
     created = rows_by_action[RowAction.CREATE]
     _people_create(created)
     _people_update(rows_by_action[RowAction.UPDATE])
@@ -767,8 +864,19 @@ def import_preview_apply(preview: ImportPreview) -> ImportResult:
     )
 
 
-def _organisations_create(names: list[str]) -> dict[str, int]:
+def _organisation_sectors_set(sector_by_organisation: dict[int, int]) -> None:
+    """Existing organisations without a sector get the file's (never replacing one)."""
+    for organisation_id, sector_id in sector_by_organisation.items():
+        Organisation.objects.filter(pk=organisation_id, sector__isnull=True).update(
+            sector_id=sector_id
+        )
+
+
+def _organisations_create(
+    names: list[str], sectors: dict[str, int] | None = None
+) -> dict[str, int]:
     """Create the file's unknown organisations; returns their ids by matching key."""
+    sectors = sectors or {}
     if not names:
         return {}
     taken = set(Organisation.objects.values_list("slug", flat=True))
@@ -778,7 +886,11 @@ def _organisations_create(names: list[str]) -> dict[str, int]:
         taken.add(slug)
         organisations.append(
             Organisation(
-                name=name, slug=slug, kind=OrganisationKind.COMPANY, status=MembershipStatus.ACTIVE
+                name=name,
+                slug=slug,
+                kind=OrganisationKind.COMPANY,
+                status=MembershipStatus.ACTIVE,
+                sector_id=sectors.get(_organisation_key(name)),
             )
         )
     Organisation.objects.bulk_create(organisations, batch_size=BATCH_SIZE)

@@ -70,6 +70,34 @@ class Tag(models.Model):
         return [s.strip() for s in self.synonyms.split(",") if s.strip()]
 
 
+class Sector(models.Model):
+    """An organisation's line of business (Finance, Research, Food, Telecom…), in French and
+    English. Not a skill: the members spreadsheet's `Domain` column. Staff edit the list."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    label_fr = models.CharField(_("French label"), max_length=120)
+    label_en = models.CharField(_("English label"), max_length=120)
+    synonyms = models.TextField(
+        _("synonyms"), blank=True, help_text=_("Other names for this sector, separated by commas.")
+    )
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["label_en"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [s.strip() for s in self.synonyms.split(",") if s.strip()]
+
+
 class OrganisationKind(models.TextChoices):
     COMPANY = "company", _("Company")
     PUBLIC_BODY = "public_body", _("Public body")
@@ -123,6 +151,14 @@ class Organisation(models.Model):
         _("allowed email domains"),
         blank=True,
         help_text=_("People with an address at these domains may sign up. Separate with commas."),
+    )
+    sector = models.ForeignKey(
+        Sector,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        verbose_name=_("sector"),
     )
     website = models.URLField(_("website"), blank=True, validators=[validate_web_url])
     description = models.TextField(_("description"), blank=True, max_length=2000)

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from compagnon.members.models import MemberImport, Person
+from compagnon.members.models import MemberImport, Organisation, Person
 
 HEADER = (
     "Prénom,Nom,Email,Organisation,Titre,Métier,Intérêt,Domain,Tags,Statut,Description,Linkedin"
@@ -36,9 +36,10 @@ def csv_upload(tmp_path: Path, lines: list[str], name: str = "members.csv") -> S
 
 
 ROWS = [
-    "Ada,Martin,ada@alpha.example,Alpha Corp,Lead,Data Scientist,NLP,Machine Learning,,Adhérent,,",
+    "Ada,Martin,ada@alpha.example,Alpha Corp,Lead,Data Scientist,NLP,Finance,,Adhérent,,",
     "Eve,Durand,eve@alpha.example,Alpha Corp,Analyst,Data Analyst,,,Dataviz,,,javascript:alert(1)",
     'Zoé,-2+3,zoe@new.example,New Co,=HYPERLINK("http://evil"),,,,Machin Lerning,,,',
+    "Bad,Row,not-an-email,,,,,,,,,",
 ]
 
 
@@ -66,29 +67,33 @@ def test_upload_preview_apply(client_of, staff_user, tmp_path, django_capture_on
     html = page.content.decode()
     assert page.status_code == 200
     assert 'class="row-skip"' in html
-    assert "LinkedIn link must start with http:// or https://" in html
+    assert "LinkedIn link “javascript:alert(1)” is not a web address — dropped" in html
+    assert "sector of “Alpha Corp”: Finance" in html
     assert "Unknown tag “Machin Lerning” — did you mean “Machine Learning”?" in html
     assert "New Co" in html
     assert "<td>Zoé -2+3</td>" in html, "a formula-like name is shown as text"
-    assert page.context["counts"] == {"create": 2, "update": 0, "unchanged": 0, "skip": 1}
+    assert page.context["counts"] == {"create": 3, "update": 0, "unchanged": 0, "skip": 1}
 
     problems = client.get(response["Location"] + "?show=problems")
-    assert [row["line"] for row in problems.context["rows"]] == [3, 4]
+    assert [row["line"] for row in problems.context["rows"]] == [3, 4, 5]
 
     with django_capture_on_commit_callbacks(execute=True):
         applied = client.post(
             reverse("staff:import_apply", kwargs={"pk": member_import.pk}), follow=True
         )
     assert applied.status_code == 200
-    assert "2 created, 0 updated, 0 unchanged, 1 skipped" in applied.content.decode()
+    assert "3 created, 0 updated, 0 unchanged, 1 skipped" in applied.content.decode()
     assert set(Person.objects.values_list("email", flat=True)) >= {
         "ada@alpha.example",
+        "eve@alpha.example",
         "zoe@new.example",
     }
+    assert Person.objects.get(email="eve@alpha.example").linkedin_url == ""
+    assert Organisation.objects.get(name="Alpha Corp").sector.slug == "finance"
     member_import.refresh_from_db()
     assert member_import.applied_at is not None
-    assert member_import.result["created"] == 2
-    assert member_import.result["skipped_rows"][0]["line"] == 3
+    assert member_import.result["created"] == 3
+    assert member_import.result["skipped_rows"][0]["line"] == 5
     assert not stored.exists(), "the file holding personal data goes once imported"
 
 
