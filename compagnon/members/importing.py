@@ -40,14 +40,18 @@ minutes earlier cannot write stale decisions.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import datetime as dt
 import io
+import json
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -63,7 +67,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from compagnon.core.csvsafe import csv_unsafe_cell
+from compagnon.core.storage import private_storage
 from compagnon.members.models import (
+    ImportState,
     Interest,
     Level,
     MemberImport,
@@ -495,7 +501,11 @@ class _Context:
     tag_cache: dict[str, tuple[int | None, str]] = field(default_factory=dict)
 
 
-def import_preview_build(parsed: ParsedFile) -> ImportPreview:
+Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 2000
+
+
+def import_preview_build(parsed: ParsedFile, progress: Progress | None = None) -> ImportPreview:
     """Decide create / update / unchanged / skip for every row against the current database."""
     preview = ImportPreview(
         errors=list(parsed.errors),
@@ -506,7 +516,11 @@ def import_preview_build(parsed: ParsedFile) -> ImportPreview:
     if parsed.errors:
         return preview
     context = _context_load(parsed.rows)
-    preview.rows = [_row_decide(row, context) for row in parsed.rows]
+    total = len(parsed.rows)
+    for index, row in enumerate(parsed.rows, start=1):
+        preview.rows.append(_row_decide(row, context))
+        if progress is not None and (index % PROGRESS_EVERY == 0 or index == total):
+            progress("check", index, total)
     preview.new_organisations = list(context.new_organisations.values())
     return preview
 
@@ -823,8 +837,9 @@ def _changes_collect(
 # --- writing ------------------------------------------------------------------------------
 
 
-def import_preview_apply(preview: ImportPreview) -> ImportResult:
+def import_preview_apply(preview: ImportPreview, progress: Progress | None = None) -> ImportResult:
     """Write a preview's decisions. Call inside `transaction.atomic`, right after building it."""
+    report = progress or (lambda phase, done, total: None)
     if not preview.is_valid:
         raise ImportFileError(preview.errors)
     rows_by_action: dict[RowAction, list[RowPreview]] = defaultdict(list)
@@ -849,9 +864,14 @@ def import_preview_apply(preview: ImportPreview) -> ImportResult:
         }
     )
     created = rows_by_action[RowAction.CREATE]
+    steps = 3
+    report("write", 0, steps)
     _people_create(created)
+    report("write", 1, steps)
     _people_update(rows_by_action[RowAction.UPDATE])
+    report("write", 2, steps)
     _tags_link([*created, *rows_by_action[RowAction.UPDATE]])
+    report("write", 3, steps)
     return ImportResult(
         created=len(created),
         updated=len(rows_by_action[RowAction.UPDATE]),
@@ -1006,14 +1026,18 @@ def people_import_preview(*, data: bytes) -> ImportPreview:
 
 
 def people_import_apply(
-    *, data: bytes, filename: str = "", imported_by: Any = None
+    *,
+    data: bytes,
+    filename: str = "",
+    imported_by: Any = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import a file: valid rows all written in one transaction, invalid rows left out and listed."""
     parsed = import_file_parse(data)
     if parsed.errors:
         raise ImportFileError(parsed.errors)
     with transaction.atomic():
-        result = import_preview_apply(import_preview_build(parsed))
+        result = import_preview_apply(import_preview_build(parsed, progress), progress)
     logger.info(
         "Member import %r by %s: %d created, %d updated, %d unchanged, %d skipped.",
         filename,
@@ -1041,7 +1065,9 @@ def member_import_read(member_import: MemberImport) -> bytes:
         return stored.read()
 
 
-def member_import_apply(*, pk: int, applied_by: Any) -> ImportResult:
+def member_import_apply(
+    *, pk: int, applied_by: Any, progress: Progress | None = None
+) -> ImportResult:
     """Apply a stored import once: a double click or a second tab finds it applied and stops."""
     with transaction.atomic():
         member_import = MemberImport.objects.select_for_update().get(pk=pk)
@@ -1051,12 +1077,182 @@ def member_import_apply(*, pk: int, applied_by: Any) -> ImportResult:
             data=member_import_read(member_import),
             filename=member_import.file_name,
             imported_by=applied_by,
+            progress=progress,
         )
         member_import.applied_at = timezone.now()
         member_import.result = result.as_dict()
-        member_import.save(update_fields=["applied_at", "result"])
+        member_import.state = ImportState.APPLIED
+        member_import.state_changed_at = member_import.applied_at
+        member_import.error = ""
+        member_import.save(
+            update_fields=["applied_at", "result", "state", "state_changed_at", "error"]
+        )
         # The rows are in the database now; the file holds personal data and goes,
         # but only once the import is committed.
         stored_name, storage = member_import.file.name or "", member_import.file.storage
         transaction.on_commit(lambda: storage.delete(stored_name))
     return result
+
+
+# --- in the background --------------------------------------------------------------------
+#
+# A large file (85 000 rows fit in the 20 MB limit) takes longer than a web request may:
+# the preview and the apply run as tasks (members/tasks.py). Progress is a small JSON file
+# next to the upload, written outside any transaction, so the page can show it while the
+# apply's one transaction is still open. The worker reads the upload from the same
+# private storage, so both run where that storage is.
+
+PREVIEW_ROWS_KEPT = 1000
+STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def _progress_path(pk: int) -> Path:
+    return Path(private_storage().path(f"imports/progress-{pk}.json"))
+
+
+def import_progress_set(
+    pk: int, phase: str, done: int, total: int, *, applying: bool = False
+) -> None:
+    path = _progress_path(pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(
+        json.dumps({"phase": phase, "done": done, "total": total, "applying": applying})
+    )
+    partial.replace(path)
+
+
+def import_progress_get(pk: int) -> dict[str, Any]:
+    try:
+        data = json.loads(_progress_path(pk).read_text())
+    except (OSError, ValueError):
+        return {"phase": "", "done": 0, "total": 0, "percent": 0}
+    total = max(int(data.get("total") or 0), 1)
+    # Checking the rows is the first 70 % of an apply, writing them the rest.
+    done = min(int(data.get("done") or 0), total)
+    percent = round(100 * done / total)
+    if data.get("phase") == "write":
+        percent = 70 + round(30 * done / total)
+    elif data.get("phase") == "check" and data.get("applying"):
+        percent = round(70 * done / total)
+    data["percent"] = percent
+    return data
+
+
+def import_progress_clear(pk: int) -> None:
+    with contextlib.suppress(OSError):
+        _progress_path(pk).unlink()
+
+
+def _state_set(pk: int, state: str, **fields: Any) -> None:
+    MemberImport.objects.filter(pk=pk).update(
+        state=state, state_changed_at=timezone.now(), **fields
+    )
+
+
+def import_preview_summary(preview: ImportPreview) -> dict[str, Any]:
+    """What the preview page shows, kept on the import (the rows lists are cut)."""
+
+    def display(rows: list[RowPreview]) -> list[dict[str, Any]]:
+        return [
+            {
+                "line": row.line,
+                "name": row.name,
+                "email": row.email,
+                "action": str(row.action),
+                "errors": row.errors,
+                "warnings": row.warnings,
+                "notes": row.notes,
+            }
+            for row in rows[:PREVIEW_ROWS_KEPT]
+        ]
+
+    lists = {
+        "all": preview.rows,
+        "problems": preview.rows_with_problems(),
+        "changes": [r for r in preview.rows if r.action in (RowAction.CREATE, RowAction.UPDATE)],
+    }
+    return {
+        "counts": preview.counts,
+        "row_count": len(preview.rows),
+        "rows_with_warnings": preview.rows_with_warnings,
+        "unknown_columns": preview.unknown_columns,
+        "new_organisations": preview.new_organisations,
+        "encoding": preview.encoding,
+        "delimiter": preview.delimiter,
+        "errors": preview.errors,
+        "rows": {key: display(rows) for key, rows in lists.items()},
+        "totals": {key: len(rows) for key, rows in lists.items()},
+    }
+
+
+def member_import_preview_run(*, pk: int) -> str:
+    """The preview of a stored import, computed once (a task delivered twice does it once)."""
+    with transaction.atomic():
+        member_import = MemberImport.objects.select_for_update().filter(pk=pk).first()
+        if member_import is None:
+            return "gone"
+        fresh = timezone.now() - member_import.state_changed_at < STALE_AFTER
+        if member_import.state != ImportState.UPLOADED and not (
+            member_import.state == ImportState.PREVIEWING and not fresh
+        ):
+            return member_import.state
+        _state_set(pk, ImportState.PREVIEWING)
+    import_progress_set(pk, "read", 0, 1)
+    try:
+        data = member_import_read(member_import)
+        parsed = import_file_parse(data)
+        preview = import_preview_build(
+            parsed, lambda phase, done, total: import_progress_set(pk, phase, done, total)
+        )
+    except Exception as error:
+        logger.exception("Preview of member import %s failed", pk)
+        _state_set(pk, ImportState.FAILED, error=str(error)[:2000])
+        raise
+    _state_set(pk, ImportState.PREVIEWED, preview=import_preview_summary(preview), error="")
+    return ImportState.PREVIEWED
+
+
+def member_import_apply_request(*, pk: int, user: Any) -> bool:
+    """Ask for the import to be applied in the background; False when it is already on its
+    way or done (a double click or a second tab changes nothing)."""
+    from compagnon.members.tasks import member_import_apply_task
+
+    with transaction.atomic():
+        member_import = MemberImport.objects.select_for_update().get(pk=pk)
+        if member_import.is_applied:
+            raise ImportAlreadyApplied
+        if member_import.state == ImportState.APPLYING and (
+            timezone.now() - member_import.state_changed_at < STALE_AFTER
+        ):
+            return False
+        _state_set(pk, ImportState.APPLYING, error="")
+        user_id = getattr(user, "pk", None)
+        transaction.on_commit(lambda: member_import_apply_task.enqueue(pk, user_id))
+    return True
+
+
+def member_import_apply_run(*, pk: int, user_id: int | None) -> str:
+    """The task's work: apply once, in one transaction; progress written outside it."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    import_progress_set(pk, "check", 0, 1, applying=True)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        import_progress_set(pk, phase, done, total, applying=True)
+
+    try:
+        member_import_apply(pk=pk, applied_by=user, progress=progress)
+    except ImportAlreadyApplied:
+        return "already applied"
+    except ImportFileError as error:
+        _state_set(pk, ImportState.FAILED, error=str(error)[:2000])
+        return "failed"
+    except Exception as error:
+        logger.exception("Member import %s failed", pk)
+        # Nothing was written (one transaction): the import can be applied again.
+        _state_set(pk, ImportState.PREVIEWED, error=str(error)[:2000])
+        raise
+    import_progress_clear(pk)
+    return "applied"

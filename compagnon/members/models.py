@@ -405,8 +405,21 @@ def member_import_upload_to(instance: MemberImport, filename: str) -> str:
     return f"imports/{secrets.token_hex(16)}.csv"
 
 
+class ImportState(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    PREVIEWING = "previewing", _("Reading the file")
+    PREVIEWED = "previewed", _("Ready to apply")
+    APPLYING = "applying", _("Importing")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed")
+
+
 class MemberImport(models.Model):
-    """A spreadsheet of members uploaded by staff, kept between its preview and its application."""
+    """A spreadsheet of members uploaded by staff, kept between its preview and its application.
+
+    The preview and the apply run as background tasks (members/tasks.py): `state` says where
+    the import is, `preview` keeps what the preview found for the page.
+    """
 
     file_name = models.CharField(_("file name"), max_length=255)
     file = models.FileField(
@@ -423,6 +436,12 @@ class MemberImport(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=ImportState.choices, default=ImportState.UPLOADED
+    )
+    preview = models.JSONField(_("preview"), default=dict, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    state_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("member import")

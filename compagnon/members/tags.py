@@ -86,7 +86,28 @@ class TagResolver:
 SHORT = 4
 SUGGESTION_THRESHOLD = 0.87
 AMBIGUITY_MARGIN = 0.03
-_STOP_WORDS = frozenset(["a", "an", "and", "the", "of", "de", "des", "du", "d", "l", "la", "le", "les", "et", "en", "&", "pour", "for"])
+_STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "de",
+        "des",
+        "du",
+        "d",
+        "l",
+        "la",
+        "le",
+        "les",
+        "et",
+        "en",
+        "&",
+        "pour",
+        "for",
+    ]
+)
 
 
 def _words(key: str) -> tuple[str, ...]:
