@@ -24,15 +24,15 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ("name", "title")
-    search_fields = ("name",)
+    list_display = ("name", "name_en", "title")
+    search_fields = ("name", "name_en")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(PostTag)
 class PostTagAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name",)
+    list_display = ("name", "name_en", "slug")
+    search_fields = ("name", "name_en")
 
 
 @admin.register(PostImage)

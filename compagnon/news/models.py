@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
@@ -38,9 +39,21 @@ class PostStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+def _in_language(french: str, english: str) -> str:
+    return english if english and (get_language() or "fr").startswith("en") else french
+
+
 class Author(models.Model):
+    """One author, whatever the language of the post: « Équipe du club » is « Club staff »."""
+
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("When it differs (a team, a board): « Club staff » for « Équipe du club »."),
+    )
     title = models.CharField(_("title"), max_length=300, blank=True)
     url = models.CharField(
         _("web page or e-mail"),
@@ -58,10 +71,14 @@ class Author(models.Model):
         verbose_name_plural = _("authors")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     def get_absolute_url(self) -> str:
         return reverse("news:author", kwargs={"slug": self.slug})
+
+    @property
+    def label(self) -> str:
+        return _in_language(self.name, self.name_en)
 
     @property
     def picture_url(self) -> str:
@@ -69,8 +86,11 @@ class Author(models.Model):
 
 
 class PostTag(models.Model):
+    """One blog tag with its two labels: « ateliers » in French is « workshops » in English."""
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(_("name (French)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
 
     class Meta:
         ordering = ("name",)
@@ -78,10 +98,14 @@ class PostTag(models.Model):
         verbose_name_plural = _("blog tags")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     def get_absolute_url(self) -> str:
         return reverse("news:tag", kwargs={"slug": self.slug})
+
+    @property
+    def label(self) -> str:
+        return _in_language(self.name, self.name_en)
 
 
 class Post(models.Model):

@@ -111,3 +111,15 @@ def projects_public() -> QuerySet[Project]:
 
 def about_page() -> Page | None:
     return Page.objects.filter(slug=ABOUT_SLUG).first()
+
+
+def record_by_english_slug(
+    model: type[PostTag] | type[Author], slug: str
+) -> PostTag | Author | None:
+    """The tag or author whose English name has this slug (its page before the merge)."""
+    from django.utils.text import slugify
+
+    for record in model.objects.exclude(name_en="").only("slug", "name_en"):
+        if slugify(record.name_en) == slug:
+            return record
+    return None

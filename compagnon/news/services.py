@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from compagnon.news.labels import AUTHOR_PAIRS, TAG_PAIRS, english_of, french_of
 from compagnon.news.models import (
     FILE_MAX_BYTES,
     IMAGE_MAX_BYTES,
@@ -205,12 +206,42 @@ def author_image_set(*, author: Author, upload: File) -> Author:
 def author_get_or_create(
     *, name: str, title: str = "", url: str = "", image_url: str = ""
 ) -> Author:
-    """The author with this name's slug, created or completed (given values win); validated
-    before anything is written."""
+    """The author with this name (French or English, « Club staff » is « Équipe du club »),
+    created or completed (given values win); validated before anything is written."""
     slug = slugify(name)[:120] or "author"
-    author = Author.objects.select_for_update().filter(slug=slug).first()
+    author = (
+        Author.objects.select_for_update().filter(slug=slug).first()
+        or Author.objects.select_for_update().filter(name_en__iexact=name.strip()).first()
+    )
     if author is None:
-        author = Author(slug=slug, name=name, title=title, url=url, image_url=image_url)
+        french = french_of(name, AUTHOR_PAIRS)
+        if french:
+            author = Author.objects.select_for_update().filter(slug=slugify(french)[:120]).first()
+            if author is not None and not author.name_en:
+                author.name_en = name
+                author.full_clean()
+                author.save(update_fields=["name_en"])
+            elif author is None:
+                # Known in both languages: the record is made under its French name.
+                author = Author(
+                    slug=slugify(french)[:120],
+                    name=french,
+                    name_en=name,
+                    title=title,
+                    url=url,
+                    image_url=image_url,
+                )
+    if author is not None and author._state.adding:
+        pass
+    elif author is None:
+        author = Author(
+            slug=slug,
+            name=name,
+            name_en=english_of(name, AUTHOR_PAIRS),
+            title=title,
+            url=url,
+            image_url=image_url,
+        )
     else:
         changed = False
         for field_name, value in (("title", title), ("url", url), ("image_url", image_url)):
@@ -225,14 +256,36 @@ def author_get_or_create(
 
 
 def tags_get_or_create(*, names: Iterable[str]) -> list[PostTag]:
+    """One tag per name, found under its French or English label (« workshops » is the tag
+    « ateliers »), created with both labels when the pair is known (news/labels.py)."""
     tags = []
     for name in names:
         name = str(name).strip()
         slug = slugify(name)[:80]
         if not slug:
             continue
-        tag, _created = PostTag.objects.get_or_create(slug=slug, defaults={"name": name[:80]})
-        tags.append(tag)
+        tag = (
+            PostTag.objects.filter(slug=slug).first()
+            or PostTag.objects.filter(name_en__iexact=name).first()
+        )
+        if tag is None:
+            french = french_of(name, TAG_PAIRS)
+            if french:
+                tag = PostTag.objects.filter(slug=slugify(french)[:80]).first()
+                if tag is not None and not tag.name_en:
+                    PostTag.objects.filter(pk=tag.pk).update(name_en=name[:80])
+                elif tag is None:
+                    tag, _created = PostTag.objects.get_or_create(
+                        slug=slugify(french)[:80],
+                        defaults={"name": french[:80], "name_en": name[:80]},
+                    )
+        if tag is None:
+            tag, _created = PostTag.objects.get_or_create(
+                slug=slug,
+                defaults={"name": name[:80], "name_en": english_of(name, TAG_PAIRS)[:80]},
+            )
+        if tag not in tags:
+            tags.append(tag)
     return tags
 
 
