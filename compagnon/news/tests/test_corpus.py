@@ -140,3 +140,22 @@ def test_the_whole_site_tree_imports_every_post_and_every_image(tmp_path, capsys
     out = capsys.readouterr().out
     assert f"0 to create, {len(EXPECTED)} to update, 0 errors, 1 warnings" in out
     assert "would-update: blog/2024-05-13-billet-dossier/index.md -> billet-dossier" in out
+
+
+def test_a_zip_of_the_site_root_in_a_wrapper_folder_imports_the_same():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in SITE.rglob("*"):
+            if path.is_file():
+                archive.write(path, f"club-site-main/{path.relative_to(SITE).as_posix()}")
+        archive.writestr("club-site-main/docs/intro.md", "---\ntitle: Not a post\n---\nDocs.\n")
+        archive.writestr("club-site-main/node_modules/x/README.md", "# not a post\n")
+    from compagnon.news.importing import import_zip
+
+    report = import_zip(buffer.getvalue())
+    assert len(report.files) == len(EXPECTED) and report.errors == []
+    assert not [w for f in report.files for w in f.warnings if "not found" in str(w)]
+    assert not Post.objects.filter(title="Not a post").exists()
