@@ -36,6 +36,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from compagnon.members.importing import _bytes_decode, _delimiter_sniff
 from compagnon.members.models import Base, Person
@@ -379,7 +380,10 @@ def _decide(line: int, cells: dict[str, str], context: _Context, today: dt.date)
         return row
     workshop_id = context.existing.get(key)
     if workshop_id is None:
-        row.notes.append(_("%(count)d participants") % {"count": len(row.participant_ids)})
+        row.notes.append(
+            ngettext("%(count)d participant", "%(count)d participants", len(row.participant_ids))
+            % {"count": len(row.participant_ids)}
+        )
         return row
     row.workshop_id = workshop_id
     tags, hosts, people = context.links[workshop_id]
