@@ -23,6 +23,7 @@ docs/blog-rendering.md explains each rule.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import math
 import posixpath
@@ -435,6 +436,10 @@ def _file_kind(src: str) -> str | None:
     return next((kind for suffix, kind in _LINKED_FILES.items() if path.endswith(suffix)), None)
 
 
+def _file_notice(kind: str, src: str) -> str:
+    return _("%(kind)s file %(src)s shown as a link.") % {"kind": kind, "src": src}
+
+
 def _parse_duration(value: str) -> int | None:
     """Seconds from '4:12', '1:02:03', '252', 'PT4M12S'; None when unreadable."""
     value = (value or "").strip()
@@ -674,6 +679,7 @@ class _Render:
         self.truncated = False
         self.last_heading = ""
         self.notices: list[tuple[int, str]] = []
+        self.report_language = translation.get_language() or "fr"
 
     # -- small pieces ------------------------------------------------------
 
@@ -684,8 +690,10 @@ class _Render:
         if text:
             self.jobs.append((self.line, text))
 
-    def notice(self, text: str) -> None:
-        self.notices.append((self.line + 1, text))
+    def notice(self, make: Callable[[], str]) -> None:
+        """Say what was changed, in the language of whoever reads the report (not the post's)."""
+        with translation.override(self.report_language):
+            self.notices.append((self.line + 1, make()))
 
     def job_list(self) -> list[str]:
         """Jobs in the order they appear in the text, each once."""
@@ -760,18 +768,24 @@ class _Render:
         if _GENERIC_TITLE.match(title):
             title = ""
         if kind is None:
-            message = _(
-                "An embedded frame was replaced by a link (only YouTube and Vimeo play here): "
-                "%(src)s"
-            ) % {"src": src or "?"}
-            self.notice(message)
-            self.job(message)
+
+            def replaced() -> str:
+                return _(
+                    "An embedded frame was replaced by a link (only YouTube and Vimeo play "
+                    "here): %(src)s"
+                ) % {"src": src or "?"}
+
+            self.notice(replaced)
+            self.job(replaced())
             if not src or _scheme(src) not in ("", "http", "https"):
                 return ""
             kind = urlsplit(src).hostname or _("Embedded content")
         else:
             self.notice(
-                _("An embedded %(kind)s is shown as a link: %(src)s") % {"kind": kind, "src": src}
+                lambda: (
+                    _("An embedded %(kind)s is shown as a link: %(src)s")
+                    % {"kind": kind, "src": src}
+                )
             )
         label = title or self.last_heading or _("Open: %(kind)s") % {"kind": kind}
         return format_html(
@@ -928,9 +942,7 @@ class _Render:
                     kind,
                 )
                 token.children[position] = link
-                self.notice(
-                    _("%(kind)s file %(src)s shown as a link.") % {"kind": kind, "src": src}
-                )
+                self.notice(functools.partial(_file_notice, kind, src))
         return tokens
 
     def figures(self, tokens: list[Token]) -> list[Token]:
@@ -1215,8 +1227,10 @@ def render_post(
     """
     prepared = prepare_mdx((markdown_text or "").replace("\r\n", "\n"))
     body = prepared.text
+    report_language = translation.get_language() or "fr"
     with translation.override(language):
         renderer = _Render(title=title, media_url=image_url)
+        renderer.report_language = report_language
         for comment in prepared.comments:
             renderer.job(comment)
         tokens = renderer.tokens(body)
