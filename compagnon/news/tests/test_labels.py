@@ -73,3 +73,15 @@ def test_the_data_migration_merges_existing_duplicates(client):
     response = client.get(reverse("news:tag", kwargs={"slug": "workshops"}))
     assert response.status_code == 301 and response["Location"].endswith("/blog/tags/ateliers/")
     assert client.get(reverse("news:tag", kwargs={"slug": "nothing"})).status_code == 404
+
+
+def test_an_unlisted_post_is_reachable_but_out_of_lists_and_not_indexed(client):
+    post = PostFactory(slug="hidden", unlisted=True, keywords="club, données")
+    PostFactory(slug="shown")
+    html = client.get(reverse("news:post", kwargs={"slug": "hidden"})).content.decode()
+    assert '<meta name="robots" content="noindex">' in html
+    assert '<meta name="keywords" content="club, données">' in html
+    listed = client.get(reverse("news:blog")).content.decode()
+    assert "/blog/shown/" in listed and "/blog/hidden/" not in listed
+    assert "/blog/hidden/" not in client.get("/sitemap.xml").content.decode()
+    assert post.title not in client.get(reverse("news:rss")).content.decode()
