@@ -5,30 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0005_person_chat_username_unique'),
+        ("members", "0005_person_chat_username_unique"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Sector',
+            name="Sector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('label_fr', models.CharField(max_length=120, verbose_name='French label')),
-                ('label_en', models.CharField(max_length=120, verbose_name='English label')),
-                ('synonyms', models.TextField(blank=True, help_text='Other names for this sector, separated by commas.', verbose_name='synonyms')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                ("label_fr", models.CharField(max_length=120, verbose_name="French label")),
+                ("label_en", models.CharField(max_length=120, verbose_name="English label")),
+                (
+                    "synonyms",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other names for this sector, separated by commas.",
+                        verbose_name="synonyms",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sector',
-                'verbose_name_plural': 'sectors',
-                'ordering': ['label_en'],
+                "verbose_name": "sector",
+                "verbose_name_plural": "sectors",
+                "ordering": ["label_en"],
             },
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='sector',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='organisations', to='members.sector', verbose_name='sector'),
+            model_name="organisation",
+            name="sector",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="organisations",
+                to="members.sector",
+                verbose_name="sector",
+            ),
         ),
     ]

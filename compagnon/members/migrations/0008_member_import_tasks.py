@@ -10,30 +10,43 @@ def _applied_imports_marked(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0007_seed_sectors'),
+        ("members", "0007_seed_sectors"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='memberimport',
-            name='error',
-            field=models.TextField(blank=True, verbose_name='error'),
+            model_name="memberimport",
+            name="error",
+            field=models.TextField(blank=True, verbose_name="error"),
         ),
         migrations.AddField(
-            model_name='memberimport',
-            name='preview',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='preview'),
+            model_name="memberimport",
+            name="preview",
+            field=models.JSONField(
+                blank=True, default=dict, editable=False, verbose_name="preview"
+            ),
         ),
         migrations.AddField(
-            model_name='memberimport',
-            name='state',
-            field=models.CharField(choices=[('uploaded', 'Uploaded'), ('previewing', 'Reading the file'), ('previewed', 'Ready to apply'), ('applying', 'Importing'), ('applied', 'Applied'), ('failed', 'Failed')], default='uploaded', max_length=12, verbose_name='state'),
+            model_name="memberimport",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("uploaded", "Uploaded"),
+                    ("previewing", "Reading the file"),
+                    ("previewed", "Ready to apply"),
+                    ("applying", "Importing"),
+                    ("applied", "Applied"),
+                    ("failed", "Failed"),
+                ],
+                default="uploaded",
+                max_length=12,
+                verbose_name="state",
+            ),
         ),
         migrations.AddField(
-            model_name='memberimport',
-            name='state_changed_at',
+            model_name="memberimport",
+            name="state_changed_at",
             field=models.DateTimeField(default=django.utils.timezone.now, editable=False),
         ),
         migrations.RunPython(_applied_imports_marked, migrations.RunPython.noop),

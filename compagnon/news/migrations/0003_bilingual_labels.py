@@ -4,25 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('news', '0002_docusaurus_import'),
+        ("news", "0002_docusaurus_import"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='author',
-            name='name_en',
-            field=models.CharField(blank=True, help_text='When it differs (a team, a board): « Club staff » for « Équipe du club ».', max_length=200, verbose_name='name in English'),
+            model_name="author",
+            name="name_en",
+            field=models.CharField(
+                blank=True,
+                help_text="When it differs (a team, a board): « Club staff » for « Équipe du club ».",
+                max_length=200,
+                verbose_name="name in English",
+            ),
         ),
         migrations.AddField(
-            model_name='posttag',
-            name='name_en',
-            field=models.CharField(blank=True, max_length=80, verbose_name='name (English)'),
+            model_name="posttag",
+            name="name_en",
+            field=models.CharField(blank=True, max_length=80, verbose_name="name (English)"),
         ),
         migrations.AlterField(
-            model_name='posttag',
-            name='name',
-            field=models.CharField(max_length=80, verbose_name='name (French)'),
+            model_name="posttag",
+            name="name",
+            field=models.CharField(max_length=80, verbose_name="name (French)"),
         ),
     ]
