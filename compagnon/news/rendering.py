@@ -109,7 +109,8 @@ def _fence_render(self: Any, tokens: list[Token], idx: int, options: Any, env: A
 
 
 @cache
-def _parser() -> MarkdownIt:
+def _parser(math: bool = False) -> MarkdownIt:
+    """The post parser; with `math`, KaTeX's `$…$` too (only posts holding a `$` pay for it)."""
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     # Docusaurus reads posts as MDX, where indentation never makes code: text indented
@@ -119,13 +120,14 @@ def _parser() -> MarkdownIt:
     # names alike, so no `:::` line is ever left as text.
     md.use(container_plugin, name="box", validate=_container_validate, render=_container_render)
     md.use(footnote_plugin)
-    md.use(
-        dollarmath_plugin,
-        allow_space=False,
-        allow_digits=False,
-        allow_labels=False,
-        renderer=_math_render,
-    )
+    if math:
+        md.use(
+            dollarmath_plugin,
+            allow_space=False,
+            allow_digits=False,
+            allow_labels=False,
+            renderer=_math_render,
+        )
     md.add_render_rule("fence", _fence_render)
     return md
 
@@ -668,9 +670,11 @@ def _admonition_label(kind: str) -> str:
 
 
 class _Render:
-    def __init__(self, *, title: str | None, media_url: Callable[[str], str] | None) -> None:
+    def __init__(
+        self, *, title: str | None, media_url: Callable[[str], str] | None, math: bool = False
+    ) -> None:
         self.media_url = media_url
-        self.md = _parser()
+        self.md = _parser(math)
         self.env: dict[str, Any] = {}
         self.jobs: list[tuple[int, str]] = []
         self.line = 0
@@ -1229,7 +1233,7 @@ def render_post(
     body = prepared.text
     report_language = translation.get_language() or "fr"
     with translation.override(language):
-        renderer = _Render(title=title, media_url=image_url)
+        renderer = _Render(title=title, media_url=image_url, math="$" in body)
         renderer.report_language = report_language
         for comment in prepared.comments:
             renderer.job(comment)
