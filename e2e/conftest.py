@@ -55,10 +55,11 @@ def page(browser, live_server):
 
 @pytest.fixture
 def transactional_db(transactional_db):
-    """Live-server tests flush the database after each test, migration data included: seed the taxonomy again."""
+    """Live-server tests flush the database after each test, migration data included: seed the taxonomy and the sectors again."""
     import importlib
 
     from django.apps import apps
 
     importlib.import_module("compagnon.members.migrations.0002_seed_taxonomy").seed(apps, None)
+    importlib.import_module("compagnon.members.migrations.0007_seed_sectors").seed(apps, None)
     return transactional_db

@@ -23,6 +23,7 @@ from compagnon.members.models import (
     MembershipStatus,
     Organisation,
     Person,
+    Sector,
     Skill,
     Tag,
 )
@@ -72,6 +73,13 @@ class TagAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
     ordering = ("label_en",)
 
 
+@admin.register(Sector)
+class SectorAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+    list_display = ("label_fr", "label_en", "synonyms")
+    search_fields = ("label_fr", "label_en", "synonyms", "slug")
+    prepopulated_fields = {"slug": ("label_en",)}
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "plan", "status", "home_base", "member_until", "people_count")
@@ -84,7 +92,21 @@ class OrganisationAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ("membership_active", "membership_lapsed")
     fieldsets = (
-        (None, {"fields": ("name", "slug", "kind", "home_base", "description", "website", "logo")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "slug",
+                    "kind",
+                    "sector",
+                    "home_base",
+                    "description",
+                    "website",
+                    "logo",
+                )
+            },
+        ),
         (_("Membership"), {"fields": ("plan", "status", "member_since", "member_until")}),
         (_("Sign-up"), {"fields": ("email_domains",)}),
         (_("Record"), {"fields": ("is_demo", "created_at")}),

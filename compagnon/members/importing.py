@@ -16,14 +16,19 @@ Rules, per row:
 * Email is lowercased and matched case-insensitively against existing people;
   a second row with the same email is skipped ("duplicate of line N").
 * Only non-empty cells fill or overwrite a field; an existing person's email,
-  skills and interests are never removed or lowered. Domain and Tags add skills
-  at level "practitioner"; Intérêt adds interests.
+  skills and interests are never removed or lowered. Tags add skills at level
+  "practitioner"; Intérêt adds interests.
+* Domain is the sector of the person's organisation (Finance, Research, Food…),
+  matched against the bilingual Sector list staff edit. It is set on an
+  organisation that has none (a new one included); an organisation keeps the sector
+  it has (a different one is a warning). An unknown sector is a warning.
 * Unknown tags, roles (Métier) and statuses (Statut) are warnings: the row is
   imported with what is known. An unknown role or status gives "Other" /
   "Employee" to a new person and leaves an existing person's value alone.
 * An unknown organisation is created (company, active).
 * Errors skip the row: missing or invalid email, missing first name for a new
-  person, over-long text, a LinkedIn link that is not http(s).
+  person, over-long text. A LinkedIn link that is not a web address (javascript:,
+  data:…) or is broken is dropped with a warning: the person is imported.
 * Cells starting with = + - @ are kept as text. The single quote our export
   adds in front of such cells (see core.csvsafe) is removed on the way in.
 
@@ -35,14 +40,18 @@ minutes earlier cannot write stale decisions.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import datetime as dt
 import io
+import json
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -58,7 +67,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from compagnon.core.csvsafe import csv_unsafe_cell
+from compagnon.core.storage import private_storage
 from compagnon.members.models import (
+    ImportState,
     Interest,
     Level,
     MemberImport,
@@ -269,6 +280,9 @@ class RowPreview:
     # Fields to write: every field for a new person, only the differing ones for an update.
     values: dict[str, Any] = field(default_factory=dict)
     new_organisation: str = ""
+    # The sector to give the row's organisation (new, or existing without one).
+    sector_id: int | None = None
+    sector_organisation_id: int | None = None  # the existing organisation it goes to
     skill_tag_ids: list[int] = field(default_factory=list)
     interest_tag_ids: list[int] = field(default_factory=list)
 
@@ -477,12 +491,21 @@ class _Context:
     interests: dict[int, set[int]]
     organisations: dict[str, int]
     resolver: TagResolver
+    sectors: TagResolver
+    sector_by_organisation: dict[int, int | None] = field(default_factory=dict)
+    # Sector decided in this file for an organisation (key), and the line that decided it.
+    sector_decided: dict[str, tuple[int, int]] = field(default_factory=dict)
+    sector_cache: dict[str, tuple[Any, str]] = field(default_factory=dict)
     new_organisations: dict[str, str] = field(default_factory=dict)
     first_line_by_email: dict[str, int] = field(default_factory=dict)
     tag_cache: dict[str, tuple[int | None, str]] = field(default_factory=dict)
 
 
-def import_preview_build(parsed: ParsedFile) -> ImportPreview:
+Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 2000
+
+
+def import_preview_build(parsed: ParsedFile, progress: Progress | None = None) -> ImportPreview:
     """Decide create / update / unchanged / skip for every row against the current database."""
     preview = ImportPreview(
         errors=list(parsed.errors),
@@ -493,7 +516,11 @@ def import_preview_build(parsed: ParsedFile) -> ImportPreview:
     if parsed.errors:
         return preview
     context = _context_load(parsed.rows)
-    preview.rows = [_row_decide(row, context) for row in parsed.rows]
+    total = len(parsed.rows)
+    for index, row in enumerate(parsed.rows, start=1):
+        preview.rows.append(_row_decide(row, context))
+        if progress is not None and (index % PROGRESS_EVERY == 0 or index == total):
+            progress("check", index, total)
     preview.new_organisations = list(context.new_organisations.values())
     return preview
 
@@ -519,9 +546,15 @@ def _context_load(rows: Sequence[ParsedRow]) -> _Context:
         people.update((values["email_key"], values) for values in found)
     person_ids = [values["id"] for values in people.values()]
     organisations: dict[str, int] = {}
-    for pk, name in Organisation.objects.order_by("pk").values_list("pk", "name"):
+    sector_by_organisation: dict[int, int | None] = {}
+    for pk, name, sector_id in Organisation.objects.order_by("pk").values_list(
+        "pk", "name", "sector_id"
+    ):
         organisations.setdefault(_organisation_key(name), pk)
+        sector_by_organisation[pk] = sector_id
     return _Context(
+        sectors=TagResolver.load_sectors(),
+        sector_by_organisation=sector_by_organisation,
         people=people,
         skills=_tag_ids_by_person(Skill, person_ids),
         interests=_tag_ids_by_person(Interest, person_ids),
@@ -557,13 +590,14 @@ def _row_decide(row: ParsedRow, context: _Context) -> RowPreview:
     organisation_name = " ".join(cells.get("organisation", "").split())
     if len(organisation_name) > _ORGANISATION_NAME_MAX:
         preview.errors.append(_too_long(gettext_lazy("organisation name"), _ORGANISATION_NAME_MAX))
-    skill_ids = _tag_ids_read([cells.get("domain", ""), cells.get("tags", "")], context, preview)
+    skill_ids = _tag_ids_read([cells.get("tags", "")], context, preview)
     interest_ids = _tag_ids_read([cells.get("interests", "")], context, preview)
     if preview.errors:
         preview.action = RowAction.SKIP
         return preview
     if organisation_name:
         _organisation_assign(organisation_name, values, preview, context)
+    _sector_read(cells.get("domain", ""), organisation_name, values, preview, context)
     if existing is None:
         preview.values = {**values, "email": email}
         preview.skill_tag_ids, preview.interest_tag_ids = skill_ids, interest_ids
@@ -641,21 +675,24 @@ def _choice_read(
 
 
 def _linkedin_read(text: str, preview: RowPreview) -> str:
+    """A LinkedIn link, or "" with a warning: a bad link never keeps a person out."""
     if not text:
         return ""
     if not urlsplit(text).scheme and ":" not in text.split("/", 1)[0]:
         # Spreadsheets often hold "linkedin.com/in/…" without the scheme.
         text = "https://" + text
+    problem = ""
     if urlsplit(text).scheme.lower() not in ("http", "https"):
-        preview.errors.append(_("LinkedIn link must start with http:// or https://"))
-        return ""
-    if len(text) > _URL_MAX:
-        preview.errors.append(_too_long(_FIELD_LABELS["linkedin_url"], _URL_MAX))
-        return ""
-    try:
-        _url_validator(text)
-    except ValidationError:
-        preview.errors.append(_("invalid LinkedIn link “%(url)s”") % {"url": text})
+        problem = _("LinkedIn link “%(url)s” is not a web address — dropped")
+    elif len(text) > _URL_MAX:
+        problem = _("LinkedIn link longer than %(max)d characters — dropped")
+    else:
+        try:
+            _url_validator(text)
+        except ValidationError:
+            problem = _("invalid LinkedIn link “%(url)s” — dropped")
+    if problem:
+        preview.warnings.append(problem % {"url": text[:80], "max": _URL_MAX})
         return ""
     return text
 
@@ -693,6 +730,64 @@ def _tag_lookup(name: str, context: _Context) -> tuple[int | None, str]:
     return found
 
 
+def _sector_read(
+    text: str,
+    organisation_name: str,
+    values: dict[str, Any],
+    preview: RowPreview,
+    context: _Context,
+) -> None:
+    """Domain: the sector of the row's organisation, set where the organisation has none."""
+    text = " ".join(text.split())
+    if not text:
+        return
+    if text not in context.sector_cache:
+        found = context.sectors.resolve(text)
+        warning = ""
+        if found is None:
+            suggestion = context.sectors.closest(text)
+            if suggestion is not None:
+                warning = _("Unknown sector “%(name)s” — did you mean “%(suggestion)s”?") % {
+                    "name": text,
+                    "suggestion": suggestion.label,
+                }
+            else:
+                warning = _(
+                    "Unknown sector “%(name)s” — ignored (staff can add it to the sectors)"
+                ) % {"name": text}
+        context.sector_cache[text] = (found, warning)
+    sector, warning = context.sector_cache[text]
+    if sector is None:
+        preview.warnings.append(warning)
+        return
+    if not organisation_name:
+        preview.warnings.append(
+            _("Sector “%(name)s” is an organisation's; this row has none — ignored")
+            % {"name": text}
+        )
+        return
+    key = _organisation_key(organisation_name)
+    organisation_id = values.get("organisation_id")
+    current = context.sector_by_organisation.get(organisation_id) if organisation_id else None
+    decided = context.sector_decided.get(key)
+    if current is None and decided is None:
+        context.sector_decided[key] = (sector.pk, preview.line)
+        preview.sector_id = sector.pk
+        preview.sector_organisation_id = organisation_id
+        preview.notes.append(
+            _("sector of “%(organisation)s”: %(sector)s")
+            % {"organisation": organisation_name, "sector": sector.label}
+        )
+        return
+    kept = current if current is not None else decided[0] if decided else None
+    if kept != sector.pk:
+        kept_label = next((s.label for s in context.sectors.by_key.values() if s.pk == kept), "?")
+        preview.warnings.append(
+            _("“%(organisation)s” keeps its sector %(kept)s, not “%(name)s”")
+            % {"organisation": organisation_name, "kept": kept_label, "name": text}
+        )
+
+
 def _organisation_assign(
     name: str, values: dict[str, Any], preview: RowPreview, context: _Context
 ) -> None:
@@ -718,6 +813,8 @@ def _changes_collect(
     preview.person_id = existing["id"]
     preview.values = {name: value for name, value in values.items() if existing[name] != value}
     changed = [str(_FIELD_LABELS[name]) for name in preview.values]
+    if preview.sector_id is not None:
+        changed.append(_("sector"))
     if preview.new_organisation:
         changed.append(str(_FIELD_LABELS["organisation_id"]))
     preview.skill_tag_ids = [
@@ -740,21 +837,41 @@ def _changes_collect(
 # --- writing ------------------------------------------------------------------------------
 
 
-def import_preview_apply(preview: ImportPreview) -> ImportResult:
+def import_preview_apply(preview: ImportPreview, progress: Progress | None = None) -> ImportResult:
     """Write a preview's decisions. Call inside `transaction.atomic`, right after building it."""
+    report = progress or (lambda phase, done, total: None)
     if not preview.is_valid:
         raise ImportFileError(preview.errors)
     rows_by_action: dict[RowAction, list[RowPreview]] = defaultdict(list)
     for row in preview.rows:
         rows_by_action[row.action].append(row)
-    organisation_ids = _organisations_create(preview.new_organisations)
+    sectors = {
+        row.new_organisation: row.sector_id
+        for row in preview.rows
+        if row.new_organisation and row.sector_id is not None and row.action != RowAction.SKIP
+    }
+    organisation_ids = _organisations_create(preview.new_organisations, sectors)
     for row in preview.rows:
         if row.new_organisation and row.action in (RowAction.CREATE, RowAction.UPDATE):
             row.values["organisation_id"] = organisation_ids[row.new_organisation]
+    _organisation_sectors_set(
+        {
+            row.sector_organisation_id: row.sector_id
+            for row in preview.rows
+            if row.sector_id is not None
+            and row.sector_organisation_id is not None
+            and row.action in (RowAction.CREATE, RowAction.UPDATE)
+        }
+    )
     created = rows_by_action[RowAction.CREATE]
+    steps = 3
+    report("write", 0, steps)
     _people_create(created)
+    report("write", 1, steps)
     _people_update(rows_by_action[RowAction.UPDATE])
+    report("write", 2, steps)
     _tags_link([*created, *rows_by_action[RowAction.UPDATE]])
+    report("write", 3, steps)
     return ImportResult(
         created=len(created),
         updated=len(rows_by_action[RowAction.UPDATE]),
@@ -767,8 +884,19 @@ def import_preview_apply(preview: ImportPreview) -> ImportResult:
     )
 
 
-def _organisations_create(names: list[str]) -> dict[str, int]:
+def _organisation_sectors_set(sector_by_organisation: dict[int, int]) -> None:
+    """Existing organisations without a sector get the file's (never replacing one)."""
+    for organisation_id, sector_id in sector_by_organisation.items():
+        Organisation.objects.filter(pk=organisation_id, sector__isnull=True).update(
+            sector_id=sector_id
+        )
+
+
+def _organisations_create(
+    names: list[str], sectors: dict[str, int] | None = None
+) -> dict[str, int]:
     """Create the file's unknown organisations; returns their ids by matching key."""
+    sectors = sectors or {}
     if not names:
         return {}
     taken = set(Organisation.objects.values_list("slug", flat=True))
@@ -778,7 +906,11 @@ def _organisations_create(names: list[str]) -> dict[str, int]:
         taken.add(slug)
         organisations.append(
             Organisation(
-                name=name, slug=slug, kind=OrganisationKind.COMPANY, status=MembershipStatus.ACTIVE
+                name=name,
+                slug=slug,
+                kind=OrganisationKind.COMPANY,
+                status=MembershipStatus.ACTIVE,
+                sector_id=sectors.get(_organisation_key(name)),
             )
         )
     Organisation.objects.bulk_create(organisations, batch_size=BATCH_SIZE)
@@ -894,14 +1026,18 @@ def people_import_preview(*, data: bytes) -> ImportPreview:
 
 
 def people_import_apply(
-    *, data: bytes, filename: str = "", imported_by: Any = None
+    *,
+    data: bytes,
+    filename: str = "",
+    imported_by: Any = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import a file: valid rows all written in one transaction, invalid rows left out and listed."""
     parsed = import_file_parse(data)
     if parsed.errors:
         raise ImportFileError(parsed.errors)
     with transaction.atomic():
-        result = import_preview_apply(import_preview_build(parsed))
+        result = import_preview_apply(import_preview_build(parsed, progress), progress)
     logger.info(
         "Member import %r by %s: %d created, %d updated, %d unchanged, %d skipped.",
         filename,
@@ -929,7 +1065,9 @@ def member_import_read(member_import: MemberImport) -> bytes:
         return stored.read()
 
 
-def member_import_apply(*, pk: int, applied_by: Any) -> ImportResult:
+def member_import_apply(
+    *, pk: int, applied_by: Any, progress: Progress | None = None
+) -> ImportResult:
     """Apply a stored import once: a double click or a second tab finds it applied and stops."""
     with transaction.atomic():
         member_import = MemberImport.objects.select_for_update().get(pk=pk)
@@ -939,12 +1077,182 @@ def member_import_apply(*, pk: int, applied_by: Any) -> ImportResult:
             data=member_import_read(member_import),
             filename=member_import.file_name,
             imported_by=applied_by,
+            progress=progress,
         )
         member_import.applied_at = timezone.now()
         member_import.result = result.as_dict()
-        member_import.save(update_fields=["applied_at", "result"])
+        member_import.state = ImportState.APPLIED
+        member_import.state_changed_at = member_import.applied_at
+        member_import.error = ""
+        member_import.save(
+            update_fields=["applied_at", "result", "state", "state_changed_at", "error"]
+        )
         # The rows are in the database now; the file holds personal data and goes,
         # but only once the import is committed.
         stored_name, storage = member_import.file.name or "", member_import.file.storage
         transaction.on_commit(lambda: storage.delete(stored_name))
     return result
+
+
+# --- in the background --------------------------------------------------------------------
+#
+# A large file (85 000 rows fit in the 20 MB limit) takes longer than a web request may:
+# the preview and the apply run as tasks (members/tasks.py). Progress is a small JSON file
+# next to the upload, written outside any transaction, so the page can show it while the
+# apply's one transaction is still open. The worker reads the upload from the same
+# private storage, so both run where that storage is.
+
+PREVIEW_ROWS_KEPT = 1000
+STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def _progress_path(pk: int) -> Path:
+    return Path(private_storage().path(f"imports/progress-{pk}.json"))
+
+
+def import_progress_set(
+    pk: int, phase: str, done: int, total: int, *, applying: bool = False
+) -> None:
+    path = _progress_path(pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(
+        json.dumps({"phase": phase, "done": done, "total": total, "applying": applying})
+    )
+    partial.replace(path)
+
+
+def import_progress_get(pk: int) -> dict[str, Any]:
+    try:
+        data = json.loads(_progress_path(pk).read_text())
+    except (OSError, ValueError):
+        return {"phase": "", "done": 0, "total": 0, "percent": 0}
+    total = max(int(data.get("total") or 0), 1)
+    # Checking the rows is the first 70 % of an apply, writing them the rest.
+    done = min(int(data.get("done") or 0), total)
+    percent = round(100 * done / total)
+    if data.get("phase") == "write":
+        percent = 70 + round(30 * done / total)
+    elif data.get("phase") == "check" and data.get("applying"):
+        percent = round(70 * done / total)
+    data["percent"] = percent
+    return data
+
+
+def import_progress_clear(pk: int) -> None:
+    with contextlib.suppress(OSError):
+        _progress_path(pk).unlink()
+
+
+def _state_set(pk: int, state: str, **fields: Any) -> None:
+    MemberImport.objects.filter(pk=pk).update(
+        state=state, state_changed_at=timezone.now(), **fields
+    )
+
+
+def import_preview_summary(preview: ImportPreview) -> dict[str, Any]:
+    """What the preview page shows, kept on the import (the rows lists are cut)."""
+
+    def display(rows: list[RowPreview]) -> list[dict[str, Any]]:
+        return [
+            {
+                "line": row.line,
+                "name": row.name,
+                "email": row.email,
+                "action": str(row.action),
+                "errors": row.errors,
+                "warnings": row.warnings,
+                "notes": row.notes,
+            }
+            for row in rows[:PREVIEW_ROWS_KEPT]
+        ]
+
+    lists = {
+        "all": preview.rows,
+        "problems": preview.rows_with_problems(),
+        "changes": [r for r in preview.rows if r.action in (RowAction.CREATE, RowAction.UPDATE)],
+    }
+    return {
+        "counts": preview.counts,
+        "row_count": len(preview.rows),
+        "rows_with_warnings": preview.rows_with_warnings,
+        "unknown_columns": preview.unknown_columns,
+        "new_organisations": preview.new_organisations,
+        "encoding": preview.encoding,
+        "delimiter": preview.delimiter,
+        "errors": preview.errors,
+        "rows": {key: display(rows) for key, rows in lists.items()},
+        "totals": {key: len(rows) for key, rows in lists.items()},
+    }
+
+
+def member_import_preview_run(*, pk: int) -> str:
+    """The preview of a stored import, computed once (a task delivered twice does it once)."""
+    with transaction.atomic():
+        member_import = MemberImport.objects.select_for_update().filter(pk=pk).first()
+        if member_import is None:
+            return "gone"
+        fresh = timezone.now() - member_import.state_changed_at < STALE_AFTER
+        if member_import.state != ImportState.UPLOADED and not (
+            member_import.state == ImportState.PREVIEWING and not fresh
+        ):
+            return member_import.state
+        _state_set(pk, ImportState.PREVIEWING)
+    import_progress_set(pk, "read", 0, 1)
+    try:
+        data = member_import_read(member_import)
+        parsed = import_file_parse(data)
+        preview = import_preview_build(
+            parsed, lambda phase, done, total: import_progress_set(pk, phase, done, total)
+        )
+    except Exception as error:
+        logger.exception("Preview of member import %s failed", pk)
+        _state_set(pk, ImportState.FAILED, error=str(error)[:2000])
+        raise
+    _state_set(pk, ImportState.PREVIEWED, preview=import_preview_summary(preview), error="")
+    return ImportState.PREVIEWED
+
+
+def member_import_apply_request(*, pk: int, user: Any) -> bool:
+    """Ask for the import to be applied in the background; False when it is already on its
+    way or done (a double click or a second tab changes nothing)."""
+    from compagnon.members.tasks import member_import_apply_task
+
+    with transaction.atomic():
+        member_import = MemberImport.objects.select_for_update().get(pk=pk)
+        if member_import.is_applied:
+            raise ImportAlreadyApplied
+        if member_import.state == ImportState.APPLYING and (
+            timezone.now() - member_import.state_changed_at < STALE_AFTER
+        ):
+            return False
+        _state_set(pk, ImportState.APPLYING, error="")
+        user_id = getattr(user, "pk", None)
+        transaction.on_commit(lambda: member_import_apply_task.enqueue(pk, user_id))
+    return True
+
+
+def member_import_apply_run(*, pk: int, user_id: int | None) -> str:
+    """The task's work: apply once, in one transaction; progress written outside it."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    import_progress_set(pk, "check", 0, 1, applying=True)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        import_progress_set(pk, phase, done, total, applying=True)
+
+    try:
+        member_import_apply(pk=pk, applied_by=user, progress=progress)
+    except ImportAlreadyApplied:
+        return "already applied"
+    except ImportFileError as error:
+        _state_set(pk, ImportState.FAILED, error=str(error)[:2000])
+        return "failed"
+    except Exception as error:
+        logger.exception("Member import %s failed", pk)
+        # Nothing was written (one transaction): the import can be applied again.
+        _state_set(pk, ImportState.PREVIEWED, error=str(error)[:2000])
+        raise
+    import_progress_clear(pk)
+    return "applied"

@@ -71,6 +71,34 @@ class Tag(models.Model):
         return [s.strip() for s in self.synonyms.split(",") if s.strip()]
 
 
+class Sector(models.Model):
+    """An organisation's line of business (Finance, Research, Food, Telecom…), in French and
+    English. Not a skill: the members spreadsheet's `Domain` column. Staff edit the list."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    label_fr = models.CharField(_("French label"), max_length=120)
+    label_en = models.CharField(_("English label"), max_length=120)
+    synonyms = models.TextField(
+        _("synonyms"), blank=True, help_text=_("Other names for this sector, separated by commas.")
+    )
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["label_en"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [s.strip() for s in self.synonyms.split(",") if s.strip()]
+
+
 class OrganisationKind(models.TextChoices):
     COMPANY = "company", _("Company")
     PUBLIC_BODY = "public_body", _("Public body")
@@ -124,6 +152,14 @@ class Organisation(models.Model):
         _("allowed email domains"),
         blank=True,
         help_text=_("People with an address at these domains may sign up. Separate with commas."),
+    )
+    sector = models.ForeignKey(
+        Sector,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        verbose_name=_("sector"),
     )
     website = models.URLField(_("website"), blank=True, validators=[validate_web_url])
     description = models.TextField(_("description"), blank=True, max_length=2000)
@@ -382,8 +418,21 @@ def member_import_upload_to(instance: MemberImport, filename: str) -> str:
     return f"imports/{secrets.token_hex(16)}.csv"
 
 
+class ImportState(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    PREVIEWING = "previewing", _("Reading the file")
+    PREVIEWED = "previewed", _("Ready to apply")
+    APPLYING = "applying", _("Importing")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed")
+
+
 class MemberImport(models.Model):
-    """A spreadsheet of members uploaded by staff, kept between its preview and its application."""
+    """A spreadsheet of members uploaded by staff, kept between its preview and its application.
+
+    The preview and the apply run as background tasks (members/tasks.py): `state` says where
+    the import is, `preview` keeps what the preview found for the page.
+    """
 
     file_name = models.CharField(_("file name"), max_length=255)
     file = models.FileField(
@@ -400,6 +449,12 @@ class MemberImport(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=ImportState.choices, default=ImportState.UPLOADED
+    )
+    preview = models.JSONField(_("preview"), default=dict, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    state_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("member import")

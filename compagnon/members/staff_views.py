@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,29 +20,26 @@ from django.views.decorators.http import require_POST
 
 from compagnon.core.csvsafe import csv_streaming_response
 from compagnon.core.permissions import staff_required
-from compagnon.members import services
 from compagnon.members.exporting import organisations_export_rows, people_export_rows
 from compagnon.members.importing import COLUMNS as IMPORT_COLUMNS
 from compagnon.members.importing import (
     REQUIRED_COLUMNS,
     ImportAlreadyApplied,
-    ImportFileError,
-    ImportPreview,
     ImportResult,
     RowAction,
-    RowPreview,
     import_file_parse,
-    member_import_apply,
+    import_progress_get,
+    member_import_apply_request,
     member_import_create,
-    member_import_read,
 )
-from compagnon.members.models import MemberImport
+from compagnon.members.models import ImportState, MemberImport
 from compagnon.members.selectors import (
     club_figures,
     organisations_visible_to,
     people_visible_to,
     viewer_for,
 )
+from compagnon.members.tasks import member_import_preview_task
 
 # A browser table of 10 000 rows helps nobody; the counts above it cover the rest.
 PREVIEW_ROW_LIMIT = 1000
@@ -101,7 +99,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         for problem in problems:
             form.add_error("file", problem)
         if not problems:
-            member_import = member_import_create(upload=upload, uploaded_by=request.user)
+            with transaction.atomic():
+                member_import = member_import_create(upload=upload, uploaded_by=request.user)
+                pk = member_import.pk
+                transaction.on_commit(lambda: member_import_preview_task.enqueue(pk))
             return redirect("staff:import_preview", pk=member_import.pk)
     context = {
         "form": form,
@@ -113,8 +114,20 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "members/staff/import_upload.html", context)
 
 
+def _waiting(member_import: MemberImport) -> bool:
+    return member_import.state in (
+        ImportState.UPLOADED,
+        ImportState.PREVIEWING,
+        ImportState.APPLYING,
+    )
+
+
 @staff_required
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import's page: progress while a task works, then the preview, then the result.
+
+    The page can be closed and opened again: the work goes on in the background.
+    """
     member_import = get_object_or_404(MemberImport, pk=pk)
     if member_import.is_applied:
         result = ImportResult.from_dict(member_import.result)
@@ -123,23 +136,40 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "members/staff/import_result.html",
             {"member_import": member_import, "result": result},
         )
-    try:
-        data = member_import_read(member_import)
-    except OSError:
-        messages.error(request, _("The uploaded file is no longer available: upload it again."))
-        return redirect("staff:import_upload")
-    preview = services.people_import_preview(data=data)
+    if member_import.state == ImportState.UPLOADED:
+        if not member_import.file or not private_file_exists(member_import):
+            messages.error(request, _("The uploaded file is no longer available: upload it again."))
+            return redirect("staff:import_upload")
+        # Queued on upload; queued again here if that was lost (the task does it once).
+        member_import_preview_task.enqueue(member_import.pk)
+        member_import.refresh_from_db()
+    if member_import.state == ImportState.FAILED:
+        return render(
+            request,
+            "members/staff/import_progress_page.html",
+            {"member_import": member_import, "progress": None},
+        )
+    if _waiting(member_import):
+        return render(
+            request,
+            "members/staff/import_progress_page.html",
+            {"member_import": member_import, "progress": import_progress_get(member_import.pk)},
+        )
+    stored = member_import.preview
     show = request.GET.get("show", "all")
     if show not in ROW_FILTERS:
         show = "all"
-    rows = _rows_filter(preview, show)
+    counts = stored.get("counts", {})
     context = {
         "member_import": member_import,
-        "preview": preview,
-        "counts": preview.counts,
-        "to_write": preview.counts[RowAction.CREATE] + preview.counts[RowAction.UPDATE],
-        "rows": [_row_display(row) for row in rows[:PREVIEW_ROW_LIMIT]],
-        "rows_total": len(rows),
+        "preview": stored,
+        "counts": counts,
+        "to_write": counts.get(RowAction.CREATE, 0) + counts.get(RowAction.UPDATE, 0),
+        "rows": [
+            {**row, "action_label": ACTION_LABELS[RowAction(row["action"])]}
+            for row in stored.get("rows", {}).get(show, [])
+        ],
+        "rows_total": stored.get("totals", {}).get(show, 0),
         "row_limit": PREVIEW_ROW_LIMIT,
         "show": show,
         "filters": ROW_FILTERS.items(),
@@ -147,25 +177,25 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/staff/import_preview.html", context)
 
 
-def _rows_filter(preview: ImportPreview, show: str) -> list[RowPreview]:
-    if show == "problems":
-        return preview.rows_with_problems()
-    if show == "changes":
-        return [row for row in preview.rows if row.action in (RowAction.CREATE, RowAction.UPDATE)]
-    return preview.rows
+def private_file_exists(member_import: MemberImport) -> bool:
+    try:
+        return member_import.file.storage.exists(member_import.file.name)
+    except (OSError, ValueError):
+        return False
 
 
-def _row_display(row: RowPreview) -> dict[str, Any]:
-    return {
-        "line": row.line,
-        "name": row.name,
-        "email": row.email,
-        "action": str(row.action),
-        "action_label": ACTION_LABELS[row.action],
-        "errors": row.errors,
-        "warnings": row.warnings,
-        "notes": row.notes,
-    }
+@staff_required
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar, polled by HTMX; once the work is done the page reloads itself."""
+    member_import = get_object_or_404(MemberImport, pk=pk)
+    response = render(
+        request,
+        "members/staff/_import_progress.html",
+        {"member_import": member_import, "progress": import_progress_get(member_import.pk)},
+    )
+    if not _waiting(member_import):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @staff_required
@@ -173,30 +203,30 @@ def _row_display(row: RowPreview) -> dict[str, Any]:
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     member_import = get_object_or_404(MemberImport, pk=pk)
     try:
-        result = member_import_apply(pk=member_import.pk, applied_by=request.user)
+        started = member_import_apply_request(pk=member_import.pk, user=request.user)
     except ImportAlreadyApplied:
         messages.error(
             request, _("This import was already applied: nothing was imported a second time.")
         )
         return redirect("staff:import_preview", pk=member_import.pk)
-    except ImportFileError as error:
-        messages.error(
-            request, _("This file cannot be imported: %(problems)s") % {"problems": error}
+    if not started:
+        messages.info(request, _("This import is already running."))
+    member_import.refresh_from_db()
+    if member_import.is_applied:
+        result = ImportResult.from_dict(member_import.result)
+        messages.success(
+            request,
+            _(
+                "Import applied: %(created)d created, %(updated)d updated, "
+                "%(unchanged)d unchanged, %(skipped)d skipped."
+            )
+            % {
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "skipped": result.skipped,
+            },
         )
-        return redirect("staff:import_preview", pk=member_import.pk)
-    messages.success(
-        request,
-        _(
-            "Import applied: %(created)d created, %(updated)d updated, "
-            "%(unchanged)d unchanged, %(skipped)d skipped."
-        )
-        % {
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "skipped": result.skipped,
-        },
-    )
     return redirect("staff:import_preview", pk=member_import.pk)
 
 

@@ -49,15 +49,15 @@ class PostAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "title")
-    search_fields = ("name",)
+    list_display = ("name", "name_en", "title")
+    search_fields = ("name", "name_en")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(PostTag)
 class PostTagAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name",)
+    list_display = ("name", "name_en", "slug")
+    search_fields = ("name", "name_en")
 
 
 @admin.register(PostImage)

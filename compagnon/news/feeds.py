@@ -37,10 +37,10 @@ class LatestPostsFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item: Post) -> str:
-        return ", ".join(a.name for a in item.authors.all())
+        return ", ".join(a.label for a in item.authors.all())
 
     def item_categories(self, item: Post):
-        return [t.name for t in item.tags.all()]
+        return [t.label for t in item.tags.all()]
 
 
 class LatestPostsAtom(LatestPostsFeed):

@@ -77,10 +77,17 @@ class ImageForm(forms.Form):
 
 class ImportForm(forms.Form):
     archive = forms.FileField(
-        label=_("Zip of the blog folder"),
-        help_text=_("Markdown files with their front matter, and their images."),
+        label=_("Zip of the Docusaurus site or of its blog folder"),
+        help_text=_(
+            "The site's root (blog/ beside static/) or its blog/ folder: Markdown or MDX files "
+            "with their front matter, authors.yml, images and linked files."
+        ),
     )
     publish = forms.BooleanField(label=_("Publish new posts"), required=False, initial=True)
+    dry_run = forms.BooleanField(
+        label=_("Only check: show what would be imported, dropped or warned, write nothing"),
+        required=False,
+    )
 
     def clean_archive(self):
         archive = self.cleaned_data["archive"]

@@ -9,11 +9,24 @@ edit (or a new renderer) invalidates the cache without anyone having to remember
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
+FILE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def validate_author_link(value: str) -> None:
+    """A web page (http/https) or an e-mail address (mailto:); nothing that runs code."""
+    if value.lower().startswith("mailto:"):
+        if "@" not in value or any(c in value for c in "<>\"' \n"):
+            raise ValidationError(_("Enter a valid e-mail link (mailto:name@example.org)."))
+        return
+    URLValidator(schemes=["http", "https"])(value)
 
 
 class Language(models.TextChoices):
@@ -26,11 +39,29 @@ class PostStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+def _in_language(french: str, english: str) -> str:
+    return english if english and (get_language() or "fr").startswith("en") else french
+
+
 class Author(models.Model):
+    """One author, whatever the language of the post: « Équipe du club » is « Club staff »."""
+
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("When it differs (a team, a board): « Club staff » for « Équipe du club »."),
+    )
     title = models.CharField(_("title"), max_length=300, blank=True)
-    url = models.URLField(_("web page"), max_length=500, blank=True)
+    url = models.CharField(
+        _("web page or e-mail"),
+        max_length=500,
+        blank=True,
+        validators=[validate_author_link],
+        help_text=_("https://... or mailto:..."),
+    )
     image_url = models.URLField(_("image URL"), max_length=500, blank=True)
     image = models.ImageField(_("image"), upload_to="news/authors/", blank=True)
 
@@ -40,10 +71,14 @@ class Author(models.Model):
         verbose_name_plural = _("authors")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     def get_absolute_url(self) -> str:
         return reverse("news:author", kwargs={"slug": self.slug})
+
+    @property
+    def label(self) -> str:
+        return _in_language(self.name, self.name_en)
 
     @property
     def picture_url(self) -> str:
@@ -51,8 +86,11 @@ class Author(models.Model):
 
 
 class PostTag(models.Model):
+    """One blog tag with its two labels: « ateliers » in French is « workshops » in English."""
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(_("name (French)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
 
     class Meta:
         ordering = ("name",)
@@ -60,10 +98,14 @@ class PostTag(models.Model):
         verbose_name_plural = _("blog tags")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     def get_absolute_url(self) -> str:
         return reverse("news:tag", kwargs={"slug": self.slug})
+
+    @property
+    def label(self) -> str:
+        return _in_language(self.name, self.name_en)
 
 
 class Post(models.Model):
@@ -74,6 +116,12 @@ class Post(models.Model):
     )
     date = models.DateField(_("date"))
     description = models.CharField(_("description"), max_length=500, blank=True)
+    keywords = models.CharField(_("keywords"), max_length=500, blank=True)
+    unlisted = models.BooleanField(
+        _("unlisted"),
+        default=False,
+        help_text=_("Published at its address, but kept out of the blog's lists and feeds."),
+    )
     header_image = models.ForeignKey(
         "news.PostImage",
         verbose_name=_("header image"),
@@ -137,6 +185,27 @@ class PostImage(models.Model):
 
     def __str__(self) -> str:
         return self.source_path or self.file.name or ""
+
+
+class PostFile(models.Model):
+    """A file a post links to that is not a picture shown in it: a PDF, an SVG drawing."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("file"), upload_to="news/files/%Y/")
+    source_path = models.CharField(_("path in the post"), max_length=300)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("pk",)
+        verbose_name = _("post file")
+        verbose_name_plural = _("post files")
+        constraints = [
+            models.UniqueConstraint(fields=("post", "source_path"), name="news_file_unique_path")
+        ]
+
+    def __str__(self) -> str:
+        return self.source_path
 
 
 class PostJob(models.Model):

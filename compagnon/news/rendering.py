@@ -23,8 +23,10 @@ docs/blog-rendering.md explains each rule.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import math
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -35,6 +37,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import nh3
+from django.conf import settings
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -42,12 +45,13 @@ from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from compagnon.news.markdown_plugins import strip_mdx
+from compagnon.news.markdown_plugins import prepare_mdx
 
 # Bump when the output changes, so cached HTML in the database is re-rendered.
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 
 WORDS_PER_MINUTE = 200
 
@@ -60,6 +64,8 @@ class RenderedPost:
     reading_minutes: int = 1
     videos: list[dict[str, Any]] = field(default_factory=list)  # provider, id, title, url...
     text: str = ""  # plain text: search, descriptions, reading time
+    # What was changed on the way, for the importer's report: (line in the body, what).
+    notices: list[tuple[int, str]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- parser
@@ -74,14 +80,55 @@ def _container_render(self: Any, tokens: list[Token], idx: int, options: Any, en
     return "<div>\n" if tokens[idx].nesting == 1 else "</div>\n"
 
 
+def _math_render(content: str, options: dict[str, Any]) -> str:
+    # No TeX engine runs here: the formula is shown as written, set apart, without its `$`.
+    if options.get("display_mode"):
+        return f'<div class="math math-block">{html_lib.escape(content.strip())}</div>\n'
+    return f'<span class="math">{html_lib.escape(content)}</span>'
+
+
+_FENCE_TITLE = re.compile(r"""\btitle\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+
+
+def _fence_render(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """```python title="app.py" {1,3}: the code, under its title when it has one."""
+    token = tokens[idx]
+    info = token.info.strip()
+    title_match = _FENCE_TITLE.search(info)
+    language = info.split()[0] if info and not info.startswith(("{", "title=")) else ""
+    code = html_lib.escape(token.content)
+    language_attr = f' data-language="{html_lib.escape(language)}"' if language else ""
+    block = f"<pre{language_attr}><code>{code}</code></pre>"
+    if title_match:
+        title = next(g for g in title_match.groups() if g is not None)
+        return (
+            f'<figure class="code-block"><figcaption class="code-title">'
+            f"{html_lib.escape(title)}</figcaption>{block}</figure>\n"
+        )
+    return block + "\n"
+
+
 @cache
-def _parser() -> MarkdownIt:
+def _parser(math: bool = False) -> MarkdownIt:
+    """The post parser; with `math`, KaTeX's `$…$` too (only posts holding a `$` pay for it)."""
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    # Docusaurus reads posts as MDX, where indentation never makes code: text indented
+    # inside <TabItem> or <details> stays text. Code is fenced.
+    md.disable("code")
     # One container rule for every `:::name`: citation, admonitions and unknown
     # names alike, so no `:::` line is ever left as text.
     md.use(container_plugin, name="box", validate=_container_validate, render=_container_render)
     md.use(footnote_plugin)
+    if math:
+        md.use(
+            dollarmath_plugin,
+            allow_space=False,
+            allow_digits=False,
+            allow_labels=False,
+            renderer=_math_render,
+        )
+    md.add_render_rule("fence", _fence_render)
     return md
 
 
@@ -109,6 +156,7 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "title"},
     "li": {"id"},
     "ol": {"start"},
+    "pre": {"data-language"},
     "source": {"src", "type"},
     "span": {"aria-hidden"},
     "sup": {"id"},
@@ -117,25 +165,25 @@ ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
 }
 ALLOWED_CLASSES = {
-    "a": {"video-card-link", "footnote-backref"},
+    "a": {"video-card-link", "footnote-backref", "post-file", "embed"},
     "aside": {
         "admonition", "admonition-note", "admonition-tip", "admonition-info",
         "admonition-caution", "admonition-danger", "admonition-warning",
         "admonition-important",
     },
     "blockquote": {"quote"},
-    "div": {"post-body", "post-excerpt"},
-    "figcaption": {"citation-attribution", "video-card-caption", "audio-label"},
-    "figure": {"post-figure", "citation", "video-card", "audio"},
+    "div": {"post-body", "post-excerpt", "tabs", "math", "math-block"},
+    "figcaption": {"citation-attribution", "video-card-caption", "audio-label", "code-title"},
+    "figure": {"post-figure", "citation", "video-card", "audio", "code-block"},
     "hr": {"footnotes-sep"},
     "li": {"footnote-item"},
     "ol": {"footnotes-list"},
-    "p": {"admonition-title", "audio-links"},
-    "section": {"footnotes"},
+    "p": {"admonition-title", "audio-links", "tab-label", "embed-link"},
+    "section": {"footnotes", "tab-panel"},
     "span": {
         "video-card-screen", "video-card-play", "video-card-action", "video-card-label",
         "video-card-title", "video-card-meta", "video-card-notice", "audio-kind",
-        "visually-hidden",
+        "visually-hidden", "math", "file-kind",
     },
     "sup": {"footnote-ref"},
 }  # fmt: skip
@@ -166,6 +214,19 @@ def _is_local_path(value: str) -> bool:
     return bool(value) and not value.startswith(("/", "#", "?", "\\"))
 
 
+def _mapped(value: str) -> str:
+    """The media URL of a path the post uses, '' when it is not one of the post's files."""
+    mapper = _MEDIA_URL.get()
+    if mapper is None or not value or value.startswith(("#", "?", "//", "\\")):
+        return ""
+    if value.startswith(settings.MEDIA_URL or "/media/"):
+        return ""  # already a media URL
+    if not posixpath.splitext(value.split("#")[0].split("?")[0])[1]:
+        return ""  # a page ("/blog/x/"), not a file
+    mapped = mapper(unquote(value.split("#")[0].split("?")[0])) or ""
+    return mapped if _scheme(mapped) in ("", *MEDIA_SCHEMES) else ""
+
+
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     if attribute in ("src", "href"):
         value = value.strip()
@@ -173,14 +234,19 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if scheme is None:
             return None
         if attribute == "href":
-            return value if scheme in LINK_SCHEMES or not scheme else None
+            if scheme:
+                return value if scheme in LINK_SCHEMES else None
+            # A file the post links to (a PDF, an SVG) is served from media once imported.
+            mapped = _mapped(value)
+            return mapped or value
         if scheme:
             return value if scheme in MEDIA_SCHEMES else None
         mapper = _MEDIA_URL.get()
         if mapper is not None and _is_local_path(value):
             mapped = mapper(unquote(value))
             return mapped if mapped and _scheme(mapped) in ("", *MEDIA_SCHEMES) else None
-        return value
+        # "/img/a.png": Docusaurus's static folder; served from media when it was imported.
+        return _mapped(value) or value
     if attribute == "id":
         return value if _ID.match(value) else None
     if attribute == "data-video-provider":
@@ -337,6 +403,43 @@ def _video_from_url(src: str) -> dict[str, Any] | None:
             "start": int(start) if start else None,
         }
     return None
+
+
+def _embed_kind(src: str) -> str | None:
+    """'Google Slides', 'PDF'... for the frames editors embed; None for anything else."""
+    try:
+        parts = urlsplit(src)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    path = parts.path.lower()
+    if path.endswith(".pdf"):
+        return "PDF"
+    if host == "docs.google.com":
+        for segment, name in (
+            ("/presentation/", "Google Slides"),
+            ("/document/", "Google Docs"),
+            ("/spreadsheets/", "Google Sheets"),
+            ("/forms/", "Google Forms"),
+        ):
+            if path.startswith(segment):
+                return name
+        return "Google Docs"
+    if host == "drive.google.com":
+        return "Google Drive"
+    return None
+
+
+_LINKED_FILES = {".pdf": "PDF", ".svg": "SVG"}
+
+
+def _file_kind(src: str) -> str | None:
+    path = src.split("#")[0].split("?")[0].lower()
+    return next((kind for suffix, kind in _LINKED_FILES.items() if path.endswith(suffix)), None)
+
+
+def _file_notice(kind: str, src: str) -> str:
+    return _("%(kind)s file %(src)s shown as a link.") % {"kind": kind, "src": src}
 
 
 def _parse_duration(value: str) -> int | None:
@@ -567,9 +670,11 @@ def _admonition_label(kind: str) -> str:
 
 
 class _Render:
-    def __init__(self, *, title: str | None, media_url: Callable[[str], str] | None) -> None:
+    def __init__(
+        self, *, title: str | None, media_url: Callable[[str], str] | None, math: bool = False
+    ) -> None:
         self.media_url = media_url
-        self.md = _parser()
+        self.md = _parser(math)
         self.env: dict[str, Any] = {}
         self.jobs: list[tuple[int, str]] = []
         self.line = 0
@@ -577,6 +682,8 @@ class _Render:
         self.title = title
         self.truncated = False
         self.last_heading = ""
+        self.notices: list[tuple[int, str]] = []
+        self.report_language = translation.get_language() or "fr"
 
     # -- small pieces ------------------------------------------------------
 
@@ -586,6 +693,11 @@ class _Render:
             text = text[:299] + "…"
         if text:
             self.jobs.append((self.line, text))
+
+    def notice(self, make: Callable[[], str]) -> None:
+        """Say what was changed, in the language of whoever reads the report (not the post's)."""
+        with translation.override(self.report_language):
+            self.notices.append((self.line + 1, make()))
 
     def job_list(self) -> list[str]:
         """Jobs in the order they appear in the text, each once."""
@@ -633,11 +745,7 @@ class _Render:
         attrs = _attrs(match.group(1))
         video = _video_from_url(attrs.get("src", ""))
         if video is None:
-            self.job(
-                _("An embedded frame was removed (only YouTube and Vimeo are allowed): %(src)s")
-                % {"src": attrs.get("src", "?")}
-            )
-            return ""
+            return self.embed_link(attrs)
         title = ""
         for candidate in ("title", "alt", "aria-label", "data-title"):
             value = _collapse(attrs.get(candidate, ""))
@@ -652,6 +760,45 @@ class _Render:
         video["duration"] = _parse_duration(attrs.get("data-duration") or attrs.get("duration", ""))
         self.videos.append(video)
         return _video_card(video)
+
+    def embed_link(self, attrs: dict[str, str]) -> str:
+        """Slides, documents and PDFs shown in a frame become a link to open them: no frame
+        of another site runs in the page, and nothing of the post is lost."""
+        src = (attrs.get("src") or "").strip()
+        if src.startswith("//"):
+            src = "https:" + src
+        kind = _embed_kind(src)
+        title = _collapse(attrs.get("title", ""))
+        if _GENERIC_TITLE.match(title):
+            title = ""
+        if kind is None:
+
+            def replaced() -> str:
+                return _(
+                    "An embedded frame was replaced by a link (only YouTube and Vimeo play "
+                    "here): %(src)s"
+                ) % {"src": src or "?"}
+
+            self.notice(replaced)
+            self.job(replaced())
+            if not src or _scheme(src) not in ("", "http", "https"):
+                return ""
+            kind = urlsplit(src).hostname or _("Embedded content")
+        else:
+            self.notice(
+                lambda: (
+                    _("An embedded %(kind)s is shown as a link: %(src)s")
+                    % {"kind": kind, "src": src}
+                )
+            )
+        label = title or self.last_heading or _("Open: %(kind)s") % {"kind": kind}
+        return format_html(
+            '\n<p class="embed-link"><a class="embed" href="{}">{}</a>'
+            ' <span class="file-kind">({})</span></p>\n',
+            src,
+            label,
+            kind,
+        )
 
     def audio_tag(self, match: re.Match[str]) -> str:
         attrs = _attrs(match.group(1))
@@ -773,6 +920,34 @@ class _Render:
         if _NOTE.match(text):
             return text
         return None
+
+    def files(self, tokens: list[Token]) -> list[Token]:
+        """`![plan](./plan.svg)`, `![slides](./talk.pdf)`: a link to the file, not a picture
+        (a PDF is no image; an SVG is served as a download, never drawn inside the page)."""
+        for token in tokens:
+            if token.type != "inline" or not token.children or "![" not in token.content:
+                continue
+            for position, child in enumerate(token.children):
+                if child.type != "image":
+                    continue
+                src = str(child.attrGet("src") or "")
+                kind = _file_kind(src)
+                if kind is None:
+                    continue
+                self.at(token)
+                label = _collapse(_plain(child.children)) or posixpath.basename(
+                    unquote(src.split("?")[0])
+                )
+                link = Token("html_inline", "", 0)
+                link.content = format_html(
+                    '<a class="post-file" href="{}">{}</a> <span class="file-kind">({})</span>',
+                    src,
+                    label,
+                    kind,
+                )
+                token.children[position] = link
+                self.notice(functools.partial(_file_notice, kind, src))
+        return tokens
 
     def figures(self, tokens: list[Token]) -> list[Token]:
         """A paragraph holding only an image (maybe linked) becomes a <figure>."""
@@ -984,6 +1159,7 @@ class _Render:
         tokens = self.md.parse(text, self.env)
         tokens = self.raw_html(tokens)
         tokens = self.notes(tokens)
+        tokens = self.files(tokens)
         tokens = self.figures(tokens)
         tokens = self.blocks(tokens)
         tokens = self.headings(tokens)
@@ -1053,10 +1229,13 @@ def render_post(
     transcript text. Labels ("Video", "Note"...) are in `language`. With `title`,
     a first heading repeating the post's title is dropped (the page shows it).
     """
-    body, jsx_comments = strip_mdx((markdown_text or "").replace("\r\n", "\n"))
+    prepared = prepare_mdx((markdown_text or "").replace("\r\n", "\n"))
+    body = prepared.text
+    report_language = translation.get_language() or "fr"
     with translation.override(language):
-        renderer = _Render(title=title, media_url=image_url)
-        for comment in jsx_comments:
+        renderer = _Render(title=title, media_url=image_url, math="$" in body)
+        renderer.report_language = report_language
+        for comment in prepared.comments:
             renderer.job(comment)
         tokens = renderer.tokens(body)
         if audio:
@@ -1083,4 +1262,46 @@ def render_post(
         reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
         videos=renderer.videos,
         text=text,
+        notices=sorted(
+            [(n.line, n.text) for n in prepared.notices]
+            + [(prepared.source_line(line), note) for line, note in renderer.notices]
+        ),
     )
+
+
+# ------------------------------------------------------------- what must not be left
+
+_CODE_ELEMENTS = re.compile(
+    r"<(pre|code)\b[^>]*>[\s\S]*?</\1>|<span class=\"math\">[\s\S]*?</span>"
+    r"|<div class=\"math math-block\">[\s\S]*?</div>",
+    re.I,
+)
+_LEFTOVERS = (
+    ("admonition", re.compile(r":::")),
+    ("fence", re.compile(r"```|~~~")),
+    ("JSX expression", re.compile(r"\{\{|\}\}|\{/\*|\*/\}|=\{")),
+    ("image syntax", re.compile(r"!\[[^\]]*\]\(")),
+    ("link syntax", re.compile(r"\]\((?:https?:|\.|/|#)")),
+    ("MDX import/export", re.compile(r"^\s*(?:import|export)\s+\S+.*(?:from\s+['\"]|=)", re.M)),
+    ("tag shown as text", re.compile(r"</?[A-Za-z][\w.]*(?:\s[^<>]*)?/?>")),
+    (
+        "bold/italic markers",
+        re.compile(r"(?<![\w*])\*\*\S[^*]*\*\*(?!\w)|(?<!\w)__\S[^_]*__(?!\w)"),
+    ),
+    ("heading marker", re.compile(r"^#{1,6}\s", re.M)),
+    ("math delimiters", re.compile(r"\$\$|(?<![\w$])\$[^\s$][^$]*[^\s$]\$(?![\w$])")),
+    ("className", re.compile(r"className=")),
+    ("heading id", re.compile(r"\{#[\w-]+\}")),
+    ("footnote reference", re.compile(r"\[\^[^\]]+\]")),
+)
+
+
+def syntax_left(html: str) -> list[str]:
+    """Markdown or MDX a reader would see in this rendered page (code and formulas aside)."""
+    text = html_lib.unescape(_TAGS.sub("\n", _CODE_ELEMENTS.sub(" ", html)))
+    found = []
+    for name, pattern in _LEFTOVERS:
+        match = pattern.search(text)
+        if match:
+            found.append(f"{name}: {_collapse(match.group(0))[:60]}")
+    return found

@@ -17,7 +17,7 @@ ABOUT_SLUG = "about"
 def posts_published() -> QuerySet[Post]:
     """Published posts, newest first, with what a list shows (authors, tags) prefetched."""
     return (
-        Post.objects.filter(status=PostStatus.PUBLISHED)
+        Post.objects.filter(status=PostStatus.PUBLISHED, unlisted=False)
         .select_related("header_image")
         .prefetch_related(
             Prefetch("authors", queryset=Author.objects.order_by("name")),
@@ -48,7 +48,7 @@ def post_for_viewer(*, slug: str, is_staff: bool) -> Post | None:
     """A published post for everyone; drafts for staff only (None: 404)."""
     # The images are read to check the cached rendering (services.post_rendering).
     posts = Post.objects.select_related("header_image").prefetch_related(
-        "authors", "tags", "images"
+        "authors", "tags", "images", "files"
     )
     if not is_staff:
         posts = posts.filter(status=PostStatus.PUBLISHED)
@@ -73,7 +73,7 @@ class ArchiveMonth(TypedDict):
 def archive_months() -> list[ArchiveMonth]:
     """[{'month': date, 'count': n}, ...] newest first, for the archive page."""
     return list(
-        Post.objects.filter(status=PostStatus.PUBLISHED)
+        Post.objects.filter(status=PostStatus.PUBLISHED, unlisted=False)
         .annotate(month=TruncMonth("date"))
         .values("month")
         .annotate(count=Count("pk"))
@@ -111,3 +111,15 @@ def projects_public() -> QuerySet[Project]:
 
 def about_page() -> Page | None:
     return Page.objects.filter(slug=ABOUT_SLUG).first()
+
+
+def record_by_english_slug(
+    model: type[PostTag] | type[Author], slug: str
+) -> PostTag | Author | None:
+    """The tag or author whose English name has this slug (its page before the merge)."""
+    from django.utils.text import slugify
+
+    for record in model.objects.exclude(name_en="").only("slug", "name_en"):
+        if slugify(record.name_en) == slug:
+            return record
+    return None

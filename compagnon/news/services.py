@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import posixpath
+import re
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +23,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from compagnon.news.labels import AUTHOR_PAIRS, TAG_PAIRS, english_of, french_of
 from compagnon.news.models import (
+    FILE_MAX_BYTES,
     IMAGE_MAX_BYTES,
     Author,
     Page,
     Post,
+    PostFile,
     PostImage,
     PostJob,
     PostStatus,
@@ -85,6 +90,7 @@ def _source_hash(post: Post) -> str:
     images = sorted(
         f"{image.source_path}={image.file.name}" for image in post.images.all() if image.source_path
     )
+    images += sorted(f"{item.source_path}={item.file.name}" for item in post.files.all())
     return hashlib.sha256("\x00".join((*parts, *images)).encode()).hexdigest()
 
 
@@ -95,6 +101,9 @@ def post_image_url(post: Post | None) -> Callable[[str], str]:
         if post is not None
         else {}
     )
+    if post is not None and post.pk:
+        for item in post.files.all():
+            images.setdefault(item.source_path, item.file.url)
 
     def image_url(path: str) -> str:
         return images.get(normalise_path(path), "")
@@ -178,15 +187,61 @@ def _jobs_sync(post: Post, jobs: Iterable[str]) -> None:
 
 
 @transaction.atomic
+def author_image_set(*, author: Author, upload: File) -> Author:
+    """The author's picture from a file (an import's `image_url: /img/team/a.png`); the same
+    file again changes nothing."""
+    check_image(upload)
+    if author.image and author.image.size == upload.size:
+        return author
+    old = author.image.name if author.image else ""
+    storage = author.image.storage
+    author.image.save(posixpath.basename(upload.name or "author.png"), upload, save=False)
+    author.save(update_fields=["image"])
+    if old:
+        transaction.on_commit(lambda: storage.delete(old))
+    return author
+
+
+@transaction.atomic
 def author_get_or_create(
     *, name: str, title: str = "", url: str = "", image_url: str = ""
 ) -> Author:
-    """The author with this name's slug, created or completed (given values win); validated
-    before anything is written."""
+    """The author with this name (French or English, « Club staff » is « Équipe du club »),
+    created or completed (given values win); validated before anything is written."""
     slug = slugify(name)[:120] or "author"
-    author = Author.objects.select_for_update().filter(slug=slug).first()
+    author = (
+        Author.objects.select_for_update().filter(slug=slug).first()
+        or Author.objects.select_for_update().filter(name_en__iexact=name.strip()).first()
+    )
     if author is None:
-        author = Author(slug=slug, name=name, title=title, url=url, image_url=image_url)
+        french = french_of(name, AUTHOR_PAIRS)
+        if french:
+            author = Author.objects.select_for_update().filter(slug=slugify(french)[:120]).first()
+            if author is not None and not author.name_en:
+                author.name_en = name
+                author.full_clean()
+                author.save(update_fields=["name_en"])
+            elif author is None:
+                # Known in both languages: the record is made under its French name.
+                author = Author(
+                    slug=slugify(french)[:120],
+                    name=french,
+                    name_en=name,
+                    title=title,
+                    url=url,
+                    image_url=image_url,
+                )
+    if author is not None and author._state.adding:
+        pass
+    elif author is None:
+        author = Author(
+            slug=slug,
+            name=name,
+            name_en=english_of(name, AUTHOR_PAIRS),
+            title=title,
+            url=url,
+            image_url=image_url,
+        )
     else:
         changed = False
         for field_name, value in (("title", title), ("url", url), ("image_url", image_url)):
@@ -201,14 +256,36 @@ def author_get_or_create(
 
 
 def tags_get_or_create(*, names: Iterable[str]) -> list[PostTag]:
+    """One tag per name, found under its French or English label (« workshops » is the tag
+    « ateliers »), created with both labels when the pair is known (news/labels.py)."""
     tags = []
     for name in names:
         name = str(name).strip()
         slug = slugify(name)[:80]
         if not slug:
             continue
-        tag, _created = PostTag.objects.get_or_create(slug=slug, defaults={"name": name[:80]})
-        tags.append(tag)
+        tag = (
+            PostTag.objects.filter(slug=slug).first()
+            or PostTag.objects.filter(name_en__iexact=name).first()
+        )
+        if tag is None:
+            french = french_of(name, TAG_PAIRS)
+            if french:
+                tag = PostTag.objects.filter(slug=slugify(french)[:80]).first()
+                if tag is not None and not tag.name_en:
+                    PostTag.objects.filter(pk=tag.pk).update(name_en=name[:80])
+                elif tag is None:
+                    tag, _created = PostTag.objects.get_or_create(
+                        slug=slugify(french)[:80],
+                        defaults={"name": french[:80], "name_en": name[:80]},
+                    )
+        if tag is None:
+            tag, _created = PostTag.objects.get_or_create(
+                slug=slug,
+                defaults={"name": name[:80], "name_en": english_of(name, TAG_PAIRS)[:80]},
+            )
+        if tag not in tags:
+            tags.append(tag)
     return tags
 
 
@@ -229,11 +306,17 @@ class PostData:
     audio_transcript: str = ""
     tags: tuple[str, ...] = ()
     authors: tuple[Author, ...] | None = None
+    # None: leave the post's value as it is (the staff form does not show them).
+    keywords: str | None = None
+    unlisted: bool | None = None
 
 
 def _apply(post: Post, data: PostData) -> None:
     for name in POST_FIELDS:
         setattr(post, name, getattr(data, name))
+    for name in ("keywords", "unlisted"):
+        if getattr(data, name) is not None:
+            setattr(post, name, getattr(data, name))
     post.full_clean(exclude=["header_image"])
 
 
@@ -284,7 +367,29 @@ def post_unpublish(*, post: Post) -> Post:
     return post
 
 
-def _check_image(upload: File) -> None:
+IMAGE_MAX_PIXELS = 50_000_000  # a 10 000 x 5 000 photograph; more is a bomb, not a picture
+
+
+def _megapixels(upload: File) -> str:
+    """The size a picture declares, read from its header only (never decoded)."""
+    try:
+        upload.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(upload) as picture:
+                width, height = picture.size
+        return str(round(width * height / 1_000_000))
+    except Image.DecompressionBombError as error:
+        found = re.search(r"\((\d+) pixels\)", str(error))
+        return str(round(int(found.group(1)) / 1_000_000)) if found else "?"
+    except Exception:
+        return "?"
+    finally:
+        upload.seek(0)
+
+
+def check_image(upload: File) -> None:
+    """Refuse what is not a picture this site can show: too large, unreadable, a bomb."""
     if upload.size > IMAGE_MAX_BYTES:
         raise ValidationError(
             _("The image %(name)s is %(size)s MB; images may be at most 10 MB.")
@@ -293,10 +398,29 @@ def _check_image(upload: File) -> None:
                 "size": f"{upload.size / 1024 / 1024:.1f}",
             }
         )
+    name = posixpath.basename(upload.name or "")
     try:
         upload.seek(0)
-        with Image.open(upload) as picture:
-            picture.verify()
+        with warnings.catch_warnings():
+            # Pillow only warns between its limit and twice it: a bomb either way.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as picture:
+                width, height = picture.size
+                if width * height > IMAGE_MAX_PIXELS:
+                    raise Image.DecompressionBombError(f"{width}x{height}")
+                picture.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            _(
+                "%(name)s would take %(pixels)s million pixels once opened (at most %(max)s "
+                "million): it is refused as a decompression bomb."
+            )
+            % {
+                "name": name,
+                "pixels": _megapixels(upload),
+                "max": IMAGE_MAX_PIXELS // 1_000_000,
+            }
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("%(name)s is not an image this site can show (PNG, JPEG, GIF or WebP).")
@@ -313,7 +437,7 @@ def post_image_add(*, post: Post, upload: File, source_path: str = "", alt: str 
     The replaced file is deleted once the change is committed: a rollback (an import that
     fails on a later file) leaves the row pointing to a file that still exists.
     """
-    _check_image(upload)
+    check_image(upload)
     source_path = normalise_path(source_path)
     if not source_path:
         source_path = normalise_path(posixpath.basename(upload.name or "image"))
@@ -332,6 +456,32 @@ def post_image_add(*, post: Post, upload: File, source_path: str = "", alt: str 
     image.size = image.file.size
     image.save()
     return image
+
+
+@transaction.atomic
+def post_file_add(*, post: Post, upload: File, source_path: str) -> PostFile:
+    """Store a file the post links to (PDF, SVG); the same path in the post is replaced."""
+    if upload.size > FILE_MAX_BYTES:
+        raise ValidationError(
+            _("The file %(name)s is %(size)s MB; linked files may be at most 20 MB.")
+            % {
+                "name": posixpath.basename(source_path),
+                "size": f"{upload.size / 1024 / 1024:.1f}",
+            }
+        )
+    source_path = normalise_path(source_path)
+    item = PostFile.objects.filter(post=post, source_path=source_path).first()
+    old_name = item.file.name if item is not None else ""
+    if item is None:
+        item = PostFile(post=post, source_path=source_path)
+    storage = item.file.storage
+    item.file.save(posixpath.basename(source_path), upload, save=False)
+    item.size = item.file.size
+    item.full_clean()
+    item.save()
+    if old_name:
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return item
 
 
 @transaction.atomic

@@ -14,7 +14,9 @@ class PostSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Post.objects.filter(status=PostStatus.PUBLISHED).only("slug", "updated_at")
+        return Post.objects.filter(status=PostStatus.PUBLISHED, unlisted=False).only(
+            "slug", "updated_at"
+        )
 
     def lastmod(self, item: Post):
         return item.updated_at

@@ -69,7 +69,13 @@ def blog_list(request: HttpRequest) -> HttpResponse:
 
 
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
-    the_tag = get_object_or_404(PostTag, slug=slug)
+    the_tag = PostTag.objects.filter(slug=slug).first()
+    if the_tag is None:
+        # « /blog/tags/workshops/ » from before « workshops » became « ateliers »'s English name.
+        merged = selectors.record_by_english_slug(PostTag, slug)
+        if merged is None:
+            raise Http404
+        return redirect(merged, permanent=True)
     page = _page(request, selectors.posts_published().filter(tags=the_tag))
     return render(
         request,
@@ -79,7 +85,12 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def author(request: HttpRequest, slug: str) -> HttpResponse:
-    the_author = get_object_or_404(Author, slug=slug)
+    the_author = Author.objects.filter(slug=slug).first()
+    if the_author is None:
+        merged = selectors.record_by_english_slug(Author, slug)
+        if merged is None:
+            raise Http404
+        return redirect(merged, permanent=True)
     page = _page(request, selectors.posts_published().filter(authors=the_author))
     return render(
         request,
@@ -287,7 +298,9 @@ def blog_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             report = import_zip(
-                form.cleaned_data["archive"].read(), publish=form.cleaned_data["publish"]
+                form.cleaned_data["archive"].read(),
+                publish=form.cleaned_data["publish"],
+                dry_run=form.cleaned_data["dry_run"],
             )
         except ImportRefused as error:
             form.add_error("archive", str(error))

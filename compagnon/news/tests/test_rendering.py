@@ -528,7 +528,8 @@ def test_other_iframes_are_dropped_and_reported(src):
     rendered = render(f'Before\n\n<iframe src="{src}"></iframe>\n\nAfter')
     assert "<iframe" not in rendered.html and "video-card" not in rendered.html
     assert rendered.videos == []
-    assert rendered.jobs[0].startswith("An embedded frame was removed")
+    assert rendered.jobs[0].startswith("An embedded frame was replaced by a link")
+    assert "javascript" not in rendered.html
 
 
 def test_video_title_falls_back_to_the_heading_and_shows_the_duration():

@@ -350,15 +350,31 @@ def test_staff_zip_upload_reports_per_file(client_of, staff_user):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("2024-01-01-ok.md", "---\ntitle: Fine\n---\nText\n")
-        archive.writestr("2024-01-02-bad.md", "no front matter")
+        archive.writestr("2024-01-02-bad.md", "---\ntitle: [broken\n---\nText\n")
+        archive.writestr("2024-01-03-odd.md", "---\ntitle: Odd\n---\n![a](missing.png)\n")
     upload = SimpleUploadedFile("blog.zip", buffer.getvalue(), "application/zip")
     response = client_of(staff_user).post(
         reverse("news:import"), {"archive": upload, "publish": "on"}
     )
     html = response.content.decode()
-    assert "1 created, 0 updated, 1 with errors" in html
-    assert "No front matter" in html
-    assert Post.objects.get().slug == "ok"
+    assert "2 created, 0 updated, 1 with errors" in html
+    assert "line 2: The front matter is not valid YAML" in html
+    assert "line 4: File not found: missing.png (the post is imported without it)." in html
+    assert sorted(Post.objects.values_list("slug", flat=True)) == ["odd", "ok"]
+
+
+def test_staff_zip_dry_run_writes_nothing(client_of, staff_user):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("blog/2024-01-01-ok.md", "---\ntitle: Fine\n---\n:::tip[Astuce]\nx\n:::\n")
+    upload = SimpleUploadedFile("site.zip", buffer.getvalue(), "application/zip")
+    response = client_of(staff_user).post(
+        reverse("news:import"), {"archive": upload, "publish": "on", "dry_run": "on"}
+    )
+    html = response.content.decode()
+    assert "Dry run: nothing was written" in html
+    assert "1 to create, 0 to update, 0 with errors" in html
+    assert not Post.objects.exists()
 
 
 def test_staff_zip_upload_not_a_zip(client_of, staff_user):

@@ -173,3 +173,7 @@ except ImportError:  # pragma: no cover - the registration rows are written in p
     url_table_registration = None
 if url_table_registration is not None:
     URL_TABLE.update(url_table_registration.URL_TABLE)
+
+from compagnon.workshops.tests import url_table_history  # noqa: E402
+
+URL_TABLE.update(url_table_history.URL_TABLE)
