@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import cast
 
 from django.core.exceptions import PermissionDenied
@@ -49,14 +50,20 @@ def upcoming_public_workshops(*, limit: int = 3) -> QuerySet[Workshop]:
     )
 
 
-def upcoming_workshops_for(viewer: Viewer, *, limit: int = 3) -> QuerySet[Workshop]:
-    """Open workshops the viewer may see that have not started yet, soonest first (home page)."""
+def upcoming_workshops_for(
+    viewer: Viewer, *, limit: int = 3, excluding: Iterable[int] = ()
+) -> QuerySet[Workshop]:
+    """Open workshops the viewer may see that have not started yet, soonest first (home page).
+
+    `excluding` leaves out workshops the page already shows (the viewer's own seats).
+    """
     return (
         workshops_visible_to(viewer)
         .filter(
             status__in=(WorkshopStatus.PUBLISHED, WorkshopStatus.CLOSED),
             starts_at__gte=timezone.now(),
         )
+        .exclude(pk__in=list(excluding))
         .select_related("base")
         .order_by("starts_at", "pk")[:limit]
     )

@@ -13,3 +13,34 @@ document.addEventListener("change", function (event) {
     if (window.htmx) { window.htmx.trigger(form, "submit"); } else { form.requestSubmit(); }
   }
 });
+(function () {
+  // The header's menu button (below 768 px). Without this script the button stays hidden
+  // and the menu stays open, so every link is still reachable.
+  function setUp() {
+    var toggle = document.querySelector("[data-menu-toggle]");
+    var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!toggle || !menu) { return; }
+    var header = toggle.closest(".site-header");
+    function setOpen(open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("is-open", open);
+    }
+    toggle.hidden = false;
+    header.classList.add("has-menu-toggle");
+    setOpen(false);
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+})();
