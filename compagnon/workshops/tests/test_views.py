@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_detail_shows_markdown_sessions_in_workshop_zone_and_panel(client_of, member_a):
     workshop = WorkshopFactory(
-        base=BaseFactory(name="Montreal base", time_zone="America/Montreal"),
+        base=BaseFactory(name="Montreal base", city="Montréal", time_zone="America/Montreal"),
         time_zone="America/Montreal",
         agenda="## Morning\n\n<script>x</script>data",
     )
@@ -23,7 +23,9 @@ def test_detail_shows_markdown_sessions_in_workshop_zone_and_panel(client_of, me
     assert "<strong>sales forecast</strong>" in page
     assert "<script>x</script>" not in page
     assert "Montreal base" in page
-    assert "America/Montreal" in page
+    # Times name their place by the base's city, never by a raw zone name.
+    assert "America/Montreal" not in page
+    assert "Montréal time" in page
     assert 'data-testid="registration-panel"' in page
     start = workshop.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("America/Montreal"))
     assert start.strftime("%H:%M") in page

@@ -44,3 +44,13 @@ document.addEventListener("change", function (event) {
     setUp();
   }
 })();
+(function () {
+  // Workshop times are shown on their own clock and, when it differs, on the reader's:
+  // tell the server the browser's zone (workshops/timeplace.py reads this cookie).
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && document.cookie.indexOf("tz=" + zone) === -1) {
+      document.cookie = "tz=" + zone + ";path=/;max-age=31536000;SameSite=Lax";
+    }
+  } catch (error) { /* no Intl: times stay on the workshop's clock only */ }
+})();
