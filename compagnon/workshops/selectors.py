@@ -260,3 +260,25 @@ def my_registrations(viewer: Viewer):
         .select_related("workshop", "workshop__base", "feedback")
         .order_by("workshop__starts_at", "pk")
     )
+
+
+def recipients_count(workshop: Workshop) -> dict[str, int]:
+    """How many people a message would reach: seats (confirmed or offered), and waiting."""
+    counts = dict.fromkeys(("seats", "waiting"), 0)
+    for status in Registration.objects.filter(workshop=workshop).values_list("status", flat=True):
+        if status in (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED):
+            counts["seats"] += 1
+        elif status == RegistrationStatus.WAITING:
+            counts["waiting"] += 1
+    return counts
+
+
+def attendees_shown(workshop: Workshop) -> tuple[list[Registration], int]:
+    """ "Who's going": the confirmed participants who chose to appear, and how many others."""
+    confirmed = Registration.objects.filter(workshop=workshop, status=RegistrationStatus.CONFIRMED)
+    shown = list(
+        confirmed.filter(shown_in_attendees=True)
+        .select_related("person__organisation")
+        .order_by("person__first_name", "person__last_name", "pk")
+    )
+    return shown, confirmed.count() - len(shown)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from compagnon.cases.models import CaseStatus
@@ -74,16 +76,34 @@ def test_create_edit_and_publish(client_of, staff_user):
             "audience": "members",
             "language": "fr",
             "tags": [tag.pk],
+            **_sessions((dt.date.today() + dt.timedelta(days=20), "09:00", "12:30")),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     workshop = Workshop.objects.get()
-    assert response["Location"] == f"/workshops/{workshop.pk}/sessions/"
-    # Publishing without sessions: a clear message, nothing changes.
+    assert response["Location"] == workshop.get_absolute_url()
+    assert workshop.sessions.count() == 1
+    # Without its session, publishing says why and nothing changes.
+    workshop.sessions.all().delete()
     response = client.post(f"/workshops/{workshop.pk}/status/", {"action": "publish"}, follow=True)
     assert "Add at least one session before publishing." in response.content.decode()
     workshop.refresh_from_db()
     assert workshop.status == WorkshopStatus.DRAFT
+
+
+def _sessions(*rows) -> dict[str, str]:
+    """The management form and rows of the new-workshop form's sessions."""
+    data = {
+        "sessions-TOTAL_FORMS": str(max(len(rows), 1)),
+        "sessions-INITIAL_FORMS": "0",
+        "sessions-MIN_NUM_FORMS": "1",
+        "sessions-MAX_NUM_FORMS": "10",
+    }
+    for index, (day, starts, ends) in enumerate(rows):
+        data[f"sessions-{index}-day"] = day.isoformat()
+        data[f"sessions-{index}-starts"] = starts
+        data[f"sessions-{index}-ends"] = ends
+    return data
 
 
 def test_create_form_bad_input(client_of, staff_user):
@@ -97,9 +117,10 @@ def test_create_form_bad_input(client_of, staff_user):
             "language": "fr",
             "base": BaseFactory().pk,
             "onsite_seats": "3",
+            **_sessions((dt.date.today() + dt.timedelta(days=20), "09:00", "12:30")),
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "A hybrid workshop needs both" in response.content.decode()
     assert not Workshop.objects.exists()
 
