@@ -87,3 +87,23 @@ def elsewhere(workshop: Workshop, value: dt.datetime, zone: ZoneInfo) -> str:
         "time": shown,
         "clock": clock_of(zone_city(zone.key)),
     }
+
+
+def elsewhere_range(
+    workshop: Workshop, starts_at: dt.datetime, ends_at: dt.datetime, zone: ZoneInfo
+) -> str:
+    """A session on the reader's clock when it differs: "03:00 - 07:00 for you, New York time"."""
+    if not elsewhere(workshop, starts_at, zone):
+        return ""
+    own = ZoneInfo(workshop.time_zone)
+    theirs_start = timezone.localtime(starts_at, zone)
+    theirs_end = timezone.localtime(ends_at, zone)
+    start_day_moved = theirs_start.date() != timezone.localtime(starts_at, own).date()
+    start = formats.date_format(theirs_start, "j F, H:i" if start_day_moved else "H:i")
+    end_same_day = theirs_end.date() == theirs_start.date()
+    end = formats.date_format(theirs_end, "H:i" if end_same_day else "j F, H:i")
+    return gettext("%(start)s – %(end)s for you, %(clock)s") % {  # noqa: RUF001 - an en dash is the range sign readers see
+        "start": start,
+        "end": end,
+        "clock": clock_of(zone_city(zone.key)),
+    }

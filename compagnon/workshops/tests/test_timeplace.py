@@ -71,3 +71,18 @@ def test_a_remote_workshop_names_the_city_of_its_zone():
         line = workshop_time_with_place(workshop, NINE_IN_PARIS)
     assert line.endswith("heure de Casablanca")
     assert "Africa/" not in line
+
+
+def test_a_session_reads_as_one_range_on_both_clocks():
+    workshop = WorkshopFactory(base=BaseFactory(name="Base Paris", city="Paris"))
+    request = RequestFactory().get("/")
+    request.COOKIES["tz"] = "America/New_York"
+    template = Template("{% load workshop_time %}{% span workshop start end %}")
+    end = NINE_IN_PARIS + dt.timedelta(hours=4)
+    with translation.override("en"):
+        html = template.render(
+            Context({"workshop": workshop, "start": NINE_IN_PARIS, "end": end, "request": request})
+        )
+    text = strip_tags(html).replace("\u2013", "-")
+    assert "09:00 - 13:00, Paris time" in text
+    assert "(03:00 - 07:00 for you, New York time)" in text

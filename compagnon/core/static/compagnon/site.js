@@ -54,3 +54,11 @@ document.addEventListener("change", function (event) {
     }
   } catch (error) { /* no Intl: times stay on the workshop's clock only */ }
 })();
+document.addEventListener("keydown", function (event) {
+  // In a people search box (hosts, invitees), Enter searches instead of saving the whole form.
+  var target = event.target;
+  if (event.key === "Enter" && target.hasAttribute && target.hasAttribute("data-picker-search")) {
+    event.preventDefault();
+    if (window.htmx) { window.htmx.trigger(target, "search"); }
+  }
+});
