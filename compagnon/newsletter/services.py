@@ -252,7 +252,8 @@ def digest_build(*, since: datetime | None, now: datetime | None = None) -> str:
         if parts:
             parts.append("")
         parts.append("## " + gettext("Upcoming public workshops"))
-        for workshop in workshops:  # upcoming ones: `starts_at` is always set
+        for workshop in workshops:
+            assert workshop.starts_at is not None  # upcoming ones have a start
             when = workshop_time_with_place(workshop, workshop.starts_at)
             parts.append(f"- {when} · [{workshop.title}]({absolute(workshop.get_absolute_url())})")
     return "\n".join(parts)
