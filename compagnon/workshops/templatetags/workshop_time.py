@@ -60,7 +60,7 @@ def place_city(workshop) -> str:
 
 
 @register.simple_tag(takes_context=True, name="span")
-def span(context, workshop, starts_at, ends_at) -> SafeString:
+def span(context, workshop, starts_at, ends_at, style: str = "datetime") -> SafeString:
     """A session: "vendredi 11 décembre 2026, 09:00 - 13:00, heure de Paris (03:00 - 07:00 …)"."""
     if workshop is None or starts_at is None or ends_at is None:
         return SafeString("")
@@ -69,7 +69,7 @@ def span(context, workshop, starts_at, ends_at) -> SafeString:
     start = format_html(
         '<time datetime="{}">{}</time>',
         starts_at.isoformat(),
-        workshop_time(workshop, starts_at, fmt=FORMATS["datetime"]),
+        workshop_time(workshop, starts_at, fmt=FORMATS.get(style, FORMATS["datetime"])),
     )
     end = format_html(
         '<time datetime="{}">{}</time>',

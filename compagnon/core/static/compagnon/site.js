@@ -62,3 +62,15 @@ document.addEventListener("keydown", function (event) {
     if (window.htmx) { window.htmx.trigger(target, "search"); }
   }
 });
+(function () {
+  // Filter panels (<details data-open-wide>) stay folded on phones and open on wider screens.
+  if (!window.matchMedia || !window.matchMedia("(min-width: 768px)").matches) { return; }
+  function openAll() {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (panel) { panel.open = true; });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", openAll);
+  } else {
+    openAll();
+  }
+})();
