@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from csp.decorators import csp_replace
+from csp.decorators import csp_replace, csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -170,6 +170,7 @@ def mailing_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
+@csp_update({"frame-src": ["'self'"]})  # the framed preview of the email, from this site
 def mailing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = get_object_or_404(Mailing.objects.select_related("created_by"), pk=pk)
     preview = mailing_message(mailing, language=request.LANGUAGE_CODE, unsubscribe_link=None)

@@ -66,6 +66,7 @@ def test_the_preview_is_the_email_itself_for_staff(client_of, staff_user):
     policy = response["Content-Security-Policy"]
     assert "style-src 'unsafe-inline'" in policy and "script-src 'none'" in policy
     assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in policy
     french = client_of(staff_user).get(
         reverse("newsletter:mailing_preview", args=[mailing.pk]), {"lang": "fr"}
     )
@@ -76,6 +77,9 @@ def test_the_mailing_page_frames_the_preview_and_never_shows_a_dead_link(client_
     mailing = MailingFactory(body=BODY)
     page = client_of(staff_user).get(reverse("newsletter:mailing_detail", args=[mailing.pk])).text
     assert 'data-testid="mailing-preview-frame"' in page
+    response = client_of(staff_user).get(reverse("newsletter:mailing_detail", args=[mailing.pk]))
+    assert "frame-src" in response["Content-Security-Policy"]
+    assert "'self'" in response["Content-Security-Policy"].split("frame-src")[1].split(";")[0]
     assert ": #" not in page
 
 
