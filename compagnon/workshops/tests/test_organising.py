@@ -335,3 +335,40 @@ def test_the_session_times_on_the_page_name_their_city(client_of, member_a):
     )
     page = client_of(member_a).get(workshop.get_absolute_url()).content.decode()
     assert "New York time" in page and "America/New_York" not in page
+
+
+def _queries(client, url: str) -> int:
+    client.get(url)  # warm the caches (sessions, content types)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_whos_going_costs_the_same_at_one_and_three_names(client_of, member_b, org_a):
+    workshop = WorkshopFactory(base=BaseFactory())
+    client = client_of(member_b)
+
+    def shown_participant(name):
+        person = PersonFactory(organisation=org_a, first_name=name)
+        registration = RegistrationFactory(workshop=workshop, person=person)
+        registration_show_in_attendees(registration=registration, shown=True)
+
+    shown_participant("One")
+    one = _queries(client, workshop.get_absolute_url())
+    shown_participant("Two")
+    shown_participant("Three")
+    three = _queries(client, workshop.get_absolute_url())
+    assert three == one
+
+
+def test_the_message_log_costs_the_same_at_one_and_three_messages(client_of, staff_user, member_a):
+    workshop = WorkshopFactory(base=BaseFactory())
+    RegistrationFactory(workshop=workshop, person=member_a)
+    client = client_of(staff_user)
+    url = f"/workshops/{workshop.pk}/message/"
+    workshop_message_attendees(workshop=workshop, by=staff_user, subject="1", body="One")
+    one = _queries(client, url)
+    for n in ("2", "3"):
+        workshop_message_attendees(workshop=workshop, by=staff_user, subject=n, body="More")
+    three = _queries(client, url)
+    assert three == one
