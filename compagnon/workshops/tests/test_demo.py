@@ -40,4 +40,7 @@ def test_demo_workshops_show_the_product_and_load_once(db):
         start = session.starts_at.astimezone(zone)
         end = session.ends_at.astimezone(zone)
         assert start.weekday() < 5, (session.workshop.title, start)
-        assert 9 <= start.hour and (end.hour, end.minute) <= (18, 0), (session.workshop.title, start)
+        assert start.hour >= 9 and (end.hour, end.minute) <= (18, 0), (
+            session.workshop.title,
+            start,
+        )
