@@ -92,3 +92,8 @@ def test_a_subscribed_staff_members_test_carries_their_own_unsubscribe_link(clie
     token = link.rstrip("/").rsplit("/", 1)[-1]
     assert unsubscribe_claim(token).subscriber_id == reader.pk
     assert link in email.body_text and link in email.body_html
+
+
+def test_a_signed_in_member_finds_her_address_already_in_the_form(client_of, member_a):
+    page = client_of(member_a).get(reverse("newsletter:subscribe")).text
+    assert f'value="{member_a.user.email}"' in page
