@@ -8,6 +8,8 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The server's port reaches Django too, so links in emails (SITE_URL) point at it.
+export PORT
 
 .PHONY: help setup run test lint check-migrations test-sqlite test-postgres test-e2e bench worker messages clean
 

@@ -47,7 +47,9 @@ if PRODUCTION:
         raise ImproperlyConfigured("DEBUG must be off in production.")
 
 SITE_NAME = env_str("SITE_NAME", "compagnon")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# In development the links in emails follow the port `make run` serves (Makefile PORT → env).
+DEV_PORT = env_int("PORT", 8000, minimum=1)
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{DEV_PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

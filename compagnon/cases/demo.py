@@ -22,6 +22,7 @@ from compagnon.cases.models import (
     Confidentiality,
     DataSharing,
 )
+from compagnon.members.demo import RESEARCHER_EMAIL
 from compagnon.members.models import Organisation, Person, Skill, Tag
 
 PATH = {
@@ -189,5 +190,16 @@ def demo_cases_load() -> int:
                 else "",
                 answered_at=started + timedelta(days=4) if answer != Answer.PENDING else None,
             )
+        if spec.wants_research:
+            # The demo researcher is invited too and has not answered: her home page shows
+            # the invitation with its answer buttons.
+            researcher = Person.objects.filter(email=RESEARCHER_EMAIL).first()
+            if researcher is not None and not case.invitations.filter(person=researcher).exists():
+                CaseInvitation.objects.create(
+                    case=case,
+                    person=researcher,
+                    created_at=now - timedelta(days=2),
+                    expires_at=now + timedelta(days=8),
+                )
         created += 1
     return created

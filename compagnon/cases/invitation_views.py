@@ -147,6 +147,14 @@ def case_hand_raise_view(request: HttpRequest, viewer: Viewer, pk: int) -> HttpR
 # --- invitees: answer --------------------------------------------------------------------------
 
 
+# One line under each answer card, saying what the answer commits the invitee to.
+ANSWER_HINTS = {
+    Answer.INTERESTED: _("I would like to take part, learn and share what I know."),
+    Answer.EXPERT: _("I know this subject well and can help the others as an expert."),
+    Answer.DECLINED: _("Not for me right now; invite me to the next ones."),
+}
+
+
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Your answer"),
@@ -203,11 +211,21 @@ def invitation_answer(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResp
                 form.add_error(None, error)
         else:
             messages.success(request, gettext("Thank you, your answer is recorded."))
-            return redirect(reverse("case_invitations:invitation_answer", args=[invitation.pk]))
+            return redirect(
+                _safe_next(
+                    request, reverse("case_invitations:invitation_answer", args=[invitation.pk])
+                )
+            )
+    answer_cards = [
+        {"radio": radio, "hint": ANSWER_HINTS.get(radio.data["value"], "")}
+        for radio in form["answer"]
+    ]
     context = {
         "invitation": invitation,
         "case": invitation.case,
+        "description_html": render_markdown(invitation.case.description, heading_offset=2),
         "form": form,
+        "answer_cards": answer_cards,
         "reasons": reasons_text(invitation.reasons),
         "expired": invitation_is_expired(invitation),
         "case_open": invitation.case.status in OPEN_FOR_INVITATIONS,

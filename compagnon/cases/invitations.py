@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from compagnon.cases.models import Answer, Case, CaseInvitation, CaseStatus
 from compagnon.cases.selectors import case_audience_includes, case_audience_organisation_ids
 from compagnon.core.email import email_queue
-from compagnon.core.notices import notice_send
+from compagnon.core.notices import notice_send, notices_mark_read_by_key
 from compagnon.matching.index import person_is_matchable
 from compagnon.matching.reasons import reasons_text
 from compagnon.members.models import Person
@@ -343,6 +343,11 @@ def case_invitation_answer(
         if answer in POSITIVE_ANSWERS and answer != previous:
             _owner_tell(invitation, case=case, person=person)
         _matched_if_enough(case)
+        # Answered: the "you are invited" notices (and the reminder's) have done their job.
+        notices_mark_read_by_key(
+            user=person.user,
+            keys=[f"case-invitation:{invitation.pk}", f"case-invitation-reminder:{invitation.pk}"],
+        )
     return invitation
 
 

@@ -22,8 +22,10 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from compagnon.cases.models import (
+    Answer,
     Case,
     CaseInvitation,
     CaseStatus,
@@ -208,3 +210,24 @@ def cases_waiting_for_staff() -> QuerySet[Case]:
     return Case.objects.filter(
         Q(status=CaseStatus.SUBMITTED) | Q(status=CaseStatus.DRAFT, source__in=("email", "chat"))
     ).order_by("created_at", "pk")
+
+
+def invitations_awaiting_answer(person: Person | None, *, limit: int = 5) -> list[CaseInvitation]:
+    """The person's invitations still waiting for an answer, on cases still looking for people.
+
+    For the home page, soonest to expire first. Expired invitations are left
+    out: they can no longer be answered.
+    """
+    if person is None:
+        return []
+    return list(
+        CaseInvitation.objects.filter(
+            person=person,
+            answer=Answer.PENDING,
+            volunteered=False,
+            case__status__in=(CaseStatus.OPEN, CaseStatus.MATCHED),
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .select_related("case__base")
+        .order_by("expires_at", "pk")[:limit]
+    )

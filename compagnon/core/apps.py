@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from compagnon.core import checks  # noqa: F401 -- registers system checks
+        from compagnon.core.admin_labels import admin_labels_apply
+
+        admin_labels_apply()

@@ -69,3 +69,14 @@ def notices_mark_read(*, user: Any, up_to_id: int | None = None) -> int:
     if up_to_id is not None:
         unread = unread.filter(pk__lte=up_to_id)
     return unread.update(read_at=timezone.now())
+
+
+def notices_mark_read_by_key(*, user: Any, keys: list[str]) -> int:
+    """Mark read the user's notices about one thing (its keys), once the thing is dealt with.
+
+    An invitation answered from its email or the home page should not stay
+    "unread" behind the Notices link.
+    """
+    if user is None or not keys:
+        return 0
+    return notices_unread(user).filter(key__in=keys).update(read_at=timezone.now())

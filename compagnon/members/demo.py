@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -1250,6 +1251,89 @@ def _ensure_logins(people: dict[str, Person], created: dict[str, int]) -> None:
             EmailAddress.objects.create(user=user, email=login.email, verified=True, primary=True)
 
 
+# Account states a real club has: most people invited to claim their account (some of
+# them over two weeks ago, their link expired), some already in, a few never invited.
+CLAIMED_PERCENT = 20
+INVITED_PERCENT = 65
+
+
+def _account_state(email: str) -> str:
+    """ "claimed", "invited" or "" for a demo person, the same at every load."""
+    bucket = zlib.crc32(email.lower().encode()) % 100
+    if bucket < CLAIMED_PERCENT:
+        return "claimed"
+    if bucket < CLAIMED_PERCENT + INVITED_PERCENT:
+        return "invited"
+    return ""
+
+
+def _ensure_account_states(people: dict[str, Person], created: dict[str, int]) -> None:
+    """Invitations and claimed accounts for the demo people who have neither yet."""
+    from allauth.account.models import EmailAddress
+
+    from compagnon.accounts.models import Invitation
+
+    now = timezone.now()
+    logins = {login.email for login in DEMO_LOGINS}
+    invited = set(
+        Invitation.objects.filter(person__is_demo=True).values_list("person_id", flat=True)
+    )
+    existing_users = {email.lower(): pk for email, pk in User.objects.values_list("email", "pk")}
+    hashed = None
+    claim: list[tuple[Person, User | None]] = []
+    invitations: list[Invitation] = []
+    for email, person in sorted(people.items()):
+        if (
+            email in logins
+            or person.user_id is not None
+            or person.organisation_id is None
+            or person.left_organisation_on is not None
+            or person.pk in invited
+        ):
+            continue
+        state = _account_state(email)
+        if not state:
+            continue
+        days_ago = zlib.crc32(f"invited:{email}".encode()) % 30 + 1
+        sent = now - timedelta(days=days_ago, hours=days_ago % 9)
+        invitation = Invitation(
+            person=person,
+            email=person.email,
+            created_at=sent,
+            expires_at=sent + timedelta(days=14),
+            accepted_at=sent + timedelta(days=1) if state == "claimed" else None,
+        )
+        invitations.append(invitation)
+        if state == "claimed":
+            user = None
+            if person.email.lower() not in existing_users:
+                hashed = hashed or make_password(DEMO_PASSWORD)
+                user = User(email=person.email, full_name=person.full_name, password=hashed)
+            claim.append((person, user))
+    new_users = [user for _person, user in claim if user is not None]
+    User.objects.bulk_create(new_users)
+    created["accounts"] += len(new_users)
+    by_email = {
+        user.email.lower(): user
+        for user in User.objects.filter(email__in=[p.email for p, _u in claim])
+    }
+    linked = []
+    for person, _user in claim:
+        user = by_email.get(person.email.lower())
+        if user is not None and not Person.objects.filter(user=user).exists():
+            person.user = user
+            linked.append(person)
+    Person.objects.bulk_update(linked, ["user"])
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user=person.user, email=person.email, verified=True, primary=True)
+            for person in linked
+            if not EmailAddress.objects.filter(email__iexact=person.email).exists()
+        ]
+    )
+    Invitation.objects.bulk_create(invitations)
+
+
 def _totals() -> dict[str, int]:
     return {
         "bases": Base.objects.count(),
@@ -1274,6 +1358,7 @@ def demo_club_fill(*, today: date | None = None) -> DemoSummary:
         people = _ensure_people(specs, organisations, bases, created)
         _ensure_skills_and_interests(specs, people, tags, created)
         _ensure_logins(people, created)
+        _ensure_account_states(people, created)
     return DemoSummary(created=created, totals=_totals())
 
 

@@ -6,11 +6,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from compagnon.core.markdown import render_markdown
 from compagnon.newsletter import conf
 from compagnon.newsletter.models import Mailing, Subscriber
+from compagnon.newsletter.rendering import email_html, html_to_text, preheader
 from compagnon.newsletter.tokens import unsubscribe_token
 
 
@@ -58,10 +60,18 @@ def mailing_message(
     mailing: Mailing, *, language: str, unsubscribe_link: str | None
 ) -> dict[str, str]:
     """Subject, text and HTML of a mailing; `unsubscribe_link` None for a staff test."""
+    body_html = render_markdown(mailing.body, heading_offset=1)
+    digest_html = render_markdown(mailing.digest, heading_offset=1)
+    body_text = html_to_text(body_html)
     context = {
         "mailing": mailing,
-        "body_html": render_markdown(mailing.body, heading_offset=1),
-        "digest_html": render_markdown(mailing.digest, heading_offset=1),
+        # Safe: sanitised by render_markdown; styles and absolute addresses added after.
+        "body_html": mark_safe(email_html(body_html)),
+        "digest_html": mark_safe(email_html(digest_html)) if mailing.digest else "",
+        "body_text": body_text,
+        "digest_text": html_to_text(digest_html) if mailing.digest else "",
+        "subject_rule": "=" * len(mailing.subject),
+        "preheader": preheader(body_text),
         "unsubscribe_url": unsubscribe_link,
         "subscribe_url": absolute(reverse("newsletter:subscribe")),
         "site_name": settings.SITE_NAME,

@@ -41,6 +41,7 @@ from compagnon.newsletter.models import (
     SubscriberStatus,
 )
 from compagnon.workshops.selectors import upcoming_public_workshops
+from compagnon.workshops.timeplace import workshop_time_with_place
 
 SOURCE_MAX_LENGTH = 300
 
@@ -251,8 +252,9 @@ def digest_build(*, since: datetime | None, now: datetime | None = None) -> str:
         if parts:
             parts.append("")
         parts.append("## " + gettext("Upcoming public workshops"))
-        for workshop in workshops:  # upcoming ones: `starts_at` is always set
-            when = timezone.localtime(workshop.starts_at).strftime("%d/%m/%Y %H:%M")
+        for workshop in workshops:
+            assert workshop.starts_at is not None  # upcoming ones have a start
+            when = workshop_time_with_place(workshop, workshop.starts_at)
             parts.append(f"- {when} · [{workshop.title}]({absolute(workshop.get_absolute_url())})")
     return "\n".join(parts)
 
@@ -307,12 +309,19 @@ def mailing_send_test(*, mailing: Mailing, user) -> Mailing:
     with transaction.atomic():
         mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
         language = (translation.get_language() or "fr")[:2]
-        message = mailing_message(mailing, language=language, unsubscribe_link=None)
+        # A staff member who reads the newsletter gets their own working unsubscribe link,
+        # so the test shows the footer exactly as subscribers will see it.
+        own = Subscriber.objects.filter(
+            email__iexact=user.email, status=SubscriberStatus.CONFIRMED
+        ).first()
+        link = unsubscribe_url(subscriber_id=own.pk, mailing_id=mailing.pk) if own else None
+        message = mailing_message(mailing, language=language, unsubscribe_link=link)
         email_queue(
             to=[user.email],
             subject=gettext("[Test] %(subject)s") % {"subject": message["subject"]},
             text=message["text"],
             html=message["html"],
+            headers=unsubscribe_headers(link) if link else None,
             key=f"newsletter:test:{mailing.pk}:{now.timestamp()}",
         )
         mailing.test_sent_to = user.email

@@ -14,6 +14,7 @@ urlpatterns = [
     path("mailings/<int:pk>/edit/", views.mailing_edit, name="mailing_edit"),
     path("mailings/<int:pk>/digest/", views.mailing_digest, name="mailing_digest"),
     path("mailings/<int:pk>/test/", views.mailing_test, name="mailing_test"),
+    path("mailings/<int:pk>/preview/", views.mailing_preview, name="mailing_preview"),
     path("mailings/<int:pk>/send/", views.mailing_send, name="mailing_send"),
     path("mailings/<int:pk>/progress/", views.mailing_progress, name="mailing_progress"),
     path("mailings/<int:pk>/log/", views.mailing_log, name="mailing_log"),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import F
@@ -177,17 +178,32 @@ IDEAS = [
 ]
 
 
-def _start(days: int, base: Base | None, hour: int = 9) -> datetime:
+def _working_day(days: int, *, span_days: int = 1) -> date:
+    """Today + `days`, moved to a weekday (forward when ahead, back when past) so that
+    all `span_days` consecutive days of the workshop fall between Monday and Friday."""
     day = timezone.localdate() + timedelta(days=days)
-    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=timezone.get_current_timezone())
+    step = 1 if days >= 0 else -1
+    while day.weekday() + span_days - 1 > 4:
+        day += timedelta(days=step)
+    return day
+
+
+def _start(day: date, workshop: Workshop, hour: int, minute: int = 0) -> datetime:
+    """Working hours on the workshop's own clock (a New York base starts at 09:00 New York)."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(workshop.time_zone))
 
 
 def _sessions(workshop: Workshop, spec: DemoWorkshop) -> None:
-    hours = 8 if spec.format in (WorkshopFormat.ONE_DAY, WorkshopFormat.TWO_DAYS) else 4
+    full_day = spec.format in (WorkshopFormat.ONE_DAY, WorkshopFormat.TWO_DAYS)
+    hours = 8 if full_day else 4
     step = 7 if spec.format == WorkshopFormat.SERIES else 1
+    span_days = spec.sessions if step == 1 else 1
+    first_day = _working_day(spec.days, span_days=span_days)
+    # Full days 09:00-17:00; half days in the morning (09:30) or the afternoon (14:00).
+    hour, minute = (9, 0) if full_day else ((9, 30) if spec.days % 2 else (14, 0))
     starts = []
     for index in range(spec.sessions):
-        start = _start(spec.days + index * step, workshop.base)
+        start = _start(first_day + timedelta(days=index * step), workshop, hour, minute)
         Session.objects.create(
             workshop=workshop,
             title=f"Séance {index + 1}" if spec.sessions > 1 else "",

@@ -29,6 +29,7 @@ from compagnon.workshops.models import (
     Session,
     Workshop,
 )
+from compagnon.workshops.timeplace import clock_of, workshop_place, workshop_time_with_place
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8; method=PUBLISH"
 
@@ -54,7 +55,7 @@ def workshop_time(workshop: Workshop, value: dt.datetime) -> str:
 def _when(workshop: Workshop, value: dt.datetime | None) -> str:
     if value is None:
         return ""
-    return f"{workshop_time(workshop, value)} ({workshop.time_zone})"
+    return workshop_time_with_place(workshop, value)
 
 
 def _sessions_lines(workshop: Workshop) -> list[str]:
@@ -65,7 +66,8 @@ def _sessions_lines(workshop: Workshop) -> list[str]:
             end = timezone.localtime(session.ends_at)
             lines.append(
                 f"{formats.date_format(start, 'DATETIME_FORMAT')} - "
-                f"{formats.time_format(end, 'TIME_FORMAT')}"
+                f"{formats.time_format(end, 'TIME_FORMAT')}, "
+                f"{clock_of(workshop_place(workshop))}"
                 + (f" ({session.title})" if session.title else "")
             )
     return lines

@@ -42,7 +42,45 @@ class CalendarFilterForm(forms.Form):
     has_seats = forms.BooleanField(label=_("Has seats left"), required=False)
 
 
+class PersonPicker(forms.SelectMultiple):
+    """Hosts and invitees: the people chosen, as ticked boxes, and a search that adds more.
+
+    The search asks the server as one types (HTMX, `workshops:person_search`) and
+    lists matching people as more boxes to tick, in a polite live region. Without
+    JavaScript a plain multiple select is offered instead (in <noscript>).
+    """
+
+    template_name = "workshops/widgets/person_picker.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen_ids = [int(v) for v in (value or []) if str(v).isdigit()]
+        context["widget"]["chosen"] = list(
+            Person.objects.filter(pk__in=chosen_ids)
+            .select_related("organisation")
+            .order_by("last_name", "first_name")
+        )
+        context["widget"]["field_name"] = name
+        return context
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """The zones of the club's bases, and a few more, labelled by their city."""
+    from compagnon.workshops.timeplace import zone_city
+
+    zones = set(Base.objects.values_list("time_zone", flat=True))
+    zones |= {"Europe/Paris", "Europe/London", "Africa/Casablanca", "America/New_York", "UTC"}
+    return sorted(((zone, zone_city(zone)) for zone in zones), key=lambda choice: choice[1])
+
+
 class WorkshopForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Clock of a remote workshop"),
+        required=False,
+        help_text=_(
+            "An on-site or hybrid workshop runs on its base's clock; a remote one on this city's."
+        ),
+    )
     video_url = forms.URLField(
         label=_("Video link"),
         required=False,
@@ -66,6 +104,7 @@ class WorkshopForm(forms.ModelForm):
             "audience",
             "language",
             "hosts",
+            "invitees",
             "tags",
             "agenda",
             "prerequisites",
@@ -73,8 +112,11 @@ class WorkshopForm(forms.ModelForm):
             "excluded_organisations",
             "registration_opens_at",
             "registration_closes_at",
+            "time_zone",
         ]
         widgets = {
+            "hosts": PersonPicker,
+            "invitees": PersonPicker,
             "registration_opens_at": DATETIME_WIDGET,
             "registration_closes_at": DATETIME_WIDGET,
             "summary": forms.Textarea(attrs={"rows": 8}),
@@ -91,10 +133,61 @@ class WorkshopForm(forms.ModelForm):
         )
         self.fields["tags"].queryset = Tag.objects.order_by("slug")
         self.fields["excluded_organisations"].queryset = Organisation.objects.order_by("name")
+        self.fields["invitees"].queryset = self.fields["hosts"].queryset
         self.fields["hosts"].required = False
+        self.fields["invitees"].required = False
+        self.fields["time_zone"].choices = zone_choices()
+        if not self.initial.get("time_zone"):
+            self.initial["time_zone"] = "Europe/Paris"
+
+    def clean_time_zone(self) -> str:
+        return self.cleaned_data.get("time_zone") or "Europe/Paris"
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SessionRowForm(forms.Form):
+    """One line of the sessions in the new-workshop form: a day, a start and an end."""
+
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(
+        label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    ends = forms.TimeField(
+        label=_("End"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    title = forms.CharField(label=_("Title (optional)"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts"), data.get("ends")
+        if starts and ends and ends <= starts:
+            self.add_error("ends", _("The session must end after it starts."))
+        return data
+
+
+SessionRowFormSet = forms.formset_factory(
+    SessionRowForm, extra=3, max_num=10, validate_max=True, min_num=1, validate_min=True
+)
+
+
+class DuplicateForm(forms.Form):
+    first_day = forms.DateField(
+        label=_("Date of the first session"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The other sessions follow at the same distance, at the same times of day."),
+    )
+
+
+class AttendeeMessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    include_waiting = forms.BooleanField(
+        label=_("Also write to the people on the waiting list"), required=False
+    )
 
 
 class PlanFromCaseForm(forms.Form):

@@ -344,6 +344,11 @@ class Registration(models.Model):
         related_name="+",
         verbose_name=_("attendance marked by"),
     )
+    shown_in_attendees = models.BooleanField(
+        _("shown in “who's going”"),
+        default=False,
+        help_text=_("The person chose to appear in the workshop's list of participants."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -444,3 +449,34 @@ class FeedbackLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tag}: {self.before} → {self.after}"
+
+
+class AttendeeMessage(models.Model):
+    """An email staff or a host sent to a workshop's participants: the log of what was said."""
+
+    workshop = models.ForeignKey(
+        Workshop,
+        on_delete=models.CASCADE,
+        related_name="attendee_messages",
+        verbose_name=_("workshop"),
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), max_length=10_000)
+    include_waiting = models.BooleanField(_("waiting list included"), default=False)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message to participants")
+        verbose_name_plural = _("messages to participants")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import cast
 
 from django.core.exceptions import PermissionDenied
@@ -51,14 +52,20 @@ def upcoming_public_workshops(*, limit: int = 3) -> QuerySet[Workshop]:
     )
 
 
-def upcoming_workshops_for(viewer: Viewer, *, limit: int = 3) -> QuerySet[Workshop]:
-    """Open workshops the viewer may see that have not started yet, soonest first (home page)."""
+def upcoming_workshops_for(
+    viewer: Viewer, *, limit: int = 3, excluding: Iterable[int] = ()
+) -> QuerySet[Workshop]:
+    """Open workshops the viewer may see that have not started yet, soonest first (home page).
+
+    `excluding` leaves out workshops the page already shows (the viewer's own seats).
+    """
     return (
         workshops_visible_to(viewer)
         .filter(
             status__in=(WorkshopStatus.PUBLISHED, WorkshopStatus.CLOSED),
             starts_at__gte=timezone.now(),
         )
+        .exclude(pk__in=list(excluding))
         .select_related("base")
         .order_by("starts_at", "pk")[:limit]
     )
@@ -291,3 +298,25 @@ def my_registrations(viewer: Viewer):
         .select_related("workshop", "workshop__base", "feedback")
         .order_by("workshop__starts_at", "pk")
     )
+
+
+def recipients_count(workshop: Workshop) -> dict[str, int]:
+    """How many people a message would reach: seats (confirmed or offered), and waiting."""
+    counts = dict.fromkeys(("seats", "waiting"), 0)
+    for status in Registration.objects.filter(workshop=workshop).values_list("status", flat=True):
+        if status in (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED):
+            counts["seats"] += 1
+        elif status == RegistrationStatus.WAITING:
+            counts["waiting"] += 1
+    return counts
+
+
+def attendees_shown(workshop: Workshop) -> tuple[list[Registration], int]:
+    """ "Who's going": the confirmed participants who chose to appear, and how many others."""
+    confirmed = Registration.objects.filter(workshop=workshop, status=RegistrationStatus.CONFIRMED)
+    shown = list(
+        confirmed.filter(shown_in_attendees=True)
+        .select_related("person__organisation")
+        .order_by("person__first_name", "person__last_name", "pk")
+    )
+    return shown, confirmed.count() - len(shown)

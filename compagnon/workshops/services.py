@@ -60,6 +60,7 @@ WORKSHOP_FIELDS: tuple[str, ...] = (
     "terms",
     "registration_opens_at",
     "registration_closes_at",
+    "time_zone",
 )
 WORKSHOP_M2M_FIELDS: tuple[str, ...] = ("hosts", "invitees", "tags", "excluded_organisations")
 # A change to these on a published workshop is told to the people registered.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from compagnon.workshops import views
+from compagnon.workshops import views, views_organising
 
 urlpatterns = [
     path("", views.calendar, name="calendar"),
@@ -23,4 +23,8 @@ urlpatterns = [
     path("<int:pk>/feedback/", views.feedback, name="feedback"),
     path("<int:pk>/feedback/summary/", views.feedback_summary, name="feedback_summary"),
     path("<int:pk>/follow-up/", views.plan_follow_up, name="plan_follow_up"),
+    path("people/search/", views_organising.person_search, name="person_search"),
+    path("<int:pk>/duplicate/", views_organising.workshop_duplicate, name="workshop_duplicate"),
+    path("<int:pk>/whos-going/", views_organising.whos_going, name="whos_going"),
+    path("<int:pk>/message/", views_organising.message_attendees, name="message_attendees"),
 ]

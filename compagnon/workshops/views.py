@@ -39,7 +39,7 @@ from compagnon.knowledge.selectors import report_for_workshop
 from compagnon.members.models import Person
 from compagnon.members.selectors import Viewer, viewer_for
 from compagnon.workshops import feedback as feedback_service
-from compagnon.workshops import services
+from compagnon.workshops import organising, services
 from compagnon.workshops.conf import calendar_page_size
 from compagnon.workshops.forms import (
     CalendarFilterForm,
@@ -48,6 +48,7 @@ from compagnon.workshops.forms import (
     MaterialForm,
     PlanFromCaseForm,
     SessionForm,
+    SessionRowFormSet,
     StatusForm,
     WorkshopForm,
 )
@@ -59,9 +60,11 @@ from compagnon.workshops.models import (
     Workshop,
     WorkshopStatus,
 )
+from compagnon.workshops.organising import SessionRow
 from compagnon.workshops.registration import registration_state
 from compagnon.workshops.selectors import (
     attach_seats_taken,
+    attendees_shown,
     calendar_workshops,
     can_edit_workshop,
     holds_seat,
@@ -254,8 +257,25 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "can_give_feedback": can_give_feedback,
         "status_form": StatusForm(),
         "workshop_report": report_for_workshop(workshop=workshop, viewer=viewer),
+        **_whos_going(workshop, viewer, state),
     }
     return render(request, "workshops/workshop_detail.html", context)
+
+
+def _whos_going(workshop: Workshop, viewer: Viewer, state) -> dict:
+    """The participants who chose to appear: listed to members (and hosts), never to visitors."""
+    if not (viewer.is_member or state.can_manage):
+        return {"show_whos_going": False}
+    shown, others = attendees_shown(workshop)
+    own = None
+    if state.is_confirmed and viewer.person is not None:
+        own = next((r for r in shown if r.person_id == viewer.person.pk), None)
+    return {
+        "show_whos_going": True,
+        "attendees_shown": shown,
+        "attendees_others": others,
+        "own_shown": own is not None,
+    }
 
 
 # --- creating and editing ---------------------------------------------------------------------
@@ -263,18 +283,32 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @staff_required
 def workshop_create(request: HttpRequest) -> HttpResponse:
+    """A new draft with its sessions in one form: nothing is saved unless all of it is right."""
     form = WorkshopForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    sessions = SessionRowFormSet(request.POST or None, prefix="sessions")
+    if request.method == "POST" and form.is_valid() and sessions.is_valid():
+        rows = [
+            SessionRow(
+                day=row["day"], starts=row["starts"], ends=row["ends"], title=row.get("title", "")
+            )
+            for row in sessions.cleaned_data
+            if row and row.get("day")
+        ]
         try:
-            workshop = services.workshop_create(by=request.user, **form.service_fields())
+            workshop = organising.workshop_create_with_sessions(
+                by=request.user, sessions=rows, **form.service_fields()
+            )
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
-            messages.success(request, _("The workshop is saved as a draft: add its sessions."))
-            return redirect("workshops:session_list", pk=workshop.pk)
-    return render(
-        request, "workshops/workshop_form.html", {"form": form, "workshop": None}, status=200
-    )
+            messages.success(
+                request,
+                _("The workshop is saved as a draft with its sessions: publish it when ready."),
+            )
+            return redirect(workshop.get_absolute_url())
+    context = {"form": form, "workshop": None, "sessions_formset": sessions}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workshops/workshop_form.html", context, status=status)
 
 
 @staff_required

@@ -490,3 +490,67 @@ def test_a_case_with_another_topic_still_works(club, staff_user):
         case=other, people=[club.nlp_person], invited_by=staff_user
     )
     assert invitation.case == other
+
+
+# --- the answer page: what the invitee reads, the cards, the home page, the notice -----------------
+
+
+def test_the_answer_page_renders_the_case_markdown_sanitised(client_of, club, staff_user):
+    club.case.description = "**Question**: why?\n\n- one\n- two\n\n<script>alert(1)</script>"
+    club.case.save(update_fields=["description"])
+    (invitation,) = _send(club, club.expert, by=staff_user)
+    page = client_of(club.expert).get(_answer_url(invitation)).content.decode()
+    assert "<strong>Question</strong>" in page
+    assert "**Question**" not in page
+    assert "<li>one</li>" in page
+    assert "<script>alert(1)" not in page
+
+
+def test_each_answer_is_a_card_whose_label_holds_its_radio(client_of, club, staff_user):
+    (invitation,) = _send(club, club.expert, by=staff_user)
+    page = client_of(club.expert).get(_answer_url(invitation)).content.decode()
+    for value in ("interested", "expert", "declined"):
+        radio = page.index(f'data-testid="answer-{value}"')
+        label_open = page.rfind("<label", 0, radio)
+        label_close = page.find("</label>", radio)
+        assert page.rfind("</label>", 0, radio) < label_open < radio < label_close
+    assert "I know this subject well and can help the others as an expert." in page
+
+
+def test_the_home_page_lists_pending_invitations_with_their_answers(client_of, club, staff_user):
+    (invitation,) = _send(club, club.expert, by=staff_user)
+    client = client_of(club.expert)
+    page = client.get("/").content.decode()
+    assert 'data-testid="home-invitation"' in page
+    assert 'data-testid="home-answer-interested"' in page
+    response = client.post(_answer_url(invitation), {"answer": "interested", "next": "/"})
+    assert response["Location"] == "/"
+    invitation.refresh_from_db()
+    assert invitation.answer == Answer.INTERESTED
+    assert 'data-testid="home-invitation"' not in client.get("/").content.decode()
+
+
+def test_an_expired_invitation_leaves_the_home_page(client_of, club, staff_user):
+    _send(club, club.expert, by=staff_user)
+    with time_machine.travel(timezone.now() + timedelta(days=11)):
+        page = client_of(club.expert).get("/").content.decode()
+    assert 'data-testid="home-invitation"' not in page
+
+
+def test_answering_marks_the_invitation_notice_read(club, staff_user):
+    (invitation,) = _send(club, club.expert, by=staff_user)
+    other = Notice.objects.create(user=club.expert.user, text="Something else")
+    notice = Notice.objects.get(key=f"case-invitation:{invitation.pk}")
+    assert notice.read_at is None
+    case_invitation_answer(invitation=invitation, answer=Answer.DECLINED, actor=club.expert.user)
+    notice.refresh_from_db()
+    other.refresh_from_db()
+    assert notice.read_at is not None
+    assert other.read_at is None
+
+
+def test_a_refused_answer_leaves_the_notice_unread(club, staff_user):
+    (invitation,) = _send(club, club.expert, by=staff_user)
+    with pytest.raises(ValidationError):
+        case_invitation_answer(invitation=invitation, answer="maybe", actor=club.expert.user)
+    assert Notice.objects.get(key=f"case-invitation:{invitation.pk}").read_at is None

@@ -24,10 +24,19 @@ def test_templates_are_found():
     assert len(TEMPLATES) > 20
 
 
+def _is_email(template: Path) -> bool:
+    return "email" in template.parent.parts[-1:]
+
+
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_template_has_no_inline_code(template):
     text = template.read_text()
     found = [label for pattern, label in INLINE if pattern.search(text)]
+    if _is_email(template):
+        # Mail clients drop <style> and never load the site's CSS: an email's HTML carries
+        # its styles inline. It is never a page of the site (the staff preview sends its
+        # own policy); scripts and handlers stay forbidden there too.
+        found = [label for label in found if label != "style attribute"]
     assert not found, f"{template.name}: {', '.join(found)}"
 
 

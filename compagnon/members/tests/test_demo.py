@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from compagnon.accounts.models import User
 from compagnon.members.demo import (
@@ -211,3 +212,29 @@ def test_command_refuses_in_production(settings):
     with pytest.raises(CommandError):
         call_command("load_demo", stdout=io.StringIO())
     assert not Person.objects.exists()
+
+
+def test_the_demo_club_has_the_account_states_of_a_real_club():
+    from compagnon.accounts.models import Invitation
+
+    demo_club_load()
+    current = Person.objects.filter(
+        is_demo=True, organisation__isnull=False, left_organisation_on__isnull=True
+    )
+    total = current.count()
+    claimed = current.filter(user__isnull=False).count()
+    invited = current.filter(invitations__isnull=False).distinct().count()
+    never = current.filter(user__isnull=True, invitations__isnull=True).count()
+    assert invited > total / 2  # most people were invited
+    assert total / 10 < claimed < total / 2  # some claimed their account
+    assert never > 0
+    now = timezone.now()
+    assert Invitation.objects.filter(accepted_at__isnull=True, expires_at__lte=now).exists()
+    assert Invitation.objects.filter(accepted_at__isnull=True, expires_at__gt=now).exists()
+    # Claimed accounts sign in like the demo logins, with a verified address.
+    someone = (
+        current.filter(user__isnull=False)
+        .exclude(email__in=[login.email for login in DEMO_LOGINS])
+        .first()
+    )
+    assert EmailAddress.objects.filter(user=someone.user, verified=True).exists()

@@ -95,6 +95,7 @@ URL_TABLE = {
         ),
     ],
     "newsletter:mailing_detail": Case(staff_only(), kwargs=_draft),
+    "newsletter:mailing_preview": Case(staff_only(), kwargs=_draft),
     "newsletter:mailing_edit": [
         Case(staff_only(), kwargs=_draft),
         Case(staff_only(REDIRECT), kwargs=_sent, note="sent: back to the mailing"),

@@ -1,4 +1,5 @@
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 
@@ -8,6 +9,7 @@ from compagnon.workshops.models import (
     Mode,
     Registration,
     RegistrationStatus,
+    Session,
     Workshop,
     WorkshopStatus,
 )
@@ -31,3 +33,14 @@ def test_demo_workshops_show_the_product_and_load_once(db):
     assert demo_workshops_load() == 0
     assert Workshop.objects.count() == len(DEMO_WORKSHOPS)
     assert Registration.objects.count() == registrations
+
+    # A real club meets on weekdays, in working hours, on its base's own clock.
+    for session in Session.objects.select_related("workshop"):
+        zone = ZoneInfo(session.workshop.time_zone)
+        start = session.starts_at.astimezone(zone)
+        end = session.ends_at.astimezone(zone)
+        assert start.weekday() < 5, (session.workshop.title, start)
+        assert start.hour >= 9 and (end.hour, end.minute) <= (18, 0), (
+            session.workshop.title,
+            start,
+        )

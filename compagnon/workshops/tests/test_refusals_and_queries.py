@@ -51,6 +51,11 @@ def test_create_form_closing_before_opening_is_refused(client_of, staff_user):
             "language": "fr",
             "registration_opens_at": "2031-05-10T10:00",
             "registration_closes_at": "2031-05-01T10:00",
+            "sessions-TOTAL_FORMS": "1",
+            "sessions-INITIAL_FORMS": "0",
+            "sessions-0-day": "2031-06-02",
+            "sessions-0-starts": "09:00",
+            "sessions-0-ends": "12:00",
         },
     )
     assert "Registration must close after it opens." in response.content.decode()

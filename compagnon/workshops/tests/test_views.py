@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -16,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_detail_shows_markdown_sessions_in_workshop_zone_and_panel(client_of, member_a):
     workshop = WorkshopFactory(
-        base=BaseFactory(name="Montreal base", time_zone="America/Montreal"),
+        base=BaseFactory(name="Montreal base", city="Montréal", time_zone="America/Montreal"),
         time_zone="America/Montreal",
         agenda="## Morning\n\n<script>x</script>data",
     )
@@ -24,7 +26,9 @@ def test_detail_shows_markdown_sessions_in_workshop_zone_and_panel(client_of, me
     assert "<strong>sales forecast</strong>" in page
     assert "<script>x</script>" not in page
     assert "Montreal base" in page
-    assert "America/Montreal" in page
+    # Times name their place by the base's city, never by a raw zone name.
+    assert "America/Montreal" not in page
+    assert "Montréal time" in page
     assert 'data-testid="registration-panel"' in page
     start = workshop.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("America/Montreal"))
     assert start.strftime("%H:%M") in page
@@ -74,16 +78,34 @@ def test_create_edit_and_publish(client_of, staff_user):
             "audience": "members",
             "language": "fr",
             "tags": [tag.pk],
+            **_sessions((dt.date.today() + dt.timedelta(days=20), "09:00", "12:30")),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     workshop = Workshop.objects.get()
-    assert response["Location"] == f"/workshops/{workshop.pk}/sessions/"
-    # Publishing without sessions: a clear message, nothing changes.
+    assert response["Location"] == workshop.get_absolute_url()
+    assert workshop.sessions.count() == 1
+    # Without its session, publishing says why and nothing changes.
+    workshop.sessions.all().delete()
     response = client.post(f"/workshops/{workshop.pk}/status/", {"action": "publish"}, follow=True)
     assert "Add at least one session before publishing." in response.content.decode()
     workshop.refresh_from_db()
     assert workshop.status == WorkshopStatus.DRAFT
+
+
+def _sessions(*rows) -> dict[str, str]:
+    """The management form and rows of the new-workshop form's sessions."""
+    data = {
+        "sessions-TOTAL_FORMS": str(max(len(rows), 1)),
+        "sessions-INITIAL_FORMS": "0",
+        "sessions-MIN_NUM_FORMS": "1",
+        "sessions-MAX_NUM_FORMS": "10",
+    }
+    for index, (day, starts, ends) in enumerate(rows):
+        data[f"sessions-{index}-day"] = day.isoformat()
+        data[f"sessions-{index}-starts"] = starts
+        data[f"sessions-{index}-ends"] = ends
+    return data
 
 
 def test_create_form_bad_input(client_of, staff_user):
@@ -97,9 +119,10 @@ def test_create_form_bad_input(client_of, staff_user):
             "language": "fr",
             "base": BaseFactory().pk,
             "onsite_seats": "3",
+            **_sessions((dt.date.today() + dt.timedelta(days=20), "09:00", "12:30")),
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "A hybrid workshop needs both" in response.content.decode()
     assert not Workshop.objects.exists()
 

@@ -63,6 +63,25 @@ def _done(world):
     return world.pages_done
 
 
+def _to_copy(world):
+    """A past on-site workshop at a base, to duplicate."""
+    if not hasattr(world, "pages_to_copy"):
+        from django.utils import timezone
+
+        from compagnon.members.tests.factories import BaseFactory
+        from compagnon.workshops.models import WorkshopStatus
+        from compagnon.workshops.tests.factories import WorkshopFactory
+
+        start = timezone.now() - dt.timedelta(days=30)
+        world.pages_to_copy = WorkshopFactory(
+            title="Workshop to copy",
+            base=BaseFactory(name="Copy base"),
+            status=WorkshopStatus.DONE,
+            sessions=[(start, start + dt.timedelta(hours=3))],
+        )
+    return world.pages_to_copy
+
+
 def _matched_case(world):
     if not hasattr(world, "pages_case"):
         from compagnon.cases.models import Case as CaseModel
@@ -165,6 +184,32 @@ URL_TABLE = {
     ),
     "workshops:feedback_summary": Case(_HOSTS, kwargs=lambda w: {"pk": _done(w).pk}),
     "workshops:plan_follow_up": Case(staff_only(), kwargs=lambda w: {"pk": _done(w).pk}),
+    # Staff and hosts (manager_a hosts the pages workshop) search people; others 403.
+    "workshops:person_search": Case(
+        {**signed_in(403), "manager_a": 200, "staff": 200},
+        kwargs=lambda w: (_workshop(w), {})[1],
+        data=lambda w: {"field": "hosts", "hosts_q": "ad"},
+    ),
+    "workshops:workshop_duplicate": [
+        Case(staff_only(), kwargs=lambda w: {"pk": _to_copy(w).pk}),
+        Case(
+            staff_only(REDIRECT),
+            method="post",
+            kwargs=lambda w: {"pk": _to_copy(w).pk},
+            data=lambda w: {"first_day": "2031-03-04"},
+        ),
+    ],
+    "workshops:whos_going": [
+        Case(everyone(405), kwargs=lambda w: {"pk": _workshop(w).pk}),
+        Case(
+            {**members_only(REDIRECT), "anonymous": LOGIN, "guest": 404, "lapsed": 404},
+            method="post",
+            kwargs=lambda w: {"pk": _workshop(w).pk},
+            data=lambda w: {"shown": "1"},
+            note="not registered: a message and back to the workshop",
+        ),
+    ],
+    "workshops:message_attendees": Case(_HOSTS, kwargs=lambda w: {"pk": _workshop(w).pk}),
 }
 
 try:

@@ -13,3 +13,64 @@ document.addEventListener("change", function (event) {
     if (window.htmx) { window.htmx.trigger(form, "submit"); } else { form.requestSubmit(); }
   }
 });
+(function () {
+  // The header's menu button (below 768 px). Without this script the button stays hidden
+  // and the menu stays open, so every link is still reachable.
+  function setUp() {
+    var toggle = document.querySelector("[data-menu-toggle]");
+    var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!toggle || !menu) { return; }
+    var header = toggle.closest(".site-header");
+    function setOpen(open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("is-open", open);
+    }
+    toggle.hidden = false;
+    header.classList.add("has-menu-toggle");
+    setOpen(false);
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+})();
+(function () {
+  // Workshop times are shown on their own clock and, when it differs, on the reader's:
+  // tell the server the browser's zone (workshops/timeplace.py reads this cookie).
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && document.cookie.indexOf("tz=" + zone) === -1) {
+      document.cookie = "tz=" + zone + ";path=/;max-age=31536000;SameSite=Lax";
+    }
+  } catch (error) { /* no Intl: times stay on the workshop's clock only */ }
+})();
+document.addEventListener("keydown", function (event) {
+  // In a people search box (hosts, invitees), Enter searches instead of saving the whole form.
+  var target = event.target;
+  if (event.key === "Enter" && target.hasAttribute && target.hasAttribute("data-picker-search")) {
+    event.preventDefault();
+    if (window.htmx) { window.htmx.trigger(target, "search"); }
+  }
+});
+(function () {
+  // Filter panels (<details data-open-wide>) stay folded on phones and open on wider screens.
+  if (!window.matchMedia || !window.matchMedia("(min-width: 768px)").matches) { return; }
+  function openAll() {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (panel) { panel.open = true; });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", openAll);
+  } else {
+    openAll();
+  }
+})();
