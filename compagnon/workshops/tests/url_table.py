@@ -122,7 +122,7 @@ URL_TABLE = {
         ),
         Case(everyone(200), kwargs=lambda w: {"pk": _public(w).pk}, note="public workshop"),
         Case(
-            {**members_only(), "anonymous": 404, "guest": 404, "lapsed": 404},
+            {**members_only(), "guest": 404, "lapsed": 404},
             kwargs=lambda w: {"pk": anonymised_case_workshop(w).pk},
             hides=lambda w: [
                 w.colleague_a.full_name,
