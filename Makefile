@@ -58,7 +58,7 @@ test-sqlite: setup ## The test suite on SQLite
 
 test-postgres: setup ## The test suite and the browser journeys on PostgreSQL (DATABASE_URL must point at it)
 	@if [[ "$$DATABASE_URL" == postgres* ]]; then \
-	  $(UV) run --frozen pytest compagnon e2e/test_workshop_journey.py e2e/test_challenge_journey.py e2e/test_case_journey.py -q; \
+	  $(UV) run --frozen pytest compagnon e2e/test_workshop_journey.py e2e/test_challenge_journey.py e2e/test_case_journey.py e2e/test_join_journey.py -q; \
 	else \
 	  echo ""; \
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
