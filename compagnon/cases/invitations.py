@@ -23,7 +23,7 @@ Rules worth knowing:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -312,6 +312,29 @@ def case_invitation_answer(
             },
             code="too_long",
         )
+
+    def only_the_invitee(locked: CaseInvitation) -> None:
+        if actor is None or locked.person.user_id is None or locked.person.user_id != actor.pk:
+            raise PermissionDenied("Only the invited person answers an invitation.")
+
+    return _answer_record(
+        invitation=invitation, answer=answer, message=message, may_answer=only_the_invitee
+    )
+
+
+def _answer_record(
+    *,
+    invitation: CaseInvitation,
+    answer: str,
+    message: str,
+    may_answer: Callable[[CaseInvitation], None],
+) -> CaseInvitation:
+    """Record an answer under the case's and the invitation's locks, whichever door it came by.
+
+    `may_answer` refuses (raises) for this door's own reasons; then the invitation must be
+    unexpired and the case still looking. A new positive answer tells the owner, enough of
+    them match the case, and the "you are invited" notices have done their job.
+    """
     now = timezone.now()
     with transaction.atomic():
         case = _case_locked(invitation.case)
@@ -320,9 +343,7 @@ def case_invitation_answer(
             .select_related("person__user")
             .get(pk=invitation.pk)
         )
-        person = invitation.person
-        if actor is None or person.user_id is None or person.user_id != actor.pk:
-            raise PermissionDenied("Only the invited person answers an invitation.")
+        may_answer(invitation)
         if invitation_is_expired(invitation, now):
             raise ValidationError(
                 _("This invitation expired on %(date)s."),
@@ -335,6 +356,7 @@ def case_invitation_answer(
                 params={"status": case.get_status_display()},
                 code="case_closed",
             )
+        person = invitation.person
         previous = invitation.answer
         invitation.answer = answer
         invitation.answer_message = message
@@ -343,11 +365,14 @@ def case_invitation_answer(
         if answer in POSITIVE_ANSWERS and answer != previous:
             _owner_tell(invitation, case=case, person=person)
         _matched_if_enough(case)
-        # Answered: the "you are invited" notices (and the reminder's) have done their job.
-        notices_mark_read_by_key(
-            user=person.user,
-            keys=[f"case-invitation:{invitation.pk}", f"case-invitation-reminder:{invitation.pk}"],
-        )
+        if person.user_id is not None:
+            notices_mark_read_by_key(
+                user=person.user,
+                keys=[
+                    f"case-invitation:{invitation.pk}",
+                    f"case-invitation-reminder:{invitation.pk}",
+                ],
+            )
     return invitation
 
 
@@ -464,38 +489,14 @@ def case_invitation_answer_by_link(
     if answer not in ANSWER_CHOICES:
         raise ValidationError({"answer": _("Choose one of the answers.")}, code="invalid_answer")
     message = (message or "").strip()[:MESSAGE_MAX_LENGTH]
-    now = timezone.now()
-    with transaction.atomic():
-        case = _case_locked(invitation.case)
-        invitation = (
-            CaseInvitation.objects.select_for_update(of=("self",))
-            .select_related("person__user")
-            .get(pk=invitation.pk)
-        )
-        if invitation.answered_at is not None or invitation.answer != Answer.PENDING:
+
+    def once(locked: CaseInvitation) -> None:
+        if locked.answered_at is not None or locked.answer != Answer.PENDING:
             raise ValidationError(
                 _("This link was already used: your answer is recorded."), code="used"
             )
-        if invitation.expires_at is not None and invitation_is_expired(invitation, now):
-            raise ValidationError(
-                _("This invitation expired on %(date)s."),
-                params={"date": _date(invitation.expires_at)},
-                code="expired",
-            )
-        if case.status not in OPEN_FOR_INVITATIONS:
-            raise ValidationError(
-                _("This case is no longer looking for people (it is “%(status)s”)."),
-                params={"status": case.get_status_display()},
-                code="case_closed",
-            )
-        invitation.answer = answer
-        invitation.answer_message = message
-        invitation.answered_at = now
-        invitation.save(update_fields=["answer", "answer_message", "answered_at"])
-        if answer in POSITIVE_ANSWERS:
-            _owner_tell(invitation, case=case, person=invitation.person)
-        _matched_if_enough(case)
-    return invitation
+
+    return _answer_record(invitation=invitation, answer=answer, message=message, may_answer=once)
 
 
 def case_invitation_claim_account(*, invitation: CaseInvitation) -> Any:
