@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import os
 import random
 
 import numpy as np
@@ -56,6 +57,9 @@ def prepare(club, ranker):
     for i, case in enumerate(club.cases):
         found, parts, factors = ranker.features(case.query, ids)
         assert found == ids
+        if os.environ.get("NORM"):
+            top = parts.max(axis=0)
+            parts = parts / np.where(top > 0, top, 1.0)
         cached[i] = (parts, factors)
     slices = {}
     for name, (cases, allowed) in populations(club).items():
@@ -98,7 +102,8 @@ def tune(slices, start: Weights) -> tuple[np.ndarray, float, float]:
             for factor in (0.0, 0.5, 0.7, 1.4, 2.0, 3.0):
                 trial = w.copy()
                 trial[j] = trial[j] * factor if w[j] > 0 else 0.1 * factor
-                trial[j] = max(trial[j], FLOOR.get(PARTS[j], 0.0) * trial.max())
+                for i, part in enumerate(PARTS):  # floors hold after any part grows
+                    trial[i] = max(trial[i], FLOOR.get(part, 0.0) * trial.max())
                 value = objective(slices, trial, start.min_score)
                 margin = 0.002 if factor == 0.0 else 1e-4
                 if value > best + margin:
