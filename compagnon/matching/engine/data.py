@@ -88,6 +88,9 @@ class Weights:
     child: float = 0.6  # credit per level when the skill is on a descendant
     interest_related: float = 0.4  # interest on the parent or a child of the case tag
     inferred_case_tag: float = 0.5  # tag found in the case text, when the case has tags
+    # The tag part's scale when the case text names a vocabulary sub-area ("prévision de la
+    # demande"): declared skills name the tag, not the sub-area; fitted on the dev set.
+    sub_area_tags: float = 1.0
     # The parts' weights were fitted on the dev set by bench/matching_tune.py (docs/matching.md);
     # a learned model (learn.py) replaces them once the club has enough answered invitations.
     tags: float = 1.0

@@ -453,7 +453,8 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         row_of_value = np.repeat(np.arange(sub.shape[0]), np.diff(sub.indptr))
         cols, data = sub.indices, sub.data.astype(np.float64)
         tag = cols < T
-        np.add.at(parts[:, 0], row_of_value[tag], data[tag] * w.tags * cq.tag_weights[cols[tag]])
+        tag_weights = w.tags * cq.tag_scale * cq.tag_weights
+        np.add.at(parts[:, 0], row_of_value[tag], data[tag] * tag_weights[cols[tag]])
         interest = (cols >= T) & (cols < 2 * T)
         np.add.at(
             parts[:, 1],
