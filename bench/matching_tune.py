@@ -100,10 +100,10 @@ def objective(slices, w: np.ndarray, min_score: float) -> float:
 def tune(slices, start: Weights) -> tuple[np.ndarray, float, float]:
     w = np.array([getattr(start, p) for p in PARTS], float)
     first = best = objective(slices, w, start.min_score)
-    for _ in range(4):
+    for _ in range(8):
         improved = False
         for j in range(len(PARTS)):
-            for factor in (0.0, 0.5, 0.7, 1.4, 2.0, 3.0):
+            for factor in (0.0, 0.5, 0.7, 0.85, 1.2, 1.4, 2.0, 3.0):
                 trial = w.copy()
                 trial[j] = trial[j] * factor if w[j] > 0 else 0.1 * factor
                 for i, part in enumerate(PARTS):  # floors hold after any part grows

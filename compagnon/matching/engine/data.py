@@ -95,9 +95,9 @@ class Weights:
     # a learned model (learn.py) replaces them once the club has enough answered invitations.
     tags: float = 1.0
     interests: float = 0.05
-    concepts: float = 0.333  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
-    words: float = 0.058  # cosine of word uni+bigram TF-IDF
-    chars: float = 0.233  # cosine of character 3-5-gram TF-IDF
+    concepts: float = 0.278  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
+    words: float = 0.04  # cosine of word uni+bigram TF-IDF
+    chars: float = 0.278  # cosine of character 3-5-gram TF-IDF
     word_scoring: str = "tfidf"  # the words part: "tfidf" (cosine) or "bm25" (Okapi)
     embedding: float = 0.0  # cosine of optional sentence embeddings (embeddings.py): off
     same_organisation: float = 0.92  # diversity: prefer peers from other organisations
