@@ -128,11 +128,14 @@ def thinned_taxonomy(keep: float, seed: int) -> Taxonomy:
     return Taxonomy(TAXONOMY, rows)
 
 
-def run(club, scoring: str, parent: float, sub: float = 1.0) -> tuple[float, float, np.ndarray]:
+def run(
+    club, scoring: str, parent: float, sub: float = 1.0, concept_idf: bool = False
+) -> tuple[float, float, np.ndarray]:
     """Coordinate ascent of the parts' weights for one word scoring, one hierarchy credit and
     one tag-part scale for cases that name a sub-area."""
     start = replace(
-        Weights(word_scoring=scoring, parent=parent, sub_area_tags=sub), **{p: 1.0 for p in PARTS}
+        Weights(word_scoring=scoring, parent=parent, sub_area_tags=sub, concept_idf=concept_idf),
+        **{p: 1.0 for p in PARTS},
     )
     slices: dict = {}
     for name, taxonomy in (
@@ -145,7 +148,8 @@ def run(club, scoring: str, parent: float, sub: float = 1.0) -> tuple[float, flo
             slices[f"{name}/{slice_name}"] = items
     w, first, best = tune(slices, start)
     print(
-        f"words as {scoring}, parent credit {parent}, sub-area tag scale {sub}: dev objective (mean nDCG@10 over slices) "
+        f"words as {scoring}, parent credit {parent}, sub-area tag scale {sub}, "
+        f"concept idf {concept_idf}: dev objective (mean nDCG@10 over slices) "
         f"{first:.4f} all parts at 1 -> {best:.4f}; weights "
         + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
     )
@@ -174,8 +178,14 @@ def main() -> None:
         value, _, trial = run(club, scoring, parent, scale)
         if value > best + 0.002:
             best, w, sub = value, trial, scale
+    # Concepts weighed by their idf over the club (Weights.concept_idf): rare sub-areas count more.
+    concept_idf = False
+    value, _, trial = run(club, scoring, parent, sub, True)
+    if value > best + 0.002:
+        best, w, concept_idf = value, trial, True
     print(
         f"fitted: word_scoring={scoring!r}, parent={parent}, sub_area_tags={sub}, "
+        f"concept_idf={concept_idf}, "
         + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
         + f" (dev objective {best:.4f})"
     )

@@ -98,6 +98,9 @@ class Weights:
     concepts: float = 0.278  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
     words: float = 0.04  # cosine of word uni+bigram TF-IDF
     chars: float = 0.278  # cosine of character 3-5-gram TF-IDF
+    concept_idf: bool = (
+        False  # weigh concepts by their idf over the club (rare sub-areas count more)
+    )
     word_scoring: str = "tfidf"  # the words part: "tfidf" (cosine) or "bm25" (Okapi)
     embedding: float = 0.0  # cosine of optional sentence embeddings (embeddings.py): off
     same_organisation: float = 0.92  # diversity: prefer peers from other organisations
