@@ -387,6 +387,9 @@ ATELIER_FILLER = {
         "Former consultant.",
     ],
 }
+# Share of bios and cases written tersely (bare phrases, French and English mixed in one bio,
+# more typos, no level cue), as the issue describes a club's spreadsheet.
+ATELIER_TERSE = 0.35
 ATELIER_CASE = {
     "fr": [
         "Nous avons besoin d'aide sur {x}.",
@@ -422,23 +425,37 @@ def atelier(
             chosen.add(rng.choices(topics, popularity)[0])
         truth = {t: rng.choices([1, 2, 3, 4], [0.25, 0.4, 0.22, 0.13])[0] for t in sorted(chosen)}
         wish = {rng.choice(topics)} - set(truth) if rng.random() < 0.5 else set()
-        sentences = [rng.choice(ATELIER_FILLER[lang])]
-        for t, level in truth.items():
-            x = rng.choice(ATELIER_WORDS[t][0 if lang == "fr" else 1])
-            sentences.append(rng.choice(ATELIER_LEVELS[lang][level]).format(x=x))
-        for t in sorted(wish):
-            x = rng.choice(ATELIER_WORDS[t][0 if lang == "fr" else 1])
-            sentences.append(rng.choice(ATELIER_WISH[lang]).format(x=x))
-        rng.shuffle(sentences)
-        text = noisy(rng, " ".join(sentences), 0.03)
+        if rng.random() < ATELIER_TERSE:
+            # a spreadsheet cell: bare phrases, each in either language, no level cue
+            lang = "mix"
+            cells = [rng.choice(ATELIER_WORDS[t][rng.random() < 0.5]) for t in truth]
+            cells += [
+                rng.choice(["cherche des pairs sur ", "curious about "])
+                + rng.choice(ATELIER_WORDS[t][rng.random() < 0.5])
+                for t in sorted(wish)
+            ]
+            rng.shuffle(cells)
+            text = noisy(rng, "; ".join(cells), 0.06)
+        else:
+            sentences = [rng.choice(ATELIER_FILLER[lang])]
+            for t, level in truth.items():
+                x = rng.choice(ATELIER_WORDS[t][0 if lang == "fr" else 1])
+                sentences.append(rng.choice(ATELIER_LEVELS[lang][level]).format(x=x))
+            for t in sorted(wish):
+                x = rng.choice(ATELIER_WORDS[t][0 if lang == "fr" else 1])
+                sentences.append(rng.choice(ATELIER_WISH[lang]).format(x=x))
+            rng.shuffle(sentences)
+            text = noisy(rng, " ".join(sentences), 0.03)
         tag_levels: dict[str, int] = {}
         for t, level in truth.items():
             tag_levels[tag_of(t)] = max(tag_levels.get(tag_of(t), 0), level)
-        skills = declare(rng, tag_levels, missing=0.3, parent_only=0.5, off_by_one=0.3,
+        skills = declare(rng, tag_levels, missing=0.3, parent_only=1.0, off_by_one=0.3,
                          spurious=0.15)  # fmt: skip
         interests = {tag_of(t) for t in wish if rng.random() < 0.7}
         org = rng.choices(orgs, org_weights)[0]
-        spoken = {lang} | ({"fr", "en"} if rng.random() < 0.6 else set())
+        spoken = ({lang} if lang != "mix" else {"fr", "en"}) | (
+            {"fr", "en"} if rng.random() < 0.6 else set()
+        )
         docs.append(person_doc(pid, rng, text, skills, interests, org, spoken))
         truths.append(truth)
         wishes.append(wish)
@@ -452,12 +469,11 @@ def atelier(
             sibling = [t for t in topics if tag_of(t) == tag_of(first) and t != first]
             case_topics.append(rng.choice(sibling or topics))
             case_topics = list(dict.fromkeys(case_topics))
-        text = " ".join(
-            rng.choice(ATELIER_CASE[lang]).format(
-                x=rng.choice(ATELIER_WORDS[t][0 if lang == "fr" else 1])
-            )
-            for t in case_topics
-        )
+        phrases = [rng.choice(ATELIER_WORDS[t][0 if lang == "fr" else 1]) for t in case_topics]
+        if rng.random() < ATELIER_TERSE:  # a one-line request: the phrases alone
+            text = noisy(rng, "; ".join(phrases), 0.06)
+        else:
+            text = " ".join(rng.choice(ATELIER_CASE[lang]).format(x=x) for x in phrases)
         tags = {tag_of(t) for t in case_topics} if rng.random() < 0.75 else set()
         query = case_query(rng, text, tags, lang, orgs)
         relevance = {}

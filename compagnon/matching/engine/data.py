@@ -88,13 +88,19 @@ class Weights:
     child: float = 0.6  # credit per level when the skill is on a descendant
     interest_related: float = 0.4  # interest on the parent or a child of the case tag
     inferred_case_tag: float = 0.5  # tag found in the case text, when the case has tags
+    # The tag part's scale when the case text names a vocabulary sub-area ("prévision de la
+    # demande"): declared skills name the tag, not the sub-area; fitted on the dev set.
+    sub_area_tags: float = 1.0
     # The parts' weights were fitted on the dev set by bench/matching_tune.py (docs/matching.md);
     # a learned model (learn.py) replaces them once the club has enough answered invitations.
     tags: float = 1.0
     interests: float = 0.05
-    concepts: float = 0.119  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
-    words: float = 0.06  # cosine of word uni+bigram TF-IDF
-    chars: float = 0.119  # cosine of character 3-5-gram TF-IDF
+    concepts: float = 0.278  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
+    words: float = 0.04  # cosine of word uni+bigram TF-IDF
+    chars: float = 0.278  # cosine of character 3-5-gram TF-IDF
+    concept_idf: bool = (
+        False  # weigh concepts by their idf over the club (rare sub-areas count more)
+    )
     word_scoring: str = "tfidf"  # the words part: "tfidf" (cosine) or "bm25" (Okapi)
     embedding: float = 0.0  # cosine of optional sentence embeddings (embeddings.py): off
     same_organisation: float = 0.92  # diversity: prefer peers from other organisations

@@ -44,6 +44,9 @@ class _Compiled(NamedTuple):
     excluded: np.ndarray
     base: int
     language_bit: int  # 0: no language asked; -1: a language nobody declared
+    # Weights.sub_area_tags when the case text names a vocabulary sub-area, else 1: it scales
+    # the tag part (declared skills name tags, not the sub-area the case is about).
+    tag_scale: float = 1.0
 
 
 class _Profile(NamedTuple):
@@ -250,6 +253,7 @@ class _Features(_Base):
         if total > 0:
             weights /= total
         concept_idx, concept_val = self._case_concepts(mentions)
+        revealed = any("|" in mention.concept for mention in mentions)
         # words
         counts = Counter(f for f in analysis.features() if f in self._words)
         word_idx = np.array([self._words[f] for f in counts], np.int64)
@@ -298,6 +302,7 @@ class _Features(_Base):
             excluded=excluded,
             base=self._base_codes.get(query.base or "", -2) if query.base else -3,
             language_bit=language_bit,
+            tag_scale=w.sub_area_tags if revealed else 1.0,
         )
 
     def _case_concepts(self, mentions: list[Mention]) -> tuple[np.ndarray, np.ndarray]:
@@ -315,7 +320,7 @@ class _Features(_Base):
         cq = query if isinstance(query, _Compiled) else self._compile(query)
         w = self.weights
         q = np.zeros(self._n_features, np.float32)
-        q[: self._T] = w.tags * cq.tag_weights
+        q[: self._T] = w.tags * cq.tag_scale * cq.tag_weights
         q[self._T : 2 * self._T] = w.interests * cq.tag_weights
         q[self._off_concepts + cq.concept_idx] = w.concepts * cq.concept_val
         q[self._off_words + cq.word_idx] = w.words * cq.word_val

@@ -133,8 +133,11 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
     def _fit(self, docs: list[PersonDoc[IdT]]) -> None:
         n = len(docs)
         tag_block, concept_counts, counts, raw_counts = self._encode(docs, fitting=True)
-        # Concepts carry no idf: there are few of them, each already chosen to mean something,
-        # and an idf fitted on a small club would drift with every upsert.
+        # Concepts carry no idf by default: there are few of them, each already chosen to mean
+        # something, and an idf fitted on a small club would drift with every upsert.
+        if self.weights.concept_idf and n:
+            concept_df = np.bincount(concept_counts.indices, minlength=self._C)
+            self._concept_idf = (np.log((1 + n) / (1 + concept_df)) + 1).astype(np.float32)
         concept_block = self._concept_rows(concept_counts)
         df = np.bincount(counts.indices, minlength=len(self._words))
         self._word_idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
@@ -453,7 +456,8 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         row_of_value = np.repeat(np.arange(sub.shape[0]), np.diff(sub.indptr))
         cols, data = sub.indices, sub.data.astype(np.float64)
         tag = cols < T
-        np.add.at(parts[:, 0], row_of_value[tag], data[tag] * w.tags * cq.tag_weights[cols[tag]])
+        tag_weights = w.tags * cq.tag_scale * cq.tag_weights
+        np.add.at(parts[:, 0], row_of_value[tag], data[tag] * tag_weights[cols[tag]])
         interest = (cols >= T) & (cols < 2 * T)
         np.add.at(
             parts[:, 1],
