@@ -107,12 +107,15 @@ def visitor_request_from_token(token: str) -> VisitorRequest:
 
 
 def visitor_manage_token(registration: Registration) -> str:
-    return signing.dumps({"r": registration.pk, "p": registration.person_id}, salt=MANAGE_SALT)
+    # No timestamp: the link lasts as long as the registration, and is the same in every email.
+    return signing.Signer(salt=MANAGE_SALT).sign_object(
+        {"r": registration.pk, "p": registration.person_id}
+    )
 
 
 def registration_from_manage_token(token: str) -> Registration:
     try:
-        data = signing.loads(token, salt=MANAGE_SALT)
+        data = signing.Signer(salt=MANAGE_SALT).unsign_object(token)
     except signing.BadSignature as error:
         raise VisitorLinkError(_("This link is not valid. Please copy it whole.")) from error
     found = (
