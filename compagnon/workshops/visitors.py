@@ -256,8 +256,9 @@ def visitor_request_confirm(
     registration back. Raises RegistrationError with the reason otherwise.
     """
     now = now or timezone.now()
-    if visitor_request.registration_id is not None:
-        return Confirmed(registration=visitor_request.registration, already=True)  # type: ignore[arg-type]
+    already = visitor_request.registration
+    if already is not None:
+        return Confirmed(registration=already, already=True)
     workshop = visitor_request.workshop
     organisation = organisation_for_email(email=visitor_request.email)
     reason = visitor_refusal(workshop=workshop, organisation=organisation, now=now)
@@ -265,10 +266,9 @@ def visitor_request_confirm(
         raise RegistrationError(reason)
     with transaction.atomic():
         person = _visitor_person(visitor_request)
-        if person.organisation_id is not None:
-            organisation_id = person.organisation_id
-        else:
-            organisation_id = organisation.pk if organisation is not None else None
+        organisation_id: int | None = person.organisation_id
+        if organisation_id is None and organisation is not None:
+            organisation_id = organisation.pk
         if person.organisation_id is not None and (
             workshop.excluded_organisations.filter(pk=person.organisation_id).exists()
         ):
@@ -312,3 +312,31 @@ def visitor_offer_confirm(
     return reg.registration_offer_confirm(
         registration=registration, viewer=visitor_viewer(registration), now=now
     )
+
+
+# --- personal data: the person's export and erasure (`accounts.privacy` registry) ---------------
+
+
+def visitor_requests_export(person, user) -> dict[str, list[dict[str, object]]]:
+    if person is None:
+        return {}
+    rows = VisitorRequest.objects.filter(registration__person=person).select_related("workshop")
+    return {
+        "workshop_visitor_requests": [
+            {
+                "workshop": row.workshop.title,
+                "name": row.name,
+                "email": row.email,
+                "organisation": row.organisation_name,
+                "created_at": row.created_at.isoformat(),
+                "confirmed_at": row.confirmed_at.isoformat() if row.confirmed_at else None,
+            }
+            for row in rows.order_by("created_at", "pk")
+        ]
+    }
+
+
+def visitor_requests_erase(person, user) -> None:
+    """Runs inside `person_erase`'s transaction: the requests that led to their registrations."""
+    if person is not None:
+        VisitorRequest.objects.filter(registration__person=person).delete()

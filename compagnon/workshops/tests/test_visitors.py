@@ -338,3 +338,14 @@ def test_cancelling_after_the_start_is_refused_with_the_reason(client, committed
     assert "already started" in response.content.decode()
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CONFIRMED
+
+
+def test_the_visitor_request_is_in_the_export_and_goes_at_erasure(client, committed, public):
+    from compagnon.accounts.privacy import _sections, person_erase
+
+    registration = _submit_and_confirm(client, committed, public)
+    person = registration.person
+    exported = _sections(person, None)
+    assert exported["workshop_visitor_requests"][0]["email"] == "vera@example.net"
+    person_erase(person=person, actor=None)
+    assert not VisitorRequest.objects.exists()
