@@ -314,6 +314,16 @@ def visitor_offer_confirm(
     )
 
 
+def visitor_requests_purge(*, now: dt.datetime | None = None) -> int:
+    """Sweep: forget the requests nobody confirmed once their link has expired."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(hours=link_hours())
+    deleted, _rows = VisitorRequest.objects.filter(
+        registration__isnull=True, created_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 # --- personal data: the person's export and erasure (`accounts.privacy` registry) ---------------
 
 

@@ -349,3 +349,21 @@ def test_the_visitor_request_is_in_the_export_and_goes_at_erasure(client, commit
     assert exported["workshop_visitor_requests"][0]["email"] == "vera@example.net"
     person_erase(person=person, actor=None)
     assert not VisitorRequest.objects.exists()
+
+
+def test_the_sweep_forgets_requests_nobody_confirmed(client, committed, public):
+    from compagnon.workshops.tasks import workshops_tick_run
+
+    confirmed = _submit_and_confirm(client, committed, public, email="kept@example.net")
+    old = visitors.visitor_request_submit(workshop=public, name="Old", email="old@example.net")
+    VisitorRequest.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=visitors.link_hours() + 1)
+    )
+    VisitorRequest.objects.exclude(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=visitors.link_hours() + 1)
+    )
+    fresh = visitors.visitor_request_submit(workshop=public, name="New", email="new@example.net")
+    assert workshops_tick_run()["visitor_requests_purged"] == 1
+    left = set(VisitorRequest.objects.values_list("email", flat=True))
+    assert left == {"kept@example.net", fresh.email}
+    assert Registration.objects.filter(pk=confirmed.pk).exists()
