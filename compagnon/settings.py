@@ -348,6 +348,8 @@ CASE_INVITATION_REMINDER_DAYS = env_int("CASE_INVITATION_REMINDER_DAYS", 5, mini
 # Workshops: how long a promoted person has to confirm a seat, when reminders go
 # (comma-separated offsets before the start: 48h, 2h, 30m, 1d), upload size, page size.
 WORKSHOP_OFFER_HOURS = env_int("WORKSHOP_OFFER_HOURS", 24, minimum=1)
+# How long a visitor's emailed link to confirm a public workshop registration works.
+WORKSHOP_VISITOR_LINK_HOURS = env_int("WORKSHOP_VISITOR_LINK_HOURS", 48, minimum=1)
 WORKSHOP_REMINDERS = env_str("WORKSHOP_REMINDERS", "48h,2h")
 WORKSHOP_UPLOAD_MAX_MB = env_int("WORKSHOP_UPLOAD_MAX_MB", 50, minimum=1)
 WORKSHOP_CALENDAR_PAGE_SIZE = env_int("WORKSHOP_CALENDAR_PAGE_SIZE", 20, minimum=1)

@@ -47,6 +47,25 @@ def world(transactional_db):
     return {"alpha": alpha, "me": me, "workshop": workshop, "request": request}
 
 
+def _visitor_pages(workshop):
+    """A visitor's registration by email: the form, "check your email", the link's pages."""
+    from compagnon.workshops import visitors
+
+    pending = visitors.visitor_request_submit(
+        workshop=workshop, name="Vera Visitor", email="vera@visit.example"
+    )
+    done = visitors.visitor_request_submit(
+        workshop=workshop, name="Max Visitor", email="max@visit.example"
+    )
+    registration = visitors.visitor_request_confirm(visitor_request=done).registration
+    return [
+        f"/workshops/{workshop.pk}/visit/",
+        f"/workshops/{workshop.pk}/visit/sent/",
+        f"/workshops/visit/confirm/{visitors.confirm_token(pending)}/",
+        f"/workshops/visit/registration/{visitors.visitor_manage_token(registration)}/",
+    ]
+
+
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run npm ci")
 @pytest.mark.parametrize("language", ["fr-FR", "en-GB"])
 def test_main_pages_pass_axe(browser, live_server, world, language):
@@ -65,6 +84,7 @@ def test_main_pages_pass_axe(browser, live_server, world, language):
         "/join/thanks/",
         "/contact/",
         "/contact/thanks/",
+        *_visitor_pages(world["workshop"]),
     ]
     for url in anonymous:
         page.goto(url)

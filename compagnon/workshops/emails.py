@@ -98,8 +98,15 @@ def _send(
     """Render in the person's language and queue (`subject` is a msgid with %(title)s)."""
     person = registration.person
     workshop = registration.workshop
+    visitor_url = ""
+    if person.user_id is None:
+        # No account to sign in with: a signed link to cancel (or take an offered seat).
+        from compagnon.workshops.visitors import visitor_manage_url
+
+        visitor_url = visitor_manage_url(registration)
     with translation.override(person_language(person)):
         context = {
+            "visitor_url": visitor_url,
             "person": person,
             "workshop": workshop,
             "registration": registration,

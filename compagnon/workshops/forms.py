@@ -366,3 +366,20 @@ class FollowUpForm(forms.Form):
         self.fields["ideas"].choices = [
             (str(feedback.pk), feedback.follow_up_idea) for feedback in ideas
         ]
+
+
+class VisitorRegisterForm(forms.Form):
+    """A visitor's registration for a public workshop (`workshops.visitors`), with a honeypot."""
+
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(label=_("Your email"), max_length=254)
+    organisation_name = forms.CharField(
+        label=_("Organisation (optional)"), max_length=200, required=False
+    )
+    seat = forms.CharField(required=False, max_length=10)
+    accept_terms = forms.BooleanField(required=False)
+    # Left empty by people (hidden from them by CSS and from screen readers); bots fill it.
+    website_url = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website_url"))

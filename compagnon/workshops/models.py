@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compagnon.core.storage import PrivateStorage
@@ -480,3 +481,44 @@ class AttendeeMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class VisitorRequest(models.Model):
+    """A visitor's request to register for a public workshop, waiting for the emailed link.
+
+    Written when the form is sent; the seat is decided only when the visitor opens the
+    link and confirms (`workshops.visitors.visitor_request_confirm`), then `registration`
+    points at the row it made. Single use: a confirmed request confirms nothing more.
+    """
+
+    workshop = models.ForeignKey(
+        Workshop,
+        on_delete=models.CASCADE,
+        related_name="visitor_requests",
+        verbose_name=_("workshop"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("email"), max_length=254)
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    seat = models.CharField(_("seat"), max_length=10, choices=SeatKind.choices, blank=True)
+    terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="fr")
+    ip_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    registration = models.ForeignKey(
+        Registration,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registration"),
+    )
+
+    class Meta:
+        verbose_name = _("visitor request")
+        verbose_name_plural = _("visitor requests")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.workshop_id}"

@@ -294,13 +294,71 @@ def registration_create(
     if terms and not accept_terms:
         raise RegistrationError(_("Please accept the confidentiality terms to register."))
 
+    return _register(
+        workshop=workshop, person=person, seat=seat, terms=terms, existing=existing, now=now
+    )
+
+
+def registration_create_for_person(
+    *,
+    workshop: Workshop,
+    person: Person,
+    seat: str = "",
+    accept_terms: bool = False,
+    organisation_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Register `person`, who is not signed in (a visitor who confirmed by email).
+
+    The same seat decision, under the same lock, as `registration_create`; the caller
+    (`workshops.visitors`) decided who may come. `organisation_id` is the organisation
+    the per-organisation cap counts the person in (None: the person's own).
+    """
+    now = now or timezone.now()
+    existing = Registration.objects.filter(workshop=workshop, person=person).first()
+    if existing is not None and existing.status in ACTIVE:
+        return existing
+    reason = status_refusal(workshop=workshop, now=now)
+    if reason:
+        raise RegistrationError(reason)
+    seat = _seat_for(workshop, seat)
+    terms = bool(workshop.terms.strip())
+    if terms and not accept_terms:
+        raise RegistrationError(_("Please accept the confidentiality terms to register."))
+    return _register(
+        workshop=workshop,
+        person=person,
+        seat=seat,
+        terms=terms,
+        existing=existing,
+        now=now,
+        organisation_id=organisation_id,
+    )
+
+
+def _register(
+    *,
+    workshop: Workshop,
+    person: Person,
+    seat: str,
+    terms: bool,
+    existing: Registration | None,
+    now: dt.datetime,
+    organisation_id: int | None = None,
+) -> Registration:
     def attempt() -> Registration:
         with transaction.atomic():
             # From here to the commit, other registrations for this workshop wait their
             # turn: the counts below cannot change before our row is written.
             locked = _lock(workshop, wait_briefly=True)
             return _register_locked(
-                locked=locked, person=person, seat=seat, terms=terms, existing=existing, now=now
+                locked=locked,
+                person=person,
+                seat=seat,
+                terms=terms,
+                existing=existing,
+                now=now,
+                organisation_id=organisation_id,
             )
 
     return _with_lock_retry(attempt)
@@ -314,8 +372,11 @@ def _register_locked(
     terms: bool,
     existing: Registration | None,
     now: dt.datetime,
+    organisation_id: int | None = None,
 ) -> Registration:
     """The seat decision and the row write, the workshop row being locked: nothing else."""
+    if organisation_id is None:
+        organisation_id = person.organisation_id
     reason = status_refusal(workshop=locked, now=now)  # it may have closed meanwhile
     if reason:
         raise RegistrationError(reason)
@@ -324,9 +385,7 @@ def _register_locked(
         mine_active=Count("pk", filter=Q(person=person, status__in=ACTIVE)),
         holding=Count("pk", filter=Q(seat=seat, status__in=SEAT_HOLDING)),
         waiting=Count("pk", filter=Q(seat=seat, status=_S.WAITING)),
-        organisation=Count(
-            "pk", filter=Q(organisation_id=person.organisation_id, status__in=ACTIVE)
-        ),
+        organisation=Count("pk", filter=Q(organisation_id=organisation_id, status__in=ACTIVE)),
     )
     if counts["mine_active"] or (counts["mine"] and existing is None):
         # Another tab registered first: return what it made (the same row).
@@ -334,7 +393,7 @@ def _register_locked(
         if existing.status in ACTIVE:
             return existing
     cap = locked.per_organisation_cap
-    if cap and person.organisation_id is not None and counts["organisation"] >= cap:
+    if cap and organisation_id is not None and counts["organisation"] >= cap:
         raise RegistrationError(
             _(
                 "Your organisation already has %(count)d places at this workshop, "
@@ -349,7 +408,7 @@ def _register_locked(
         time.sleep(RACE_WINDOW_SECONDS)
     has_seat = not waiting_ahead and (capacity is None or holding < capacity)
     registration = existing or Registration(workshop=locked, person=person)
-    registration.organisation_id = person.organisation_id
+    registration.organisation_id = organisation_id
     registration.seat = seat
     registration.status = _S.CONFIRMED if has_seat else _S.WAITING
     registration.queued_at = now

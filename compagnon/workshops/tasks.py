@@ -11,19 +11,25 @@ from compagnon.workshops.registration import (
     registrations_fill,
 )
 from compagnon.workshops.reminders import reminders_send_due
+from compagnon.workshops.visitors import visitor_requests_purge
 
 
 def workshops_tick_run() -> dict[str, int]:
-    """Expire overdue offers (seats pass on), fill freed seats, then send due reminders."""
+    """Expire overdue offers (seats pass on), fill freed seats, then send due reminders.
+
+    Also forgets visitors' requests whose link expired unconfirmed.
+    """
     expired = registration_offers_expire()
     offered = registrations_fill()
     reminders = reminders_send_due()
     feedback_reminders = feedback_last_calls_send_due()
+    visitor_requests_purged = visitor_requests_purge()
     return {
         "expired": expired,
         "offered": offered,
         "reminders": reminders,
         "feedback_reminders": feedback_reminders,
+        "visitor_requests_purged": visitor_requests_purged,
     }
 
 

@@ -222,3 +222,7 @@ if url_table_registration is not None:
 from compagnon.workshops.tests import url_table_history  # noqa: E402
 
 URL_TABLE.update(url_table_history.URL_TABLE)
+
+from compagnon.workshops.tests import url_table_visitors  # noqa: E402
+
+URL_TABLE.update(url_table_visitors.URL_TABLE)
