@@ -480,17 +480,16 @@ def atelier(
         for doc, truth, wish in zip(docs, truths, wishes, strict=True) if with_truth else ():
             if doc.organisation in query.exclude_organisations:
                 continue
+            # Graded truth per sub-topic (issue 11): only work in one of the case's own
+            # sub-topics counts; sharing the parent tag or a sibling sub-topic earns nothing.
             grade = 0
             for t in case_topics:
                 level = truth.get(t, 0)
-                sibling = max(
-                    (lv for s, lv in truth.items() if tag_of(s) == tag_of(t) and s != t), default=0
-                )
                 if level >= 3:
                     grade = 3
-                elif level == 2 or sibling >= 3:
+                elif level == 2:
                     grade = max(grade, 2)
-                elif level == 1 or sibling == 2 or t in wish:
+                elif level == 1 or t in wish:
                     grade = max(grade, 1)
             if grade:
                 relevance[doc.id] = grade
