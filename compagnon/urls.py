@@ -7,6 +7,7 @@ admin.site.site_header = "compagnon"
 admin.site.site_title = "compagnon"
 
 urlpatterns = [
+    path("", include("compagnon.site.urls")),
     path("", include("compagnon.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),

@@ -38,14 +38,10 @@ from compagnon.cases.models import Answer, Case, CaseInvitation
 from compagnon.cases.selectors import case_for_viewer, cases_visible_to
 from compagnon.core.markdown import render_markdown
 from compagnon.core.notices import notices_for, notices_mark_read
-from compagnon.core.permissions import (
-    member_required,
-    signed_in_viewer,
-    staff_required,
-    wants_partial,
-)
+from compagnon.core.permissions import staff_required, wants_partial
 from compagnon.matching.reasons import reasons_text
 from compagnon.matching.selectors import case_match_proposal
+from compagnon.members.permissions import member_required, signed_in_viewer
 from compagnon.members.selectors import Viewer, viewer_for
 
 

@@ -60,10 +60,11 @@ from compagnon.cases.services import (
 )
 from compagnon.core.forms import form_add_service_errors
 from compagnon.core.markdown import render_markdown
-from compagnon.core.permissions import member_required, wants_partial
+from compagnon.core.permissions import wants_partial
 from compagnon.knowledge.selectors import case_chain
 from compagnon.members.filters import TagTree
 from compagnon.members.models import Tag
+from compagnon.members.permissions import member_required
 from compagnon.members.selectors import Viewer
 
 logger = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from compagnon.accounts.models import User
 from compagnon.core.csvsafe import csv_lines
 from compagnon.core.forms import form_add_service_errors
-from compagnon.core.permissions import member_required, signed_in_viewer, to_sign_in, wants_partial
+from compagnon.core.permissions import to_sign_in, wants_partial
 from compagnon.members.filters import (
     DirectoryFilterForm,
     OrganisationFilterForm,
@@ -44,6 +44,7 @@ from compagnon.members.forms import (
     SkillUpdateForm,
 )
 from compagnon.members.models import Interest, Language, Organisation, Person, Skill, Tag
+from compagnon.members.permissions import member_required, signed_in_viewer
 from compagnon.members.selectors import (
     Viewer,
     organisation_for_viewer,

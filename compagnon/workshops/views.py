@@ -29,14 +29,10 @@ from compagnon.cases.models import CaseStatus
 from compagnon.cases.selectors import case_for_viewer
 from compagnon.core.forms import form_add_service_errors
 from compagnon.core.markdown import render_markdown
-from compagnon.core.permissions import (
-    signed_in_viewer,
-    staff_required,
-    to_sign_in,
-    wants_partial,
-)
+from compagnon.core.permissions import staff_required, to_sign_in, wants_partial
 from compagnon.knowledge.selectors import report_for_workshop
 from compagnon.members.models import Person
+from compagnon.members.permissions import signed_in_viewer
 from compagnon.members.selectors import Viewer, viewer_for
 from compagnon.workshops import feedback as feedback_service
 from compagnon.workshops import organising, services

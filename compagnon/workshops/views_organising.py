@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from compagnon.core.forms import form_add_service_errors
-from compagnon.core.permissions import signed_in_viewer, staff_required
+from compagnon.core.permissions import staff_required
 from compagnon.members.models import Person
+from compagnon.members.permissions import signed_in_viewer
 from compagnon.members.selectors import Viewer, people_visible_to, viewer_for
 from compagnon.workshops import organising
 from compagnon.workshops.forms import AttendeeMessageForm, DuplicateForm

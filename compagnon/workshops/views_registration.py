@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from compagnon.core.csvsafe import csv_streaming_response
-from compagnon.core.permissions import signed_in_viewer, staff_required, to_sign_in, wants_partial
+from compagnon.core.permissions import staff_required, to_sign_in, wants_partial
 from compagnon.members.models import Person
+from compagnon.members.permissions import signed_in_viewer
 from compagnon.members.selectors import Viewer, viewer_for
 from compagnon.workshops.calendars import (
     calendar_feed_for,

@@ -17,13 +17,13 @@ def causality(db):
 
 
 def test_visitor_sees_how_the_club_works(client, db):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("site:home"))
     assert response.status_code == 200
     assert "How the club works" in response.content.decode()
 
 
 def test_member_is_nudged_to_complete_the_profile(client_of, member_a):
-    response = client_of(member_a).get(reverse("core:home"))
+    response = client_of(member_a).get(reverse("site:home"))
     assert response.status_code == 200
     assert b'data-testid="profile-progress"' in response.content
 
@@ -36,7 +36,7 @@ def test_member_sees_who_can_teach_what_they_want_to_learn(
     same_org = PersonFactory(organisation=member_a.organisation)
     SkillFactory(person=same_org, tag=causality, level=4, can_teach=True)
 
-    teachers = client_of(member_a).get(reverse("core:home")).context["teachers"]
+    teachers = client_of(member_a).get(reverse("site:home")).context["teachers"]
 
     assert teachers == [member_b]
 
@@ -47,7 +47,7 @@ def _home_queries(client, n, member, tag):
         SkillFactory(person=teacher, tag=tag, level=4, can_teach=True)
         InterestFactory(person=teacher, tag=TagFactory())
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("site:home"))
     assert len(response.context["teachers"]) >= n
     return len(queries)
 

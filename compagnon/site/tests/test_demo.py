@@ -12,17 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compagnon.accounts.models import User
-from compagnon.members.demo import (
-    DATA_SCIENTIST_EMAIL,
-    DEMO_LOGINS,
-    DEMO_PASSWORD,
-    MANAGER_EMAIL,
-    RESEARCHER_EMAIL,
-    STAFF_EMAIL,
-    demo_club_fill,
-    demo_club_load,
-    demo_people,
-)
 from compagnon.members.models import (
     Base,
     Interest,
@@ -33,6 +22,16 @@ from compagnon.members.models import (
     Skill,
     Visibility,
 )
+from compagnon.site.demo.data import (
+    DATA_SCIENTIST_EMAIL,
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    MANAGER_EMAIL,
+    RESEARCHER_EMAIL,
+    STAFF_EMAIL,
+)
+from compagnon.site.demo.generator import demo_people
+from compagnon.site.demo.loader import demo_club_fill, demo_club_load
 
 pytestmark = pytest.mark.django_db
 
