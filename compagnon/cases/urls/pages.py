@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compagnon.cases import views
+from compagnon.cases.views import pages as views
 
 app_name = "cases"
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compagnon.members import staff_views
+from compagnon.members.views import staff as staff_views
 
 app_name = "staff"
 urlpatterns = [

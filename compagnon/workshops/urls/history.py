@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from compagnon.workshops import views_history
+from compagnon.workshops.views import history as views_history
 
 urlpatterns = [
     path("history/import/", views_history.history_import, name="history_import"),

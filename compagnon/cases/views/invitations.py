@@ -249,7 +249,7 @@ def notice_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         "up_to": max((n.pk for n in notices), default=0),
         "viewer": viewer_for(request.user),
     }
-    return render(request, "core/notices.html", context)
+    return render(request, "cases/notices.html", context)
 
 
 # --- invitees without an account: the emailed link --------------------------------------------

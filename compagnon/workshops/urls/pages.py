@@ -1,8 +1,9 @@
-"""Workshop pages (joined with the registration URLs under the `workshops` namespace)."""
+"""Workshop pages and organisers (joined under the `workshops` namespace by `urls/__init__.py`)."""
 
 from django.urls import path
 
-from compagnon.workshops import views, views_organising
+from compagnon.workshops.views import organising as views_organising
+from compagnon.workshops.views import pages as views
 
 urlpatterns = [
     path("", views.calendar, name="calendar"),

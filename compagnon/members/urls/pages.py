@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compagnon.members import views
+from compagnon.members.views import pages as views
 
 app_name = "members"
 urlpatterns = [

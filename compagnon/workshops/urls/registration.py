@@ -1,8 +1,8 @@
-"""Registration, the roster and calendars (joined under the `workshops` namespace by urls.py)."""
+"""Registration, the roster and calendars (joined under the `workshops` namespace by `urls/__init__.py`)."""
 
 from django.urls import path
 
-from compagnon.workshops import views_registration as views
+from compagnon.workshops.views import registration as views
 
 urlpatterns = [
     path("<int:pk>/register/", views.register, name="register"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compagnon.cases import invitation_views as views
+from compagnon.cases.views import invitations as views
 
 app_name = "case_invitations"
 urlpatterns = [
