@@ -21,7 +21,7 @@ Generators:
 - `tableur` (held-out): the club's spreadsheet, terse cells mixing French and
   English in one bio, abbreviations and typos, primary/secondary topics;
 - `demo` (held-out): the demo club's people (their bios, from
-  compagnon/members/demo.py) against cases written from the demo's phrases.
+  compagnon/site/demo/) against cases written from the demo's phrases.
 """
 
 from __future__ import annotations
@@ -891,7 +891,7 @@ def tableur(seed: int = 303, n_people: int = 400, n_cases: int = 250) -> Club:
 
 
 def demo(seed: int = 404) -> Club:
-    """The demo club's 300 people (bios from compagnon/members/demo.py) against cases written
+    """The demo club's 300 people (bios from compagnon/site/demo/) against cases written
     from the demo's own work phrases, in the other language half the time.
 
     Truth: the person's demo skills (their levels), i.e. what the bio was written from; the
@@ -901,7 +901,8 @@ def demo(seed: int = 404) -> Club:
     from datetime import date
 
     from compagnon.cases.demo import DEMO_CASES
-    from compagnon.members.demo import WORK_PHRASES, demo_people
+    from compagnon.site.demo.data import WORK_PHRASES
+    from compagnon.site.demo.generator import demo_people
 
     rng = random.Random(seed)
     specs = [s for s in demo_people(date(2026, 1, 1)) if s.membership_type != "staff"]

@@ -45,7 +45,7 @@ SLICES = ("all", "no tags", "no skills", "fr case/en bios", "rare topic")
 
 
 def setup_django() -> None:
-    """The demo set reads compagnon/members/demo.py, which imports models."""
+    """The demo set reads compagnon/site/demo/, which imports models."""
     import os
 
     import django

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "compagnon.newsletter",
     "compagnon.challenges",
     "compagnon.desk",
+    "compagnon.site",
 ]
 
 MIDDLEWARE = [
@@ -111,7 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "compagnon.core.context_processors.site",
+                "compagnon.site.context_processors.site",
             ],
         },
     }
@@ -187,8 +188,8 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 # django-allauth: email is the login; sign-up is closed unless invited or the
 # address belongs to an active member organisation (see accounts.adapter).

@@ -7,16 +7,17 @@ admin.site.site_header = "compagnon"
 admin.site.site_title = "compagnon"
 
 urlpatterns = [
+    path("", include("compagnon.site.urls")),
     path("", include("compagnon.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("compagnon.accounts.urls")),
-    path("", include("compagnon.members.urls")),
-    path("staff/", include("compagnon.desk.urls")),
-    path("", include("compagnon.desk.public_urls")),
-    path("staff/", include("compagnon.members.staff_urls")),
-    path("cases/", include("compagnon.cases.urls")),
-    path("", include("compagnon.cases.invitation_urls")),
+    path("", include("compagnon.members.urls.pages")),
+    path("staff/", include("compagnon.desk.urls.pages")),
+    path("", include("compagnon.desk.urls.public")),
+    path("staff/", include("compagnon.members.urls.staff")),
+    path("cases/", include("compagnon.cases.urls.pages")),
+    path("", include("compagnon.cases.urls.invitations")),
     path("workshops/", include("compagnon.workshops.urls")),
     path("knowledge/", include("compagnon.knowledge.urls")),
     path("", include("compagnon.news.urls")),

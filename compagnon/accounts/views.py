@@ -24,8 +24,9 @@ from compagnon.accounts.forms import (
 )
 from compagnon.accounts.models import Invitation
 from compagnon.accounts.selectors import HISTORY_ANY, STALE_INVITATION_DAYS, people_to_invite
-from compagnon.core.permissions import signed_in_viewer, staff_required
+from compagnon.core.permissions import staff_required
 from compagnon.members.models import Person
+from compagnon.members.permissions import signed_in_viewer
 from compagnon.members.selectors import Viewer, organisation_private_for_viewer
 
 INVITATIONS_PER_PAGE = 50
@@ -152,7 +153,7 @@ def data_erase(request: HttpRequest) -> HttpResponse:
             request,
             _("Your account is closed and the club no longer knows who you were. Goodbye."),
         )
-        return redirect("core:home")
+        return redirect("site:home")
     person = Person.objects.filter(user=user).first()
     return render(request, "accounts/data_erase.html", {"form": form, "person": person})
 

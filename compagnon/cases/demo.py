@@ -22,7 +22,6 @@ from compagnon.cases.models import (
     Confidentiality,
     DataSharing,
 )
-from compagnon.members.demo import RESEARCHER_EMAIL
 from compagnon.members.models import Organisation, Person, Skill, Tag
 
 PATH = {
@@ -138,8 +137,12 @@ def _experts(case: Case, spec: DemoCase) -> list[Person]:
 
 
 @transaction.atomic
-def demo_cases_load() -> int:
-    """Create the demo cases that do not exist yet; return how many were created."""
+def demo_cases_load(*, researcher_email: str | None = None) -> int:
+    """Create the demo cases that do not exist yet; return how many were created.
+
+    `researcher_email` names the demo researcher invited to the research cases (the
+    demo loader in `compagnon.site.demo` passes its login).
+    """
     now = timezone.now()
     created = 0
     tags = {tag.slug: tag for tag in Tag.objects.all()}
@@ -190,10 +193,10 @@ def demo_cases_load() -> int:
                 else "",
                 answered_at=started + timedelta(days=4) if answer != Answer.PENDING else None,
             )
-        if spec.wants_research:
+        if spec.wants_research and researcher_email:
             # The demo researcher is invited too and has not answered: her home page shows
             # the invitation with its answer buttons.
-            researcher = Person.objects.filter(email=RESEARCHER_EMAIL).first()
+            researcher = Person.objects.filter(email=researcher_email).first()
             if researcher is not None and not case.invitations.filter(person=researcher).exists():
                 CaseInvitation.objects.create(
                     case=case,

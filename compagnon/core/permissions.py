@@ -1,19 +1,19 @@
-"""Access decorators: who may reach a view at all. What they then see is for the selectors."""
+"""Access decorators: who may reach a view at all. What they then see is for the selectors.
+
+The decorators that need to know who is a member (`member_required`,
+`signed_in_viewer`) live in `compagnon.members.permissions`: core imports no other app.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
 from django_htmx.http import HttpResponseClientRedirect
-
-from compagnon.members.selectors import viewer_for
 
 
 def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -51,34 +51,3 @@ def to_sign_in(request: HttpRequest, next_url: str | None = None) -> HttpRespons
         # A session that expired mid-page: load the sign-in page whole, not inside a fragment.
         return HttpResponseClientRedirect(response["Location"])
     return response
-
-
-def member_required(view: View) -> View:
-    """Visitors go to sign-in; signed-in non-members get a 403 page that says why."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return to_sign_in(request)
-        viewer = viewer_for(request.user)
-        if not viewer.is_member:
-            return render(request, "members/members_only.html", {"viewer": viewer}, status=403)
-        return view(request, viewer, *args, **kwargs)
-
-    return wrapper
-
-
-def signed_in_viewer(view: View) -> View:
-    """Visitors go to sign-in; everyone else reaches the view, whose selector answers 404.
-
-    For private organisation pages: a members-only 403 would not leak anything,
-    but one answer (404) for "not yours" keeps the rule simple to state and test.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return to_sign_in(request)
-        return view(request, viewer_for(request.user), *args, **kwargs)
-
-    return wrapper

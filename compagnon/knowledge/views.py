@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from compagnon.accounts.models import User
 from compagnon.core.forms import form_add_service_errors
 from compagnon.core.markdown import render_markdown
-from compagnon.core.permissions import member_required, staff_required, to_sign_in, wants_partial
+from compagnon.core.permissions import staff_required, to_sign_in, wants_partial
 from compagnon.knowledge.forms import NoteForm, OutcomeForm, ReportForm, SearchForm
 from compagnon.knowledge.models import REPORT_SECTIONS, SECTION_FIELDS, Report
 from compagnon.knowledge.search import search
@@ -43,6 +43,7 @@ from compagnon.knowledge.services import (
     report_save,
     report_unpublish,
 )
+from compagnon.members.permissions import member_required
 from compagnon.members.selectors import Viewer, viewer_for
 from compagnon.workshops.selectors import workshop_for_viewer, workshops_visible_to
 

@@ -27,7 +27,7 @@ class StaticSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return ["core:home", "news:about", "news:bases", "news:projects", "news:blog"]
+        return ["site:home", "news:about", "news:bases", "news:projects", "news:blog"]
 
     def location(self, item: str) -> str:
         return reverse(item)

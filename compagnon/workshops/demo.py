@@ -3,7 +3,7 @@ published with registrations and a waiting list, one public, one remote, one hyb
 a follow-up.
 
 Idempotent by title: a workshop that exists is left alone. Written straight to the tables
-(no emails): it is fictional data for a demo server. Needs the members demo (bases, people).
+(no emails): it is fictional data for a demo server. Needs the club demo (bases, people: compagnon.site.demo).
 """
 
 from __future__ import annotations

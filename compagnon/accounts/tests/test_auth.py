@@ -15,7 +15,7 @@ ADA = "ada@alpha.example"
 
 
 def signed_in_user(client):
-    return client.get(reverse("core:home")).wsgi_request.user
+    return client.get(reverse("site:home")).wsgi_request.user
 
 
 def log_in(client, email=ADA, password=PASSWORD):
@@ -44,7 +44,7 @@ def test_login_with_email_and_password(client, ada):
     response = log_in(client, email="Ada@Alpha.example")
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("site:home")
     assert signed_in_user(client) == ada
 
 

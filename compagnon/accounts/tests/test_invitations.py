@@ -236,7 +236,7 @@ def test_accept_creates_account_links_person_and_signs_in(client, invitation, co
     assert (address.email, address.verified, address.primary) == (user.email, True, True)
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.ACCEPTED
-    home = client.get(reverse("core:home"))
+    home = client.get(reverse("site:home"))
     assert home.wsgi_request.user == user
     assert "Your account is ready. Complete your profile so the club can find you." in home.text
 
@@ -250,7 +250,7 @@ def test_accepted_account_signs_in_with_its_password(client, invitation):
     )
 
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).wsgi_request.user.is_authenticated
+    assert client.get(reverse("site:home")).wsgi_request.user.is_authenticated
 
 
 def test_weak_password_is_refused_and_nothing_written(client, invitation, contact):

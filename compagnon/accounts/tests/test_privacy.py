@@ -426,7 +426,7 @@ def test_erasing_oneself_signs_out_and_says_goodbye(client_of, ada):
         follow=True,
     )
 
-    assert response.redirect_chain[-1][0] == reverse("core:home")
+    assert response.redirect_chain[-1][0] == reverse("site:home")
     assert "Goodbye" in response.content.decode()
     assert "_auth_user_id" not in client.session
     ada.refresh_from_db()

@@ -115,7 +115,7 @@ def test_nobody_matching_is_said_and_nothing_is_sent(client_of, contacts, staff_
 def test_a_manager_invites_three_colleagues(client_of, org_a, manager_a):
     url = reverse("accounts:colleagues_invite", args=[org_a.slug])
     client = client_of(manager_a)
-    assert url in client.get(reverse("core:home")).content.decode()  # the home page leads there
+    assert url in client.get(reverse("site:home")).content.decode()  # the home page leads there
     assert client.get(url).status_code == 200
     response = client.post(
         url,

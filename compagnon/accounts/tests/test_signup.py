@@ -142,7 +142,7 @@ def test_verification_link_confirms_and_signs_in(client, org_a):
     assert response.status_code == 302
     assert response["Location"] == reverse("members:profile_edit")
     assert EmailAddress.objects.get(email="jane@alpha.example").verified
-    assert client.get(reverse("core:home")).wsgi_request.user.email == "jane@alpha.example"
+    assert client.get(reverse("site:home")).wsgi_request.user.email == "jane@alpha.example"
 
 
 @pytest.mark.django_db
@@ -156,7 +156,7 @@ def test_unverified_account_cannot_sign_in(client, org_a):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
-    assert not client.get(reverse("core:home")).wsgi_request.user.is_authenticated
+    assert not client.get(reverse("site:home")).wsgi_request.user.is_authenticated
     # allauth's cooldown: no second verification email within minutes of the first.
     assert OutboundEmail.objects.count() == 1
 

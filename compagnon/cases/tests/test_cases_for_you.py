@@ -19,7 +19,7 @@ def club(db):
 
 
 def _home(client):
-    return client.get(reverse("core:home"))
+    return client.get(reverse("site:home"))
 
 
 def test_the_expert_sees_the_case_with_reasons_and_a_button(client_of, club):
@@ -42,7 +42,7 @@ def test_raising_a_hand_from_the_home_page(client_of, club):
     client = client_of(club.expert)
     response = client.post(
         reverse("case_invitations:case_hand_raise", args=[club.case.pk]),
-        {"next": reverse("core:home")},
+        {"next": reverse("site:home")},
         HTTP_HX_REQUEST="true",
     )
     assert "Thanks — the case owner will see it." in response.content.decode()

@@ -222,7 +222,7 @@ def test_a_message_over_the_limit_is_refused_unread(client, member_a, settings):
 
 def test_a_body_longer_than_announced_is_refused(member_a, settings, rf):
     """A gateway that sends no (or a wrong) Content-Length is measured while reading."""
-    from compagnon.cases.views import inbound_email
+    from compagnon.cases.views.pages import inbound_email
 
     settings.CASES_INBOUND_EMAIL_MAX_BYTES = 1024
     request = rf.post(door(), message(text="x" * 5000), content_type="message/rfc822")

@@ -138,13 +138,10 @@ def club(db):
     from compagnon.accounts.models import Invitation
     from compagnon.challenges.models import Team, TeamInvitation
     from compagnon.core.models import OutboundEmail
-    from compagnon.members.demo import demo_club_load
-    from compagnon.members.management.commands.load_demo import DEMO_PARTS
     from compagnon.members.models import Person
+    from compagnon.site.demo.loader import demo_load_all
 
-    demo_club_load()
-    for _label, load in DEMO_PARTS:
-        load()
+    demo_load_all()
     person = Person.objects.filter(user__isnull=False).order_by("pk").first()
     Group.objects.create(name="Animators")
     Invitation.objects.create(person=person, email="invited@example.org")

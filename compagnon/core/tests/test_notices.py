@@ -35,27 +35,27 @@ def test_long_text_is_clipped(member_a):
 
 def test_the_header_shows_the_unread_count(client_of, member_a):
     client = client_of(member_a)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("site:home")).content.decode()
     assert 'data-testid="notices-link"' in page
     assert "Notices (" not in page
     for index in range(3):
         notice_send(user=member_a.user, text=f"Notice {index}", key=f"n:{index}")
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("site:home")).content.decode()
     assert "Notices (3)" in page
 
 
 def test_the_count_is_one_query(client_of, member_a):
     client = client_of(member_a)
-    client.get(reverse("core:home"))
+    client.get(reverse("site:home"))
     with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("core:home"))
+        client.get(reverse("site:home"))
     counts = [q["sql"] for q in queries.captured_queries if "core_notice" in q["sql"]]
     assert len(counts) == 1
     assert "COUNT" in counts[0].upper()
 
 
 def test_visitors_have_no_notices_link(client):
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("site:home")).content.decode()
     assert 'data-testid="notices-link"' not in page
 
 

@@ -72,7 +72,7 @@ ALLAUTH_PUBLIC = {
 }
 
 URL_TABLE: dict[str, list[Case] | Case] = {
-    "core:home": Case(everyone(200)),
+    "site:home": Case(everyone(200)),
     "core:healthz": Case(everyone(200)),
     "set_language": [
         Case(everyone(REDIRECT), method="post", data=lambda w: {"language": "en", "next": "/"}),

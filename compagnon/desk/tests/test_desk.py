@@ -116,7 +116,7 @@ def test_short_cases_come_with_the_people_ranked_best(client_of, staff_user):
 
 
 def test_staff_see_the_desk_from_their_home_and_the_header(client_of, staff_user):
-    page = client_of(staff_user).get(reverse("core:home")).content.decode()
+    page = client_of(staff_user).get(reverse("site:home")).content.decode()
     assert 'data-testid="home-desk"' in page
     assert 'data-testid="nav-desk"' in page
 

@@ -127,7 +127,7 @@ def test_a_contact_message_without_text_is_asked_again(client):
 
 
 def test_the_home_page_and_header_lead_visitors_to_the_doors(client):
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("site:home")).content.decode()
     assert 'data-testid="home-join"' in page
     assert reverse("club:join") in page and reverse("club:contact") in page
     signup = client.get(reverse("account_signup")).content.decode()

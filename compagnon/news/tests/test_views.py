@@ -137,7 +137,7 @@ def test_robots_txt_points_to_the_sitemap(client):
 def test_home_shows_latest_posts_and_projects(client):
     PostFactory(title="Fresh news")
     ProjectFactory(name="EthicalAI toolkit")
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("site:home")).content.decode()
     assert "Fresh news" in html and "EthicalAI toolkit" in html
 
 

@@ -1,4 +1,4 @@
-"""Permission rows for the visitors' registration by email (`workshops.urls_visitors`)."""
+"""Permission rows for the visitors' registration by email (`workshops.urls.visitors`)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""URL modules, one namespace each, included by the root urlconf (compagnon/urls.py)."""

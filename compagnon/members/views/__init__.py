@@ -1,0 +1,1 @@
+"""View modules: import the module you need (`from compagnon.members.views import pages`)."""
