@@ -1,10 +1,12 @@
 """Email leaves through the task queue, after commit, once — checked against a real SMTP server."""
 
+import datetime as dt
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from compagnon.core.email import email_queue
@@ -126,10 +128,6 @@ def test_database_worker_sends_the_queued_email(smtp_server, settings):
 def test_the_sweep_queues_stale_unsent_emails_once(smtp_server, settings):
     """Unsent emails whose task is older than the delay are queued again, once; fresh ones,
     sent ones and those out of attempts are left alone."""
-    import datetime as dt
-
-    from django.utils import timezone
-
     from compagnon.core.email import emails_requeue_stale
 
     settings.EMAIL_REQUEUE_AFTER_MINUTES = 5
@@ -156,4 +154,22 @@ def test_the_sweep_queues_stale_unsent_emails_once(smtp_server, settings):
 def test_core_tick_runs_the_sweep(db):
     out = StringIO()
     call_command("core_tick", stdout=out)
-    assert out.getvalue().strip() == "emails requeued: 0, lost tasks closed: 0"
+    assert out.getvalue().strip() == (
+        "emails requeued: 0, lost tasks closed: 0, old email texts forgotten: 0"
+    )
+
+
+def test_core_tick_forgets_the_text_of_old_sent_emails(db, settings):
+    settings.OUTBOX_RETENTION_DAYS = 90
+    old = queue_welcome(key="old", subject="Old")
+    recent = queue_welcome(key="recent", subject="Recent")
+    now = timezone.now()
+    OutboundEmail.objects.filter(pk=old.pk).update(sent_at=now - dt.timedelta(days=91))
+    OutboundEmail.objects.filter(pk=recent.pk).update(sent_at=now - dt.timedelta(days=89))
+
+    call_command("core_tick", stdout=StringIO())
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.subject, old.body_text) == ("Old", "")
+    assert recent.body_text != ""
