@@ -12,7 +12,15 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from compagnon.cases.models import Case, CaseInvitation, CaseStatus, CaseTransition
+from compagnon.cases.chat import chat_link_remove
+from compagnon.cases.models import (
+    Case,
+    CaseInvitation,
+    CaseStatus,
+    CaseTransition,
+    ChatLink,
+    InboundEmailDraft,
+)
 from compagnon.cases.services import (
     CASE_FIELDS,
     CASE_M2M_FIELDS,
@@ -178,3 +186,34 @@ class CaseTransitionAdmin(ReadOnlyAdminMixin, ClubStaffAdminMixin, admin.ModelAd
     list_select_related = ("case", "actor")
     search_fields = ("case__title", "note")
     ordering = ("-at", "-id")
+
+
+@admin.register(ChatLink)
+class ChatLinkAdmin(ReadOnlyAdminMixin, ClubStaffAdminMixin, admin.ModelAdmin):
+    """Who is linked to which chat account. Linking is proved by the person's code in the chat;
+    staff may only unlink (a lost chat account, a person who left)."""
+
+    list_display = ("person", "chat_user_name", "chat_user_id", "confirmed_at")
+    list_select_related = ("person",)
+    search_fields = ("person__first_name", "person__last_name", "chat_user_name", "chat_user_id")
+    exclude = ("code_digest", "code_expires_at")
+    actions = ["unlink"]
+
+    @admin.action(description=_("Unlink the chat account"))
+    def unlink(self, request, queryset):
+        service_action_run(
+            self,
+            request,
+            queryset.select_related("person"),
+            lambda link: chat_link_remove(person=link.person),
+        )
+
+
+@admin.register(InboundEmailDraft)
+class InboundEmailDraftAdmin(ReadOnlyAdminMixin, ClubStaffAdminMixin, admin.ModelAdmin):
+    """Cases sent by email that wait for their sender's confirmation (or were confirmed)."""
+
+    list_display = ("title", "person", "created_at", "confirmed_at", "case")
+    list_select_related = ("person", "case")
+    list_filter = ("confirmed_at",)
+    search_fields = ("title", "person__first_name", "person__last_name")

@@ -24,6 +24,7 @@ from compagnon.workshops.models import (
     Material,
     Registration,
     Session,
+    VisitorRequest,
     Workshop,
     WorkshopStatus,
 )
@@ -231,3 +232,14 @@ class FeedbackAdmin(ReadOnlyAdminMixin, ClubStaffAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("registration",)
     filter_horizontal = ("keep_working_with_people", "keep_working_with_organisations")
     inlines = [FeedbackLevelInline]
+
+
+@admin.register(VisitorRequest)
+class VisitorRequestAdmin(ReadOnlyAdminMixin, ClubStaffAdminMixin, admin.ModelAdmin):
+    """Visitors' requests to register by email: confirmed ones point at their registration."""
+
+    list_display = ("name", "email", "workshop", "created_at", "confirmed_at", "registration")
+    list_select_related = ("workshop", "registration")
+    list_filter = ("confirmed_at",)
+    search_fields = ("name", "email", "workshop__title")
+    exclude = ("ip_hash",)

@@ -71,3 +71,28 @@ def test_a_change_the_service_refuses_is_shown_and_not_saved(client_of, staff_us
     assert "Name at least one organisation to share the case with." in response.content.decode()
     case.refresh_from_db()
     assert (case.title, case.confidentiality) == ("Before", "members")
+
+
+def test_staff_unlink_a_chat_account_from_the_admin_and_see_the_doors_drafts(
+    client_of, staff_user, member_a
+):
+    from compagnon.cases.models import ChatLink, InboundEmailDraft
+
+    ChatLink.objects.create(person=member_a, chat_user_id="U123", chat_user_name="ada.m")
+    InboundEmailDraft.objects.create(
+        person=member_a, message_id="<d1@alpha.example>", title="Churn", description="Drifts."
+    )
+    client = client_of(staff_user)
+    listing = client.get(reverse("admin:cases_chatlink_changelist"))
+    assert listing.status_code == 200 and "ada.m" in listing.content.decode()
+    drafts = client.get(reverse("admin:cases_inboundemaildraft_changelist"))
+    assert drafts.status_code == 200 and "Churn" in drafts.content.decode()
+    assert client.get(reverse("admin:cases_chatlink_add")).status_code == 403
+
+    link = ChatLink.objects.get()
+    client.post(
+        reverse("admin:cases_chatlink_changelist"),
+        {"action": "unlink", "_selected_action": [link.pk]},
+    )
+
+    assert not ChatLink.objects.exists()
