@@ -71,18 +71,24 @@ def test_invited_person_joins_and_finds_a_peer(browser, live_server, club):
 
     # Two skills and an interest, through the HTMX pickers.
     skill_form = page.get_by_test_id("skill-add-form")
+    # Escape closes the browser's suggestion list (a <datalist>), as a person would, so no
+    # popup stands over the form's button.
     skill_form.locator("input[name=tag]").fill("Séries temporelles")
+    skill_form.locator("input[name=tag]").press("Escape")
     skill_form.locator("select[name=level]").select_option("3")
     skill_form.locator("input[name=can_teach]").check()
     skill_form.get_by_test_id("skill-add-submit").click()
     page.get_by_test_id("skill-row").first.wait_for()
     skill_form = page.get_by_test_id("skill-add-form")
     skill_form.locator("input[name=tag]").fill("NLP")
+    skill_form.locator("input[name=tag]").press("Escape")
     skill_form.locator("select[name=level]").select_option("2")
     skill_form.get_by_test_id("skill-add-submit").click()
     page.locator("[data-testid=skill-row][data-tag=nlp]").wait_for()
+    page.wait_for_load_state("networkidle")  # nothing left in flight before the next form
     interest_form = page.get_by_test_id("interest-add-form")
     interest_form.locator("input[name=tag]").fill("Causalité")
+    interest_form.locator("input[name=tag]").press("Escape")
     interest_form.get_by_test_id("interest-add-submit").click()
     page.locator("[data-testid=interest-row][data-tag=causality]").wait_for()
 
