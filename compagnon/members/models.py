@@ -36,7 +36,26 @@ class Base(models.Model):
         return self.name
 
 
-class Tag(models.Model):
+class BilingualLabelled:
+    """A list entry named in French and English, with comma-separated synonyms (tags, sectors)."""
+
+    label_fr: str
+    label_en: str
+    synonyms: str
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [s.strip() for s in self.synonyms.split(",") if s.strip()]
+
+
+class Tag(BilingualLabelled, models.Model):
     """One entry of the shared taxonomy used for skills, interests, cases and reports."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -59,19 +78,8 @@ class Tag(models.Model):
         verbose_name_plural = _("tags")
         ordering = ["label_en"]
 
-    def __str__(self) -> str:
-        return self.label
 
-    @property
-    def label(self) -> str:
-        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
-
-    @property
-    def synonym_list(self) -> list[str]:
-        return [s.strip() for s in self.synonyms.split(",") if s.strip()]
-
-
-class Sector(models.Model):
+class Sector(BilingualLabelled, models.Model):
     """An organisation's line of business (Finance, Research, Food, Telecom…), in French and
     English. Not a skill: the members spreadsheet's `Domain` column. Staff edit the list."""
 
@@ -86,17 +94,6 @@ class Sector(models.Model):
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
         ordering = ["label_en"]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
-
-    @property
-    def synonym_list(self) -> list[str]:
-        return [s.strip() for s in self.synonyms.split(",") if s.strip()]
 
 
 class OrganisationKind(models.TextChoices):
