@@ -14,7 +14,12 @@ INLINE = [
     (re.compile(r"\son[a-z]+\s*=", re.I), "event-handler attribute"),
     (re.compile(r"javascript:", re.I), "javascript: URL"),
     (
-        re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I),
+        # Data blocks run nothing; the one import map carries the request's nonce (base.html).
+        re.compile(
+            r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")"
+            r"(?![^>]*type=\"importmap\" nonce=\"\{\{ request.csp_nonce \}\}\")[^>]*>",
+            re.I,
+        ),
         "inline <script>",
     ),
 ]
@@ -45,3 +50,11 @@ def test_csp_header_is_sent(client, db):
     assert "script-src 'self'" in policy
     assert "style-src 'self'" in policy
     assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+
+
+def test_the_import_map_carries_the_pages_nonce(client, db):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    assert f'<script type="importmap" nonce="{nonce}">' in response.text
