@@ -34,6 +34,7 @@ CONFIG: dict[str, Any] = {
     "font": FONT,
     "background": "transparent",
     "view": {"stroke": None},
+    "mark": {"color": PALETTE[0]},
     "range": {"category": PALETTE},
     "axis": {"labelColor": "#1c2321", "titleColor": "#1c2321", "gridColor": "#d4ddd8"},
     "legend": {"labelColor": "#1c2321", "titleColor": "#1c2321", "orient": "bottom"},
