@@ -102,6 +102,11 @@ class Weights:
         False  # weigh concepts by their idf over the club (rare sub-areas count more)
     )
     word_scoring: str = "tfidf"  # the words part: "tfidf" (cosine) or "bm25" (Okapi)
+    # Per-case normalisation of the parts: each part is divided by its largest value among
+    # the people the case may be offered to (a cosine of 0.2 is the best a case's words
+    # reach with one club, 0.7 with another), so its weight means the same on every case.
+    # `min_score` is still tested on the unnormalised base score (evidence, not rank).
+    normalise: bool = True
     embedding: float = 0.0  # cosine of optional sentence embeddings (embeddings.py): off
     same_organisation: float = 0.92  # diversity: prefer peers from other organisations
     other_base_remote: float = 0.95

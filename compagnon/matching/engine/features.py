@@ -315,10 +315,11 @@ class _Features(_Base):
         val /= np.linalg.norm(val)
         return idx, val
 
-    def query_vector(self, query: CaseQuery | _Compiled) -> np.ndarray:
-        """The case as one dense float32 vector over the matrix's columns."""
+    def query_vector(self, query: CaseQuery | _Compiled, weights: Any = None) -> np.ndarray:
+        """The case as one dense float32 vector over the matrix's columns: `X @ q` is every
+        person's unnormalised base score (the parts' sum before per-case normalisation)."""
         cq = query if isinstance(query, _Compiled) else self._compile(query)
-        w = self.weights
+        w = weights or self.weights
         q = np.zeros(self._n_features, np.float32)
         q[: self._T] = w.tags * cq.tag_scale * cq.tag_weights
         q[self._T : 2 * self._T] = w.interests * cq.tag_weights
