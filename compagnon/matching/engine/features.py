@@ -217,11 +217,12 @@ class _Features(_Base):
     ) -> tuple[list[int], list[float], list[Mention]]:
         """The person's tag columns: expertise spread over the hierarchy, then interests."""
         profile = self._profile(doc, analysis)
+        scale = 1.0 if profile.declared else self.weights.undeclared_text
         spread: dict[int, float] = {}
         for u, s in profile.strength.items():
             for t, credit in self._spread[u]:
-                if credit * s > spread.get(t, 0.0):
-                    spread[t] = credit * s
+                if credit * s * scale > spread.get(t, 0.0):
+                    spread[t] = credit * s * scale
         wanted: dict[int, float] = {}
         for u, s in profile.interest.items():
             for t, credit in self._spread_interest[u]:

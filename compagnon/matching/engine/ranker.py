@@ -386,11 +386,13 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         allowed = self._allowed(cq, unavailable)
         raw, base, _ = self._score_vectors(cq, self.weights, allowed)
         embedded = self._embedding_scores(cq)
+        if not isinstance(embedded, float):  # an encoder is on (off by default)
+            raw, base = raw + embedded, base + embedded
         # min_score is a floor on the evidence (the unnormalised base), not on the rank
-        keep = (raw + embedded) >= self.weights.min_score
+        base = base.astype(np.float32)  # a copy: the caller's vectors are not changed
+        base[raw < self.weights.min_score] = 0.0
         if allowed is not None:
-            keep &= allowed
-        base = np.where(keep, base + embedded, 0.0)
+            base[~allowed] = 0.0
         n = base.shape[0]
         w = self.weights
         ceiling = max(
@@ -522,12 +524,13 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         value over the allowed rows), so the best allowed person on a part gets its weight.
         """
         q = self.query_vector(cq, weights)
-        raw = self._base_scores(q).astype(np.float64)
+        raw = self._base_scores(q)
         multipliers = np.ones(len(PARTS))
         if not weights.normalise or not raw.size:
             return raw, raw, multipliers
         blocks = self._block_parts(q)
-        chars = np.maximum(raw - blocks.sum(axis=0), 0.0)
+        chars = raw - blocks.sum(axis=0)
+        np.maximum(chars, 0.0, out=chars)  # rounding: the parts are never negative
         if allowed is None:
             tops = np.append(blocks.max(axis=1), chars.max())
         elif allowed.any():

@@ -579,3 +579,20 @@ def test_bm25_can_score_the_words_part():
         assert ids(ranker.rank(query))[:1] == ["rare"], scoring
         _, parts, _ = ranker.features(query, ["rare"])
         assert 0 < parts[0][2] <= 1.0  # the words part stays within [0, 1]
+
+
+def test_tag_values_read_in_the_text_of_someone_who_declared_nothing_can_weigh_less():
+    from compagnon.matching.engine import PARTS
+
+    people = [
+        person("silent", "Prévision de la demande et séries temporelles.", org="A"),
+        person("declared", "Prévision de la demande.", {"nlp": 2}, org="B"),
+    ]
+    query = CaseQuery("", {"time-series"})
+    tags = PARTS.index("tags")
+    full = Ranker.fit(people).features(query, normalised=False)[1][:, tags]
+    half = Ranker.fit(people, weights=Weights(undeclared_text=0.5)).features(
+        query, normalised=False
+    )[1][:, tags]
+    assert half[0] == pytest.approx(0.5 * full[0]) and full[0] > 0  # declared nothing
+    assert half[1] == pytest.approx(full[1]) and full[1] > 0  # declared a skill
