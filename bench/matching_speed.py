@@ -74,6 +74,17 @@ def main() -> None:
         f" (target < 3x and < 50 ms)",
         flush=True,
     )
+    # The same ranker without per-case normalisation (Weights.normalise off: one mat-vec and
+    # no per-part work), timed in the same run: what normalising the five parts costs.
+    normalised = ranker.weights
+    ranker.weights = replace(normalised, normalise=False)
+    unnormalised = median_ms([lambda q=q: ranker.rank(q, k=20) for q in queries])
+    ranker.weights = normalised
+    print(
+        f"matching_rank_100k_without_normalisation: {unnormalised:.1f} ms "
+        f"({unnormalised / floor:.1f}x floor sparse matvec {floor:.1f} ms)",
+        flush=True,
+    )
     invite = median_ms([lambda q=q: ranker.invitation_set(q, size=8) for q in queries], repeats=2)
     print(
         f"matching_invitation_set_100k: {invite:.1f} ms "

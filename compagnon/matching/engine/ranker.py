@@ -169,11 +169,14 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         self._append_people(docs)
 
     def _changed(self, *, main: bool) -> None:
-        """Forget what was derived from the rows: the CSC copies and the cached multipliers."""
+        """Forget what was derived from the rows: the CSC copies and the cached multipliers.
+        The copies are rebuilt here (a write) rather than on the first read."""
         if main:
             self._csc = None
         self._delta_csc = None
         self._multipliers = {}
+        if self.weights.normalise:
+            self._column_copies()
 
     def _append_people(self, docs: list[PersonDoc[IdT]]) -> None:
         if self._encoder is not None:
@@ -390,9 +393,7 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
             raw, base = raw + embedded, base + embedded
         # min_score is a floor on the evidence (the unnormalised base), not on the rank
         base = base.astype(np.float32)  # a copy: the caller's vectors are not changed
-        base[raw < self.weights.min_score] = 0.0
-        if allowed is not None:
-            base[~allowed] = 0.0
+        base[raw < self.weights.min_score] = 0.0  # rows not allowed: 0 here or by their factor
         n = base.shape[0]
         w = self.weights
         ceiling = max(
@@ -531,12 +532,11 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         blocks = self._block_parts(q)
         chars = raw - blocks.sum(axis=0)
         np.maximum(chars, 0.0, out=chars)  # rounding: the parts are never negative
-        if allowed is None:
-            tops = np.append(blocks.max(axis=1), chars.max())
-        elif allowed.any():
-            tops = np.append(blocks[:, allowed].max(axis=1), chars[allowed].max())
-        else:
-            tops = np.zeros(5)
+        if allowed is not None:  # usually a few rows: zero them rather than copy the rest
+            out = np.flatnonzero(~allowed)
+            blocks[:, out] = 0.0
+            chars[out] = 0.0
+        tops = np.append(blocks.max(axis=1), chars.max())
         part_weights = np.array([getattr(weights, p) for p in PARTS])
         order = np.append(_BLOCK_PARTS, _CHARS)
         # tops are of weighted parts: 1 / unweighted top = weight / weighted top
