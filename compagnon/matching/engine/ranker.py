@@ -384,7 +384,8 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
 
         Factors never exceed `ceiling`, so once the k-th final score among the C best base
         scores beats ceiling x the best base score left out, nobody outside can enter;
-        otherwise C grows. One mat-vec, then work on C rows only.
+        otherwise C grows. One mat-vec (and the per-part gather when normalising), then work
+        on C rows only.
         """
         allowed = self._allowed(cq, unavailable)
         raw, base, _ = self._score_vectors(cq, self.weights, allowed)
