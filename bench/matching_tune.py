@@ -13,7 +13,11 @@ with the full vocabulary, with half of its terms, and with none (only tag
 labels and synonyms): the dev set's writer knew the vocabulary, a real club's
 members do not, so the weights must not lean on concepts alone. Prints the weights to copy
 into `Weights` (compagnon/matching/engine/data.py), with the word scoring that
-reached the higher dev objective (BM25 only if better by more than 0.002). Never reads the held-out sets.
+reached the higher dev objective (BM25 only if better by more than 0.002). Then, each
+against the same margin: the parent-tag credit, the sub-area tag scale (raw parts only),
+an idf on concepts, and a scale on the tag values of people who declared no skill.
+The parts are normalised per case as the engine scores them (`--raw`: not).
+Never reads the held-out sets.
 """
 
 from __future__ import annotations
