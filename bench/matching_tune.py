@@ -13,7 +13,11 @@ with the full vocabulary, with half of its terms, and with none (only tag
 labels and synonyms): the dev set's writer knew the vocabulary, a real club's
 members do not, so the weights must not lean on concepts alone. Prints the weights to copy
 into `Weights` (compagnon/matching/engine/data.py), with the word scoring that
-reached the higher dev objective (BM25 only if better by more than 0.002). Never reads the held-out sets.
+reached the higher dev objective (BM25 only if better by more than 0.002). Then, each
+against the same margin: the parent-tag credit, the sub-area tag scale (raw parts only),
+an idf on concepts, and a scale on the tag values of people who declared no skill.
+The parts are normalised per case as the engine scores them (`--raw`: not).
+Never reads the held-out sets.
 """
 
 from __future__ import annotations
@@ -41,10 +45,17 @@ K = 10
 FLOOR = {"interests": 0.05}
 PARENT_CREDITS = (0.2, 0.35, 0.5, 0.7)
 SUB_AREA_SCALES = (0.7, 0.5, 0.3)
-# --normalise: score with each part scaled to a maximum of 1 per case (per-case fusion);
-# tried on the dev set: 0.6798 against 0.6791 without (old relevance rule); 0.6600 against
-# 0.6547 with the per-sub-topic rule: preferred, not yet in the engine (docs/matching.md).
-NORMALISE = "--normalise" in sys.argv
+UNDECLARED_TEXT = (
+    0.7,
+    0.5,
+    0.3,
+    1.4,
+)  # Weights.undeclared_text: tag values of people who declared none
+# Per-case normalisation of the parts (`Weights.normalise`, the engine's default since
+# 2026-12-05): each part divided by its largest value among the people the case may go to
+# (the slice's people, organisations not excluded), min_score tested on the raw base, as
+# `Ranker.rank` does. --raw tunes the engine without it, for comparison.
+NORMALISE = "--raw" not in sys.argv
 
 
 def ndcg_scores(scores: np.ndarray, gains: np.ndarray, idcg: float) -> float:
@@ -60,11 +71,8 @@ def prepare(club, ranker):
     position = {pid: i for i, pid in enumerate(ids)}
     cached = {}
     for i, case in enumerate(club.cases):
-        found, parts, factors = ranker.features(case.query, ids)
+        found, parts, factors = ranker.features(case.query, ids, normalised=False)
         assert found == ids
-        if NORMALISE:  # each part divided by its largest value for the case (an experiment)
-            top = parts.max(axis=0)
-            parts = parts / np.where(top > 0, top, 1.0)
         cached[i] = (parts, factors)
     slices = {}
     for name, (cases, allowed) in populations(club).items():
@@ -78,8 +86,13 @@ def prepare(club, ranker):
                 continue
             ideal = np.sort(gains)[::-1][:K]
             idcg = float((ideal / np.log2(np.arange(2, ideal.size + 2))).sum())
-            parts, factors = cached[i]
-            items.append((parts, factors * allowed, gains, idcg))
+            raw, factors = cached[i]
+            factors = factors * allowed
+            scaled = raw
+            if NORMALISE:  # as the engine: over the people the case may go to in this slice
+                top = raw[factors > 0].max(axis=0) if (factors > 0).any() else np.zeros(len(PARTS))
+                scaled = raw / np.where(top > 0, top, 1.0)
+            items.append((scaled, raw, factors, gains, idcg))
         slices[name] = items
     return slices
 
@@ -90,9 +103,9 @@ def objective(slices, w: np.ndarray, min_score: float) -> float:
         if not items:
             continue
         scores = []
-        for parts, factors, gains, idcg in items:
+        for parts, raw, factors, gains, idcg in items:
             base = parts @ w
-            final = np.where(base >= min_score, base * factors, 0.0)
+            final = np.where(raw @ w >= min_score, base * factors, 0.0)
             scores.append(ndcg_scores(final, gains, idcg))
         values.append(float(np.mean(scores)))
     return float(np.mean(values))
@@ -130,12 +143,24 @@ def thinned_taxonomy(keep: float, seed: int) -> Taxonomy:
 
 
 def run(
-    club, scoring: str, parent: float, sub: float = 1.0, concept_idf: bool = False
+    club,
+    scoring: str,
+    parent: float,
+    sub: float = 1.0,
+    concept_idf: bool = False,
+    undeclared: float = 1.0,
 ) -> tuple[float, float, np.ndarray]:
     """Coordinate ascent of the parts' weights for one word scoring, one hierarchy credit and
     one tag-part scale for cases that name a sub-area."""
     start = replace(
-        Weights(word_scoring=scoring, parent=parent, sub_area_tags=sub, concept_idf=concept_idf),
+        Weights(
+            word_scoring=scoring,
+            parent=parent,
+            sub_area_tags=sub,
+            concept_idf=concept_idf,
+            normalise=NORMALISE,
+            undeclared_text=undeclared,
+        ),
         **{p: 1.0 for p in PARTS},
     )
     slices: dict = {}
@@ -149,8 +174,9 @@ def run(
             slices[f"{name}/{slice_name}"] = items
     w, first, best = tune(slices, start)
     print(
+        f"{'normalised' if NORMALISE else 'raw'} parts, "
         f"words as {scoring}, parent credit {parent}, sub-area tag scale {sub}, "
-        f"concept idf {concept_idf}: dev objective (mean nDCG@10 over slices) "
+        f"concept idf {concept_idf}, undeclared text {undeclared}: dev objective (mean nDCG@10 over slices) "
         f"{first:.4f} all parts at 1 -> {best:.4f}; weights "
         + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
     )
@@ -175,7 +201,8 @@ def main() -> None:
             best, w, parent = value, trial, credit
     # The tag part's scale on cases whose text names a sub-area (Weights.sub_area_tags).
     sub = 1.0
-    for scale in SUB_AREA_SCALES:
+    # (normalised, the tag part is divided by its best value: a scale on all of it is void)
+    for scale in () if NORMALISE else SUB_AREA_SCALES:
         value, _, trial = run(club, scoring, parent, scale)
         if value > best + 0.002:
             best, w, sub = value, trial, scale
@@ -184,9 +211,15 @@ def main() -> None:
     value, _, trial = run(club, scoring, parent, sub, True)
     if value > best + 0.002:
         best, w, concept_idf = value, trial, True
+    # People who declared no skill: their (text-read) tag values scaled (Weights.undeclared_text).
+    undeclared = 1.0
+    for scale in UNDECLARED_TEXT:
+        value, _, trial = run(club, scoring, parent, sub, concept_idf, scale)
+        if value > best + 0.002:
+            best, w, undeclared = value, trial, scale
     print(
         f"fitted: word_scoring={scoring!r}, parent={parent}, sub_area_tags={sub}, "
-        f"concept_idf={concept_idf}, "
+        f"concept_idf={concept_idf}, undeclared_text={undeclared}, "
         + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
         + f" (dev objective {best:.4f})"
     )

@@ -84,7 +84,11 @@ class Weights:
     text_mention: float = 0.45  # plain mention
     text_interest: float = 0.7  # mention near "learn", "découvrir"... counts as interest
     corroboration: float = 0.25  # S = max(declared, text) + c * min(declared, text)
-    parent: float = 0.5  # credit per level when the skill is on an ancestor of the case tag
+    # The tag values of someone who declared no skill at all (all read in their text) are
+    # scaled by this: a text names a tag for a sibling sub-topic as readily as for the
+    # case's own, a declaration is a statement. Fitted on the dev set (matching_tune.py).
+    undeclared_text: float = 1.0
+    parent: float = 0.7  # credit per level when the skill is on an ancestor of the case tag
     child: float = 0.6  # credit per level when the skill is on a descendant
     interest_related: float = 0.4  # interest on the parent or a child of the case tag
     inferred_case_tag: float = 0.5  # tag found in the case text, when the case has tags
@@ -95,13 +99,18 @@ class Weights:
     # a learned model (learn.py) replaces them once the club has enough answered invitations.
     tags: float = 1.0
     interests: float = 0.05
-    concepts: float = 0.298  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
-    words: float = 0.089  # cosine of word uni+bigram TF-IDF
-    chars: float = 0.298  # cosine of character 3-5-gram TF-IDF
+    concepts: float = 0.357  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
+    words: float = 0.076  # cosine of word uni+bigram TF-IDF
+    chars: float = 0.253  # cosine of character 3-5-gram TF-IDF
     concept_idf: bool = (
         False  # weigh concepts by their idf over the club (rare sub-areas count more)
     )
     word_scoring: str = "tfidf"  # the words part: "tfidf" (cosine) or "bm25" (Okapi)
+    # Per-case normalisation of the parts: each part is divided by its largest value among
+    # the people the case may be offered to (a cosine of 0.2 is the best a case's words
+    # reach with one club, 0.7 with another), so its weight means the same on every case.
+    # `min_score` is still tested on the unnormalised base score (evidence, not rank).
+    normalise: bool = True
     embedding: float = 0.0  # cosine of optional sentence embeddings (embeddings.py): off
     same_organisation: float = 0.92  # diversity: prefer peers from other organisations
     other_base_remote: float = 0.95

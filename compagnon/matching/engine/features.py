@@ -217,11 +217,12 @@ class _Features(_Base):
     ) -> tuple[list[int], list[float], list[Mention]]:
         """The person's tag columns: expertise spread over the hierarchy, then interests."""
         profile = self._profile(doc, analysis)
+        scale = 1.0 if profile.declared else self.weights.undeclared_text
         spread: dict[int, float] = {}
         for u, s in profile.strength.items():
             for t, credit in self._spread[u]:
-                if credit * s > spread.get(t, 0.0):
-                    spread[t] = credit * s
+                if credit * s * scale > spread.get(t, 0.0):
+                    spread[t] = credit * s * scale
         wanted: dict[int, float] = {}
         for u, s in profile.interest.items():
             for t, credit in self._spread_interest[u]:
@@ -315,10 +316,11 @@ class _Features(_Base):
         val /= np.linalg.norm(val)
         return idx, val
 
-    def query_vector(self, query: CaseQuery | _Compiled) -> np.ndarray:
-        """The case as one dense float32 vector over the matrix's columns."""
+    def query_vector(self, query: CaseQuery | _Compiled, weights: Any = None) -> np.ndarray:
+        """The case as one dense float32 vector over the matrix's columns: `X @ q` is every
+        person's unnormalised base score (the parts' sum before per-case normalisation)."""
         cq = query if isinstance(query, _Compiled) else self._compile(query)
-        w = self.weights
+        w = weights or self.weights
         q = np.zeros(self._n_features, np.float32)
         q[: self._T] = w.tags * cq.tag_scale * cq.tag_weights
         q[self._T : 2 * self._T] = w.interests * cq.tag_weights

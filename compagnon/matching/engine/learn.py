@@ -2,7 +2,8 @@
 
 Plain data in, plain data out (no Django): the database side (matching.learning)
 collects, per answered case, the unweighted parts of each labelled person
-(`Ranker.features`) and their label; `weights_fit` returns the weights of
+(`Ranker.features`: normalised per case as `rank` scores them, when
+`Weights.normalise` is on) and their label; `weights_fit` returns the weights of
 `PARTS` to put in `Weights`.
 
 Model: for every case and every two labelled people with different labels, the

@@ -1,7 +1,12 @@
 """The index of people: fit, incremental updates, the exact top k, and case ranking.
 
 Every person is one row of a combined sparse matrix; a case is one dense
-vector; the base score of everyone is one sparse mat-vec. Per-person factors
+vector; the unnormalised base score of everyone is one sparse mat-vec. With
+per-case normalisation of the parts (`Weights.normalise`, on), the four
+smaller parts (tags, interests, concepts, words) are also read column-wise for
+the case's non-zero columns only (a gather over a CSC copy), the characters part
+is the rest, and each part is divided by its largest value among the people
+the case may be offered to. Per-person factors
 (exclusions, organisation, base, language, research, load) are vectorised
 over all rows, so the top k is exact; only the k returned rows are explained.
 The formula is in docs/matching.md. Building rows is in features.py, reasons in
@@ -27,7 +32,8 @@ from compagnon.matching.engine.data import (
     PersonDoc,
     Weights,
 )
-from compagnon.matching.engine.embeddings import SentenceEncoder, normalised
+from compagnon.matching.engine.embeddings import SentenceEncoder
+from compagnon.matching.engine.embeddings import normalised as unit_rows
 from compagnon.matching.engine.explain import _Explain
 from compagnon.matching.engine.features import _Compiled, _Features, _hstack, _unique, _widen
 from compagnon.matching.engine.selection import _Selection
@@ -35,6 +41,10 @@ from compagnon.matching.engine.taxonomy import Taxonomy
 from compagnon.matching.text import ConceptMatcher
 
 _KIND_CODES = {"member": 0, "researcher": 1, "resident": 2}
+# The matrix's column blocks before the characters, in order, as indices into PARTS.
+_BLOCK_PARTS = np.array([PARTS.index(p) for p in ("tags", "interests", "concepts", "words")])
+_CHARS = PARTS.index("chars")
+_MULTIPLIER_CACHE = 1024  # cases whose part multipliers rank_cases/features keep
 
 
 class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
@@ -96,6 +106,10 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         self._org_codes: dict[str, int] = {}
         self._base_codes: dict[str, int] = {}
         self._lang_bits: dict[str, int] = {}
+        # column-wise copies of the rows' blocks before the characters (per-case normalisation)
+        self._csc: sp.csc_matrix | None = None
+        self._delta_csc: sp.csc_matrix | None = None
+        self._multipliers: dict[tuple, np.ndarray] = {}
 
     @classmethod
     def fit(
@@ -151,11 +165,22 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         raw_block = self._char_normalised(raw_counts)
         self._main = _hstack([tag_block, concept_block, word_block, raw_block])
         self._delta = None
+        self._changed(main=True)
         self._append_people(docs)
+
+    def _changed(self, *, main: bool) -> None:
+        """Forget what was derived from the rows: the CSC copies and the cached multipliers.
+        The copies are rebuilt here (a write) rather than on the first read."""
+        if main:
+            self._csc = None
+        self._delta_csc = None
+        self._multipliers = {}
+        if self.weights.normalise:
+            self._column_copies()
 
     def _append_people(self, docs: list[PersonDoc[IdT]]) -> None:
         if self._encoder is not None:
-            vectors = normalised(self._encoder.encode([d.text for d in docs]))
+            vectors = unit_rows(self._encoder.encode([d.text for d in docs]))
             self._embedded = (
                 vectors if self._embedded is None else np.vstack([self._embedded, vectors])
             )
@@ -228,6 +253,7 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
             self._delta = rows
         else:
             self._delta = sp.vstack([_widen(self._delta, rows.shape[1]), rows], format="csr")
+        self._changed(main=False)
         self._append_people(docs)
         self._maybe_compact()
 
@@ -237,6 +263,7 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
             if row is not None:
                 self._alive[row] = False
                 self._docs.pop(person_id, None)
+                self._multipliers = {}
         self._maybe_compact()
 
     def _maybe_compact(self) -> None:
@@ -254,6 +281,7 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
             matrix = sp.vstack([matrix, _widen(self._delta, self._n_features)], format="csr")
         self._main = matrix[keep]
         self._delta = None
+        self._changed(main=True)
         self._ids = [self._ids[i] for i in keep]
         self._row_of = {person_id: row for row, person_id in enumerate(self._ids)}
         for name in ("_alive", "_org", "_base", "_lang", "_kind", "_remote"):
@@ -286,7 +314,7 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         """Weights.embedding x cosine of the sentence embeddings (0 without an encoder)."""
         if self._encoder is None or self._embedded is None:
             return 0.0
-        case = normalised(self._encoder.encode([cq.query.text]))[0]
+        case = unit_rows(self._encoder.encode([cq.query.text]))[0]
         matrix = self._embedded if rows is None else self._embedded[rows]
         return self.weights.embedding * (matrix @ case)
 
@@ -356,9 +384,17 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
 
         Factors never exceed `ceiling`, so once the k-th final score among the C best base
         scores beats ceiling x the best base score left out, nobody outside can enter;
-        otherwise C grows. One mat-vec, then work on C rows only.
+        otherwise C grows. One mat-vec (and the per-part gather when normalising), then work
+        on C rows only.
         """
-        base = self._base_scores(self.query_vector(cq)) + self._embedding_scores(cq)
+        allowed = self._allowed(cq, unavailable)
+        raw, base, _ = self._score_vectors(cq, self.weights, allowed)
+        embedded = self._embedding_scores(cq)
+        if not isinstance(embedded, float):  # an encoder is on (off by default)
+            raw, base = raw + embedded, base + embedded
+        # min_score is a floor on the evidence (the unnormalised base), not on the rank
+        base = base.astype(np.float32)  # a copy: the caller's vectors are not changed
+        base[raw < self.weights.min_score] = 0.0  # rows not allowed: 0 here or by their factor
         n = base.shape[0]
         w = self.weights
         ceiling = max(
@@ -376,12 +412,12 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
                 candidates, left_out = part[:size], float(base[part[size]])
             else:
                 candidates, left_out = np.arange(n), 0.0
-            candidates = candidates[base[candidates] >= self.weights.min_score]
+            candidates = candidates[base[candidates] > 0]
             final = base[candidates] * self._factors(
                 cq, candidates, load=load, unavailable=unavailable
             )
             top = _top(final, k)
-            if left_out < self.weights.min_score:
+            if left_out <= 0:
                 break
             if len(top) == k and final[top[-1]] >= ceiling * left_out:
                 break
@@ -418,17 +454,116 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
             factor = float(self._factors(cq, rows)[0])
             if factor <= 0:
                 continue
-            base = float(self._parts(rows, cq).sum()) + float(
-                np.sum(self._embedding_scores(cq, rows))
-            )
-            if base >= self.weights.min_score:
-                score = base * factor
-                found.append((score, case_id, cq))
+            parts = self._parts(rows, cq)[0]
+            embedded = float(np.sum(self._embedding_scores(cq, rows)))
+            if float(parts.sum()) + embedded >= self.weights.min_score:
+                base = float(parts @ self._case_multipliers(cq)) + embedded
+                found.append((base * factor, case_id, cq))
         found.sort(key=lambda item: -item[0])
         return [
             CaseMatch.of(case_id, self._explained(row, score, cq))
             for score, case_id, cq in found[:k]
         ]
+
+    def _allowed(self, cq: _Compiled, unavailable: Collection[IdT] = ()) -> np.ndarray | None:
+        """Rows the case may be offered to (alive, organisation not excluded, available);
+        None when that is every row."""
+        mask = None if self._alive.all() else self._alive.copy()
+        if cq.excluded.size:
+            kept = ~np.isin(self._org, cq.excluded)
+            mask = kept if mask is None else mask & kept
+        if unavailable:
+            rows = [r for r in (self._row_of.get(p) for p in unavailable) if r is not None]
+            if rows:
+                mask = self._alive.copy() if mask is None else mask
+                mask[rows] = False
+        return mask
+
+    def _column_copies(self) -> list[tuple[sp.csc_matrix, int]]:
+        """CSC copies of the blocks before the characters, with the first row of each."""
+        width = self._off_raw
+        if self._csc is None:
+            self._csc = _widen(self._main, self._n_features)[:, :width].tocsc()
+        copies = [(self._csc, 0)]
+        if self._delta is not None:
+            if self._delta_csc is None:
+                self._delta_csc = _widen(self._delta, self._n_features)[:, :width].tocsc()
+            copies.append((self._delta_csc, self._main.shape[0]))
+        return copies
+
+    def _block_parts(self, q: np.ndarray) -> np.ndarray:
+        """(4, rows): the weighted tags, interests, concepts and words parts of every row,
+        read from the case's non-zero columns only."""
+        n = len(self._ids)
+        cols = np.flatnonzero(q[: self._off_raw])
+        if not cols.size or not n:
+            return np.zeros((4, n))
+        bounds = np.array([0, self._T, self._off_concepts, self._off_words])
+        block = np.searchsorted(bounds, cols, side="right") - 1
+        keys, values = [], []
+        for matrix, first in self._column_copies():
+            starts, ends = matrix.indptr[cols], matrix.indptr[cols + 1]
+            lengths = (ends - starts).astype(np.int64)
+            total = int(lengths.sum())
+            if not total:
+                continue
+            offsets = np.cumsum(lengths) - lengths
+            at = np.repeat(starts - offsets, lengths) + np.arange(total)
+            keys.append(np.repeat(block * n + first, lengths) + matrix.indices[at])
+            values.append(matrix.data[at] * np.repeat(q[cols], lengths))
+        if not keys:
+            return np.zeros((4, n))
+        return np.bincount(np.concatenate(keys), np.concatenate(values), minlength=4 * n).reshape(
+            4, n
+        )
+
+    def _score_vectors(
+        self, cq: _Compiled, weights: Weights, allowed: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(raw base, normalised base, multipliers in PARTS order) of every row.
+
+        Raw: one mat-vec. Normalised: each weighted part times 1 / (its largest unweighted
+        value over the allowed rows), so the best allowed person on a part gets its weight.
+        """
+        q = self.query_vector(cq, weights)
+        raw = self._base_scores(q)
+        multipliers = np.ones(len(PARTS))
+        if not weights.normalise or not raw.size:
+            return raw, raw, multipliers
+        blocks = self._block_parts(q)
+        chars = raw - blocks.sum(axis=0)
+        np.maximum(chars, 0.0, out=chars)  # rounding: the parts are never negative
+        if allowed is not None:  # usually a few rows: zero them rather than copy the rest
+            out = np.flatnonzero(~allowed)
+            blocks[:, out] = 0.0
+            chars[out] = 0.0
+        tops = np.append(blocks.max(axis=1), chars.max())
+        part_weights = np.array([getattr(weights, p) for p in PARTS])
+        order = np.append(_BLOCK_PARTS, _CHARS)
+        # tops are of weighted parts: 1 / unweighted top = weight / weighted top
+        for j, top in zip(order, tops, strict=True):
+            if top > 0 and part_weights[j] > 0:
+                multipliers[j] = part_weights[j] / top
+        scaled = chars * multipliers[_CHARS] + multipliers[_BLOCK_PARTS] @ blocks
+        return raw, scaled, multipliers
+
+    def _case_multipliers(self, cq: _Compiled) -> np.ndarray:
+        """The case's part multipliers over every person it may be offered to (cached until
+        the rows change): what `rank` uses when no one is unavailable."""
+        if not self.weights.normalise:
+            return np.ones(len(PARTS))
+        q = cq.query
+        key = (q.text, frozenset(q.tags), frozenset(q.exclude_organisations))
+        found = self._multipliers.get(key)
+        if found is None:
+            if len(self._multipliers) >= _MULTIPLIER_CACHE:
+                self._multipliers.clear()
+            # unit weights: the multipliers do not depend on the weights (parts at 0 aside)
+            ones: dict[str, Any] = dict.fromkeys(PARTS, 1.0)
+            unit = replace(self.weights, **ones)
+            found = self._score_vectors(cq, unit, self._allowed(cq))[2]
+            self._multipliers[key] = found
+        return found
 
     def _rows(self, rows: np.ndarray) -> sp.csr_matrix:
         """The matrix rows of `rows`, in that order, all as wide as the current vocabulary."""
@@ -490,14 +625,21 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         return parts
 
     def features(
-        self, query: CaseQuery, person_ids: Collection[IdT] | None = None
+        self,
+        query: CaseQuery,
+        person_ids: Collection[IdT] | None = None,
+        *,
+        normalised: bool = True,
     ) -> tuple[list[IdT], np.ndarray, np.ndarray]:
         """(ids, unweighted parts (n, len(PARTS)), factors) of indexed people for one case.
 
         The base score is `parts @ [weights.<part> for part in PARTS]`, the final score that
         times the factor: what `learn` fits weights on. All indexed people when `person_ids`
-        is None.
+        is None. With `Weights.normalise` the parts are the normalised ones (divided by their
+        largest value over the people the case may be offered to, as `rank_cases` scores);
+        `normalised=False` gives them raw (`min_score` is tested on the raw ones).
         """
+        normalised = normalised and self.weights.normalise
         if person_ids is None:
             ids = [self._ids[r] for r in np.flatnonzero(self._alive)]
         else:
@@ -508,7 +650,10 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         cq = self._compile(query)
         ones: dict[str, Any] = dict.fromkeys(PARTS, 1.0)
         unit = replace(self.weights, **ones)
-        return ids, self._parts(rows, cq, unit), self._factors(cq, rows).astype(np.float64)
+        parts = self._parts(rows, cq, unit)
+        if normalised:
+            parts *= self._case_multipliers(cq)
+        return ids, parts, self._factors(cq, rows).astype(np.float64)
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
