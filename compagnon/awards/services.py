@@ -169,7 +169,9 @@ def application_submit(*, application: Application, now: dt.datetime | None = No
     with transaction.atomic():
         # Locked: a double click submits once and queues one email.
         locked = (
-            Application.objects.select_for_update()
+            # of=self: the applicant's organisation may be null (an outer join PostgreSQL
+            # will not lock), and only the application is the scarce thing here.
+            Application.objects.select_for_update(of=("self",))
             .select_related("edition", "category", "applicant__organisation")
             .get(pk=application.pk)
         )

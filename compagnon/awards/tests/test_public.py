@@ -10,9 +10,7 @@ from compagnon.core.models import OutboundEmail
 
 @pytest.fixture
 def shortlisted(db):
-    category = CategoryFactory(
-        edition__public_vote=True, edition__shortlist_published=True
-    )
+    category = CategoryFactory(edition__public_vote=True, edition__shortlist_published=True)
     return ApplicationFactory(category=category, outcome=Outcome.SHORTLISTED, title="Drones")
 
 

@@ -205,7 +205,10 @@ URL_TABLE = {
     "awards:eligibility": [
         Case(staff_only(405), kwargs=_submitted),
         Case(
-            staff_only(REDIRECT), method="post", kwargs=_submitted, data=lambda w: {"eligible": "yes"}
+            staff_only(REDIRECT),
+            method="post",
+            kwargs=_submitted,
+            data=lambda w: {"eligible": "yes"},
         ),
     ],
     "awards:decide": [
