@@ -43,10 +43,10 @@ class RankedApplication:
 
 
 def weighted_unit(review: ReviewScores) -> float:
+    # Plain Python: five or six numbers per review are cheaper than a numpy array each.
     low, high = review.scale
-    weights = np.asarray(review.weights, dtype=float)
-    scores = (np.asarray(review.scores, dtype=float) - low) / (high - low)
-    return float((scores * weights).sum() / weights.sum())
+    total = sum(w * (s - low) for s, w in zip(review.scores, review.weights, strict=True))
+    return total / ((high - low) * sum(review.weights))
 
 
 def board_rank(reviews: list[ReviewScores]) -> list[RankedApplication]:
@@ -73,8 +73,8 @@ def board_rank(reviews: list[ReviewScores]) -> list[RankedApplication]:
             RankedApplication(
                 application_id=application_id,
                 category_id=first.category_id,
-                raw_mean=float(np.mean([units[i] for i in indices])),
-                z_mean=float(np.mean([z[i] for i in indices])),
+                raw_mean=sum(units[i] for i in indices) / len(indices),
+                z_mean=sum(z[i] for i in indices) / len(indices),
                 reviews=len(indices),
                 z_by_juror={reviews[i].juror_id: z[i] for i in indices},
             )

@@ -37,6 +37,7 @@ from compagnon.awards.models import (
     Attachment,
     Decision,
     JurorStatus,
+    Outcome,
 )
 from compagnon.awards.ratelimit import request_ip_hash, vote_allowed
 from compagnon.core.markdown import render_markdown
@@ -518,7 +519,8 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "edition": edition,
         "board": selectors.board_for(edition),
-        "decision_form": DecisionForm(),
+        # Resolved once: 300 rows each rendering lazy labels cost more than the ranking.
+        "outcome_choices": [(value, str(label)) for value, label in Outcome.choices if value],
         "progress": selectors.review_progress(edition),
         "decisions": list(
             Decision.objects.filter(application__edition=edition).select_related(
