@@ -139,9 +139,11 @@ def reviews_for_juror(juror: Juror) -> list[Review]:
 
 def review_for_juror(viewer: Viewer, pk: int) -> Review:
     """One of the viewer's reviews, 404 when it is not theirs or crosses a conflict."""
+    if viewer.person is None:
+        raise Http404
     review = (
         Review.objects.select_related("juror", "juror__person", "juror__edition", "application")
-        .filter(pk=pk, juror__person_id=getattr(viewer.person, "pk", None))
+        .filter(pk=pk, juror__person_id=viewer.person.pk)
         .first()
     )
     if review is None:

@@ -152,7 +152,7 @@ def submit_refusal(application: Application, *, now: dt.datetime | None = None) 
     if refusal:
         return refusal
     missing = [
-        str(Application._meta.get_field(name).verbose_name)
+        str(getattr(Application._meta.get_field(name), "verbose_name", name))
         for name in REQUIRED_TO_SUBMIT
         if not getattr(application, name).strip()
     ]
@@ -241,7 +241,8 @@ def attachment_add(*, application: Application, file: UploadedFile, by: Any = No
         try:
             attachment.save()
         except Exception:
-            attachment.file.storage.delete(attachment.file.name)
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
             raise
     return attachment
 
@@ -251,10 +252,11 @@ def attachment_delete(*, attachment: Attachment) -> None:
         refusal = draft_refusal(attachment.application)
         if refusal:
             raise ValidationError(refusal)
-        name = attachment.file.name
+        name = attachment.file.name or ""
         storage = attachment.file.storage
         attachment.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 def application_check_eligibility(
