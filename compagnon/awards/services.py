@@ -441,6 +441,32 @@ def edition_publish(
     return locked
 
 
+def results_announcement_draft(*, edition: Edition, by: Any) -> Any:
+    """A newsletter draft announcing the winners, for staff to edit and send from the desk."""
+    from django.conf import settings
+
+    from compagnon.newsletter.services import mailing_create
+
+    if not edition.winners_published:
+        raise ValidationError(_("Publish the winners before announcing them."))
+    winners = (
+        Application.objects.filter(edition=edition, outcome=Outcome.WINNER)
+        .select_related("category", "organisation")
+        .order_by("category__position", "title")
+    )
+    url = settings.SITE_URL + edition.get_absolute_url() + "winners/"
+    lines = [_("The winners of %(edition)s:") % {"edition": edition.name}, ""]
+    for application in winners:
+        who = f" ({application.organisation.name})" if application.organisation else ""
+        lines.append(f"- **{application.category.name}**: {application.title}{who}")
+    lines += ["", _("Their stories: %(url)s") % {"url": url}]
+    return mailing_create(
+        subject=_("The winners of %(edition)s") % {"edition": edition.name},
+        body="\n".join(lines),
+        created_by=by,
+    )
+
+
 # --- the public vote --------------------------------------------------------------------------
 
 

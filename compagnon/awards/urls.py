@@ -28,4 +28,5 @@ urlpatterns = [
     path("<slug:slug>/staff/assign/", views.assign, name="assign"),
     path("<slug:slug>/board/", views.board, name="board"),
     path("<slug:slug>/board/publish/", views.publish, name="publish"),
+    path("<slug:slug>/board/announce/", views.announce, name="announce"),
 ]

@@ -554,6 +554,20 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
+def announce(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = selectors.edition_by_slug(slug)
+    try:
+        mailing = services.results_announcement_draft(edition=edition, by=request.user)
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+        return redirect("awards:board", slug=edition.slug)
+    messages.success(request, _("Newsletter draft written: check it, then send it."))
+    return redirect("newsletter:mailing_edit", pk=mailing.pk)
+
+
+@staff_required
+@require_POST
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
     edition = selectors.edition_by_slug(slug)
     what = request.POST.get("what")

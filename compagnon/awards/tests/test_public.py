@@ -111,3 +111,19 @@ def test_a_bad_link_says_so(client, db):
     response = client.get("/awards/vote/confirm/not-a-token/")
     assert response.status_code == 404
     assert "This link is not valid" in response.content.decode()
+
+
+def test_staff_draft_the_newsletter_announcement_once_winners_are_out(client_of, staff_user):
+    from compagnon.newsletter.models import Mailing
+
+    application = ApplicationFactory(outcome=Outcome.WINNER, title="Counting cars")
+    edition = application.edition
+    client = client_of(staff_user)
+    response = client.post(f"/awards/{edition.slug}/board/announce/", follow=True)
+    assert "Publish the winners before announcing them." in response.content.decode()
+    assert not Mailing.objects.exists()
+    services.edition_publish(edition=edition, winners=True)
+    response = client.post(f"/awards/{edition.slug}/board/announce/")
+    mailing = Mailing.objects.get()
+    assert response["Location"] == f"/newsletter/mailings/{mailing.pk}/edit/"
+    assert "Counting cars" in mailing.body and f"/awards/{edition.slug}/winners/" in mailing.body

@@ -202,6 +202,10 @@ URL_TABLE = {
             data=lambda w: {"what": "winners", "on": "1"},
         ),
     ],
+    "awards:announce": [
+        Case(staff_only(405), kwargs=_slug),
+        Case(staff_only(REDIRECT), method="post", kwargs=_slug, note="not published: back"),
+    ],
     "awards:eligibility": [
         Case(staff_only(405), kwargs=_submitted),
         Case(
