@@ -516,9 +516,16 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_required
 def board(request: HttpRequest, slug: str) -> HttpResponse:
     edition = selectors.edition_by_slug(slug)
+    votes = selectors.vote_counts(edition) if edition.public_vote else {}
     context = {
         "edition": edition,
-        "board": selectors.board_for(edition),
+        "board": [
+            (
+                category,
+                [(item, application, votes.get(application.pk, 0)) for item, application in rows],
+            )
+            for category, rows in selectors.board_for(edition)
+        ],
         # Resolved once: 300 rows each rendering lazy labels cost more than the ranking.
         "outcome_choices": [(value, str(label)) for value, label in Outcome.choices if value],
         "progress": selectors.review_progress(edition),
