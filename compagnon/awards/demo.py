@@ -153,8 +153,12 @@ def _edition() -> Edition:
     )
 
 
-def demo_awards_load() -> int:
-    """Create the 2023 edition unless it exists; returns how many rows it created (0 if there)."""
+def demo_awards_load(*, juror_email: str = "") -> int:
+    """Create the 2023 edition unless it exists; returns how many rows it created (0 if there).
+
+    `juror_email` (a demo login) joins the jury with two applications still to score, so
+    the jury's pages can be tried.
+    """
     if Edition.objects.filter(slug=EDITION_SLUG).exists():
         return 0
     created = 0
@@ -218,6 +222,14 @@ def demo_awards_load() -> int:
                         edition=edition, person=person, status=JurorStatus.ACCEPTED
                     )
                 )
+        trying = Person.objects.filter(email=juror_email).first() if juror_email else None
+        if trying is not None:
+            juror = Juror.objects.create(
+                edition=edition, person=trying, status=JurorStatus.ACCEPTED
+            )
+            for application in applications[:2]:
+                if application.organisation_id != trying.organisation_id:
+                    Review.objects.create(application=application, juror=juror)
         ceremony = dt.datetime(2023, 6, 16, 18, 0, tzinfo=edition.zone)
         for a_index, application in enumerate(applications):
             criteria = list(application.category.criteria.all())

@@ -407,7 +407,7 @@ DEMO_PARTS: tuple[tuple[str, Callable[[], int]], ...] = (
     ("blog posts", demo_news_load),
     ("newsletter subscribers", demo_newsletter_load),
     ("challenges", demo_challenges_load),
-    ("awards", demo_awards_load),
+    ("awards", partial(demo_awards_load, juror_email=RESEARCHER_EMAIL)),
 )
 
 
