@@ -37,6 +37,7 @@ from compagnon.awards.models import (
 from compagnon.awards.selectors import (
     application_conflicts,
     applications_visible_to_juror,
+    juror_conflict_q,
 )
 from compagnon.members.models import MembershipStatus, Organisation, Person
 
@@ -328,8 +329,10 @@ def conflict_declare(
         declaration = ConflictDeclaration.objects.create(
             juror=juror, organisation=organisation, application=application, note=note.strip()
         )
-        visible = applications_visible_to_juror(juror).values("pk")
-        juror.reviews.exclude(application_id__in=visible).delete()
+        conflicted = Application.objects.filter(edition_id=juror.edition_id).filter(
+            juror_conflict_q(juror)
+        )
+        juror.reviews.filter(application_id__in=conflicted.values("pk")).delete()
     return declaration
 
 

@@ -242,3 +242,14 @@ def test_declined_juror_loses_unscored_reviews(category):
     Review.objects.create(application=ApplicationFactory(category=category), juror=juror)
     services.juror_answer(juror=juror, accept=False)
     assert not juror.reviews.exists()
+
+
+def test_a_declared_conflict_keeps_the_other_reviews(category, member_b):
+    juror = JurorFactory(edition=category.edition)
+    mine = Review.objects.create(
+        application=ApplicationFactory(category=category, applicant=member_b), juror=juror
+    )
+    other = Review.objects.create(application=ApplicationFactory(category=category), juror=juror)
+    services.conflict_declare(juror=juror, organisation=member_b.organisation)
+    assert not Review.objects.filter(pk=mine.pk).exists()
+    assert Review.objects.filter(pk=other.pk).exists()
