@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -262,7 +262,7 @@ def application_autosave(request: HttpRequest, viewer: Viewer, pk: int) -> HttpR
         ]
         return render(request, "awards/_autosave.html", {"problem": " ".join(problems)})
     with timezone.override(application.edition.time_zone):
-        at = formats.time_format(timezone.localtime(saved.updated_at), "TIME_FORMAT")
+        at = timezone.localtime(saved.updated_at).strftime("%H:%M")
     return render(request, "awards/_autosave.html", {"saved_at": at})
 
 

@@ -105,3 +105,28 @@ def test_a_closed_call_refuses_drafts_on_the_page_too(client_of, member_a):
     assert "The call for applications is closed" in response.content.decode()
     application.refresh_from_db()
     assert application.title != "Late"
+
+
+@pytest.mark.django_db
+def test_autosave_after_the_deadline_says_so_and_saves_nothing(client_of, member_a):
+    category = CategoryFactory(
+        edition__deadline_on=dt.date(2026, 1, 15),
+        edition__call_opens_on=dt.date(2026, 1, 1),
+        edition__jury_starts_on=dt.date(2026, 2, 1),
+        edition__jury_ends_on=dt.date(2026, 2, 10),
+        edition__ceremony_on=dt.date(2026, 2, 20),
+    )
+    application = ApplicationFactory(
+        category=category, applicant=member_a, status=ApplicationStatus.DRAFT, summary="Kept"
+    )
+    client = client_of(member_a)
+    url = f"/awards/applications/{application.pk}/autosave/"
+    data = {"title": application.title, "summary": "Typed at the last second"}
+    with time_machine.travel(dt.datetime(2026, 1, 15, 22, 58, 59, tzinfo=UTC), tick=False):
+        assert "Draft saved at 23:58" in client.post(url, data).content.decode()
+    data["summary"] = "Too late"
+    with time_machine.travel(dt.datetime(2026, 1, 15, 22, 59, tzinfo=UTC), tick=False):
+        page = client.post(url, data).content.decode()
+    assert "Not saved" in page and "the deadline has passed" in page
+    application.refresh_from_db()
+    assert application.summary == "Typed at the last second"
