@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -311,7 +312,13 @@ def registration_create(
         raise RegistrationError(_("Please accept the confidentiality terms to register."))
 
     return _register(
-        workshop=workshop, person=person, seat=seat, terms=terms, existing=existing, now=now
+        workshop=workshop,
+        person=person,
+        seat=seat,
+        terms=terms,
+        existing=existing,
+        now=now,
+        queue_seen=facts is not None and seat in facts.queues,
     )
 
 
@@ -361,23 +368,29 @@ def _register(
     existing: Registration | None,
     now: dt.datetime,
     organisation_id: int | None = None,
+    queue_seen: bool = False,
 ) -> Registration:
     if existing is None and connection.vendor == "postgresql":
         # The usual case (a first registration): the whole decision in one round trip.
-        registration = _with_lock_retry(
-            lambda: _register_in_one_round_trip(
-                workshop=workshop,
-                person=person,
-                seat=seat,
-                terms=terms,
-                now=now,
-                organisation_id=person.organisation_id
-                if organisation_id is None
-                else organisation_id,
+        # When people were seen waiting for this seat kind, the newcomer joins them under
+        # a shared lock first: a full workshop's latecomers do not take turns.
+        for queue_only in (True, False) if queue_seen else (False,):
+            registration = _with_lock_retry(
+                partial(
+                    _register_in_one_round_trip,
+                    workshop=workshop,
+                    person=person,
+                    seat=seat,
+                    terms=terms,
+                    now=now,
+                    organisation_id=person.organisation_id
+                    if organisation_id is None
+                    else organisation_id,
+                    queue_only=queue_only,
+                )
             )
-        )
-        if registration is not None:
-            return registration
+            if registration is not None:
+                return registration
         # Not written: a refusal, another tab, or a row reused; the path below tells which.
 
     def attempt() -> Registration:
@@ -406,6 +419,7 @@ def _register_in_one_round_trip(
     terms: bool,
     now: dt.datetime,
     organisation_id: int | None,
+    queue_only: bool = False,
 ) -> Registration | None:
     """PostgreSQL: lock, decide and insert in one round trip; None when nothing was written.
 
@@ -418,9 +432,19 @@ def _register_in_one_round_trip(
     this process waits for Python (another thread holding the interpreter lock), so 200
     people registering at once take turns of a fraction of a millisecond each.
 
+    `queue_only` (someone was seen waiting for this seat kind): the batch takes a shared
+    lock on the workshop row instead, which latecomers hold together while everything
+    that takes or frees a seat (the exclusive lock: seat-takers, cancel, promotion,
+    expiry, closing) waits for them, and writes a waiting row only if someone still
+    waits for that seat kind once the lock is granted: a newcomer never jumps the queue,
+    and a promotion sees every row queued before it. Not for workshops with a
+    per-organisation cap (latecomers of one organisation would count each other
+    concurrently): they always take turns.
+
     Nothing is written when the workshop closed meanwhile, the person already has a row
-    (another tab), or the organisation's cap is reached: the caller then runs the
-    step-by-step path, which finds the exact reason and its message.
+    (another tab), the organisation's cap is reached, or (`queue_only`) nobody waits any
+    more: the caller then runs the exclusive batch or the step-by-step path, which finds
+    the exact answer and its message.
     """
     sql, params, registration = _one_round_trip_sql(
         workshop=workshop,
@@ -429,6 +453,7 @@ def _register_in_one_round_trip(
         terms=terms,
         now=now,
         organisation_id=organisation_id,
+        queue_only=queue_only,
     )
     with transaction.atomic() if connection.in_atomic_block else nullcontext():
         # Inside an outer transaction (tests, a caller's atomic block) a savepoint lets a
@@ -457,6 +482,7 @@ def _one_round_trip_sql(
     terms: bool,
     now: dt.datetime,
     organisation_id: int | None,
+    queue_only: bool = False,
 ) -> tuple[str, dict[str, Any], Registration]:
     """The batch of `_register_in_one_round_trip`: SQL, named parameters, and the row it
     writes (without its pk, status and confirmed_at, which the batch decides)."""
@@ -507,8 +533,20 @@ def _one_round_trip_sql(
     if LOCK_SEATS:
         statements += [
             "SELECT set_config('lock_timeout', %(lock_timeout)s, true)",
-            f"SELECT 1 FROM {workshops} WHERE id = %(workshop)s FOR UPDATE",
+            f"SELECT 1 FROM {workshops} WHERE id = %(workshop)s "
+            + ("FOR SHARE" if queue_only else "FOR UPDATE"),
         ]
+    # Joining the queue under the shared lock: only while someone waits for this seat
+    # kind (so the row is a waiting one) and without a per-organisation cap.
+    queue_condition = (
+        f"""AND EXISTS (
+            SELECT 1 FROM {registrations} r
+            WHERE r.workshop_id = w.id AND r.seat = %(seat)s AND r.status = %(waiting)s
+        )
+        AND COALESCE(w.per_organisation_cap, 0) = 0"""
+        if queue_only
+        else ""
+    )
     # Race test only: sleep inside the INSERT, whose snapshot (what it counts) is taken
     # when it starts, so that the row is written RACE_WINDOW_SECONDS after the count.
     race_window = "CROSS JOIN pg_sleep(%(race_window)s)" if RACE_WINDOW_SECONDS else ""
@@ -536,6 +574,7 @@ def _one_round_trip_sql(
             OR COALESCE(w.registration_closes_at, w.starts_at) > %(now)s
         )
         AND w.mode = ANY(%(modes)s)
+        {queue_condition}
         AND NOT EXISTS (
             SELECT 1 FROM {registrations} r
             WHERE r.workshop_id = w.id AND r.person_id = %(person)s

@@ -142,6 +142,7 @@ class ViewerFacts:
     excluded: bool  # the viewer's organisation is among the workshop's excluded ones
     hosting: bool  # the viewer hosts it
     registration_id: int | None  # the viewer's row at this workshop, whatever its status
+    queues: frozenset[str] = frozenset()  # seat kinds someone waits for (a hint, re-checked)
 
 
 def workshop_visible(viewer: Viewer, workshop: Workshop, *, excluded: bool, hosting: bool) -> bool:
@@ -164,7 +165,8 @@ def workshop_for_registration(viewer: Viewer, pk: int) -> tuple[Workshop, Viewer
     """The workshop a signed-in viewer registers for (Http404 when they may not see it).
 
     One query reads the workshop with the facts the visibility rules and the refusals
-    need (excluded organisation, host, the viewer's registration), where
+    need (excluded organisation, host, the viewer's registration, which seat kinds
+    have a waiting list), where
     `workshop_for_viewer` then `registration_create` took four: the register button is
     what a popular workshop's whole audience presses in the same minute. SQL by hand:
     the ORM's compilation of the same three subqueries costs more than the query.
@@ -184,13 +186,36 @@ def workshop_for_registration(viewer: Viewer, pk: int) -> tuple[Workshop, Viewer
             (
                 SELECT r.id FROM {quote(Registration._meta.db_table)} r
                 WHERE r.workshop_id = w.id AND r.person_id = %s
-            ) AS viewer_registration_id
+            ) AS viewer_registration_id,
+            EXISTS (
+                SELECT 1 FROM {quote(Registration._meta.db_table)} r
+                WHERE r.workshop_id = w.id AND r.status = %s AND r.seat = %s
+            ) AS onsite_queue,
+            EXISTS (
+                SELECT 1 FROM {quote(Registration._meta.db_table)} r
+                WHERE r.workshop_id = w.id AND r.status = %s AND r.seat = %s
+            ) AS remote_queue
         FROM {quote(Workshop._meta.db_table)} w
         WHERE w.id = %s
     """
     person_id = viewer.person.pk if viewer.person is not None else None
     workshop = next(
-        iter(Workshop.objects.raw(sql, [viewer.organisation_id, person_id, person_id, pk])), None
+        iter(
+            Workshop.objects.raw(
+                sql,
+                [
+                    viewer.organisation_id,
+                    person_id,
+                    person_id,
+                    RegistrationStatus.WAITING,
+                    SeatKind.ONSITE,
+                    RegistrationStatus.WAITING,
+                    SeatKind.REMOTE,
+                    pk,
+                ],
+            )
+        ),
+        None,
     )
     if workshop is None:
         raise Http404
@@ -198,6 +223,14 @@ def workshop_for_registration(viewer: Viewer, pk: int) -> tuple[Workshop, Viewer
         excluded=bool(workshop.viewer_excluded),  # type: ignore[attr-defined]
         hosting=bool(workshop.viewer_hosting),  # type: ignore[attr-defined]
         registration_id=workshop.viewer_registration_id,  # type: ignore[attr-defined]
+        queues=frozenset(
+            kind
+            for kind, queue in (
+                (SeatKind.ONSITE, workshop.onsite_queue),  # type: ignore[attr-defined]
+                (SeatKind.REMOTE, workshop.remote_queue),  # type: ignore[attr-defined]
+            )
+            if queue
+        ),
     )
     if not workshop_visible(viewer, workshop, excluded=facts.excluded, hosting=facts.hosting):
         raise Http404

@@ -242,3 +242,83 @@ def test_a_burst_without_any_race_window_confirms_exactly_the_seats(one_round_tr
     # insert order under the lock).
     by_pk = sorted(rows, key=lambda row: row.pk)
     assert [row.status for row in by_pk[:4]] == [RegistrationStatus.CONFIRMED] * 4
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_latecomers_join_the_queue_together_and_nobody_jumps_it(monkeypatch):
+    """A full workshop with a waiting list: latecomers (who saw the queue) write their
+    waiting rows under a shared lock, side by side, while a cancellation at the same moment
+    offers the freed seat to the first person waiting, never to a latecomer."""
+    queued = {"shared": 0, "exclusive": 0}
+    fast = services._register_in_one_round_trip
+
+    def counted(**kwargs):
+        registration = fast(**kwargs)
+        if registration is not None:
+            queued["shared" if kwargs["queue_only"] else "exclusive"] += 1
+        return registration
+
+    monkeypatch.setattr(services, "_register_in_one_round_trip", counted)
+    workshop = WorkshopFactory(onsite_seats=2)
+    seated = [PersonFactory(with_account=True) for _ in range(2)]
+    first_waiting = PersonFactory(with_account=True)
+    for person in [*seated, first_waiting]:
+        services.registration_create(workshop=workshop, viewer=_viewer(person))
+    latecomers = [_viewer(PersonFactory(with_account=True)) for _ in range(20)]
+    leaving = Registration.objects.get(workshop=workshop, person=seated[0])
+    barrier = threading.Barrier(len(latecomers) + 1, timeout=30)
+    errors: list[BaseException] = []
+
+    def register(viewer):
+        try:
+            found, facts = workshop_for_registration(viewer, workshop.pk)
+            assert facts.queues == {"onsite"}
+            barrier.wait()
+            registration = services.registration_create(workshop=found, viewer=viewer, facts=facts)
+            assert registration.status == RegistrationStatus.WAITING
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def cancel():
+        try:
+            barrier.wait()
+            services.registration_cancel(registration=leaving, viewer=_viewer(seated[0]))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(viewer,)) for viewer in latecomers]
+    threads.append(threading.Thread(target=cancel))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert queued == {"shared": 20, "exclusive": 3}
+    offered = Registration.objects.get(workshop=workshop, status=RegistrationStatus.OFFERED)
+    assert offered.person == first_waiting
+    statuses = list(Registration.objects.filter(workshop=workshop).values_list("status", flat=True))
+    assert statuses.count(RegistrationStatus.WAITING) == 20
+    assert statuses.count(RegistrationStatus.CONFIRMED) == 1
+
+
+@pytest.mark.postgres
+def test_the_queue_hint_is_rechecked_under_the_lock(member_a, viewer_of, one_round_trips):
+    """Seen waiting, gone by the time the lock is granted: the newcomer takes the free seat
+    through the exclusive batch, not a waiting row."""
+    workshop = WorkshopFactory(onsite_seats=3)
+    waiting = PersonFactory(with_account=True)
+    row = Registration.objects.create(
+        workshop=workshop, person=waiting, status="waiting", queued_at=workshop.published_at
+    )
+    viewer = viewer_of(member_a)
+    found, facts = workshop_for_registration(viewer, workshop.pk)
+    assert facts.queues == {"onsite"}
+    row.delete()
+    registration = services.registration_create(workshop=found, viewer=viewer, facts=facts)
+    assert registration.status == RegistrationStatus.CONFIRMED
+    assert one_round_trips == {"written": 1, "fallback": 0}
