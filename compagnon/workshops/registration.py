@@ -374,7 +374,10 @@ def _register(
         # The usual case (a first registration): the whole decision in one round trip.
         # When people were seen waiting for this seat kind, the newcomer joins them under
         # a shared lock first: a full workshop's latecomers do not take turns.
-        for queue_only in (True, False) if queue_seen else (False,):
+        # (Not inside a caller's transaction: its shared lock would last until that
+        # transaction ends, and the exclusive batch after it would have to upgrade it.)
+        shared_first = queue_seen and not connection.in_atomic_block
+        for queue_only in (True, False) if shared_first else (False,):
             registration = _with_lock_retry(
                 partial(
                     _register_in_one_round_trip,
