@@ -240,6 +240,7 @@ def main() -> None:
     workshop, cookies = populate()
     connections.close_all()
     info(f"gunicorn: {WORKERS} workers x {THREADS} threads on {HOST}:{PORT}")
+    info("load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     server = start_server(PORT)
     csrf = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret
     try:
@@ -263,6 +264,7 @@ def main() -> None:
 
     info(f"floor answers: {seen(floor_statuses)}; register answers: {seen(statuses)}")
     info(f"healthz probes: {len(floor_probes)} during the floor, {len(probes)} during the burst")
+    info("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     server_errors = sum(1 for status in statuses + floor_statuses if status >= 500)
     rows = Registration.objects.filter(workshop=workshop)
     confirmed = rows.filter(status=RegistrationStatus.CONFIRMED).count()
