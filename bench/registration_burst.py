@@ -11,11 +11,12 @@ sessions firing at the same instant and /healthz probed alongside, one probe at 
 - the burst: each session POSTs the register form of one workshop with 20 seats.
 
 It prints the outcome and two ratios to the floor (targets: <= 2x); measured on
-2026-12-04 on the shared 2-core machine at load average 10:
+2026-12-05 on the shared 2-core machine at load average 8 (see
+docs/workshops-registration.md for every run):
 
     registration_burst_outcome: 20 confirmed, 180 waiting, 0 5xx
-    registration_burst_wall: 9536.9 ms (40.4x floor set_language_wall 235.9 ms)
-    registration_burst_healthz_p95: 871.5 ms (15.0x floor healthz_p95_during_floor 58.1 ms)
+    registration_burst_wall: 4767.7 ms (7.3x floor set_language_wall 651.6 ms)
+    registration_burst_healthz_p95: 17.2 ms (0.6x floor healthz_p95_during_floor 26.9 ms)
 
 The confirmation emails are rendered by the task worker after the commit; no worker runs
 here, so the burst measures what the web workers do (the tasks wait in the queue).
@@ -240,6 +241,7 @@ def main() -> None:
     workshop, cookies = populate()
     connections.close_all()
     info(f"gunicorn: {WORKERS} workers x {THREADS} threads on {HOST}:{PORT}")
+    info("load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     server = start_server(PORT)
     csrf = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret
     try:
@@ -263,6 +265,7 @@ def main() -> None:
 
     info(f"floor answers: {seen(floor_statuses)}; register answers: {seen(statuses)}")
     info(f"healthz probes: {len(floor_probes)} during the floor, {len(probes)} during the burst")
+    info("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     server_errors = sum(1 for status in statuses + floor_statuses if status >= 500)
     rows = Registration.objects.filter(workshop=workshop)
     confirmed = rows.filter(status=RegistrationStatus.CONFIRMED).count()

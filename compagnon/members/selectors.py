@@ -89,7 +89,12 @@ def viewer_for(user) -> Viewer:
     cached = getattr(user, "_compagnon_viewer", None)
     if cached is not None:
         return cached
-    person = Person.objects.select_related("organisation").filter(user=user).first()
+    # get() rather than first(): one person per user (a one-to-one), and first()'s
+    # ORDER BY costs more to compile than the query takes (this runs on every page).
+    try:
+        person: Person | None = Person.objects.select_related("organisation").get(user=user)
+    except Person.DoesNotExist:
+        person = None
     viewer = Viewer(
         is_authenticated=True,
         is_staff=user.is_staff,

@@ -22,8 +22,10 @@ import datetime as dt
 import random
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -46,7 +48,7 @@ from compagnon.workshops.models import (
     Workshop,
     WorkshopStatus,
 )
-from compagnon.workshops.selectors import can_edit_workshop
+from compagnon.workshops.selectors import ViewerFacts, can_edit_workshop
 
 # The race test turns this off to prove the lock is what prevents overbooking.
 LOCK_SEATS = True
@@ -127,18 +129,30 @@ def status_refusal(*, workshop: Workshop, now: dt.datetime) -> str:
 
 
 def refusal(
-    *, workshop: Workshop, viewer: Viewer, now: dt.datetime, priority: bool | None = None
+    *,
+    workshop: Workshop,
+    viewer: Viewer,
+    now: dt.datetime,
+    priority: bool | None = None,
+    excluded: bool | None = None,
 ) -> str:
-    """Why this viewer may not register now ("" when they may). Seats are not checked here."""
+    """Why this viewer may not register now ("" when they may). Seats are not checked here.
+
+    `priority` and `excluded` (the viewer's organisation is excluded), when the caller
+    already read them, save a query each.
+    """
     person = viewer.person
     reason = status_refusal(workshop=workshop, now=now)
     if reason:
         return reason
     if person is None:
         return _("Your account has no member profile yet, so you cannot register.")
-    if person.organisation_id is not None and (
-        workshop.excluded_organisations.filter(pk=person.organisation_id).exists()
-    ):
+    if excluded is None:
+        excluded = (
+            person.organisation_id is not None
+            and workshop.excluded_organisations.filter(pk=person.organisation_id).exists()
+        )
+    if person.organisation_id is not None and excluded:
         return _("People from your organisation cannot register for this workshop.")
     if workshop.audience == Audience.MEMBERS and not (
         viewer.is_member and person.membership_type != MembershipType.RESIDENT
@@ -270,22 +284,25 @@ def registration_create(
     seat: str = "",
     accept_terms: bool = False,
     now: dt.datetime | None = None,
+    facts: ViewerFacts | None = None,
 ) -> Registration:
     """Register the viewer: a seat when one is free, else the waiting list.
 
     Idempotent: a second click, or a second tab, returns the registration the first
     made. Someone who cancelled (or let an offer expire) and comes back reuses their
-    row and joins at the end of the queue.
+    row and joins at the end of the queue. `facts` (from `workshop_for_registration`)
+    saves the queries for the viewer's row and their organisation's exclusion.
     """
     now = now or timezone.now()
     person = viewer.person
     # Checks that do not depend on seats run before the lock, to keep it short.
     existing = None
-    if person is not None:
+    if person is not None and (facts is None or facts.registration_id is not None):
         existing = Registration.objects.filter(workshop=workshop, person=person).first()
         if existing is not None and existing.status in ACTIVE:
             return existing
-    reason = refusal(workshop=workshop, viewer=viewer, now=now)
+    excluded = facts.excluded if facts is not None else None
+    reason = refusal(workshop=workshop, viewer=viewer, now=now, excluded=excluded)
     if reason:
         raise RegistrationError(reason)
     assert person is not None
@@ -295,7 +312,13 @@ def registration_create(
         raise RegistrationError(_("Please accept the confidentiality terms to register."))
 
     return _register(
-        workshop=workshop, person=person, seat=seat, terms=terms, existing=existing, now=now
+        workshop=workshop,
+        person=person,
+        seat=seat,
+        terms=terms,
+        existing=existing,
+        now=now,
+        queue_seen=facts is not None and seat in facts.queues,
     )
 
 
@@ -345,7 +368,34 @@ def _register(
     existing: Registration | None,
     now: dt.datetime,
     organisation_id: int | None = None,
+    queue_seen: bool = False,
 ) -> Registration:
+    if existing is None and connection.vendor == "postgresql":
+        # The usual case (a first registration): the whole decision in one round trip.
+        # When people were seen waiting for this seat kind, the newcomer joins them under
+        # a shared lock first: a full workshop's latecomers do not take turns.
+        # (Not inside a caller's transaction: its shared lock would last until that
+        # transaction ends, and the exclusive batch after it would have to upgrade it.)
+        shared_first = queue_seen and not connection.in_atomic_block
+        for queue_only in (True, False) if shared_first else (False,):
+            registration = _with_lock_retry(
+                partial(
+                    _register_in_one_round_trip,
+                    workshop=workshop,
+                    person=person,
+                    seat=seat,
+                    terms=terms,
+                    now=now,
+                    organisation_id=person.organisation_id
+                    if organisation_id is None
+                    else organisation_id,
+                    queue_only=queue_only,
+                )
+            )
+            if registration is not None:
+                return registration
+        # Not written: a refusal, another tab, or a row reused; the path below tells which.
+
     def attempt() -> Registration:
         with transaction.atomic():
             # From here to the commit, other registrations for this workshop wait their
@@ -362,6 +412,188 @@ def _register(
             )
 
     return _with_lock_retry(attempt)
+
+
+def _register_in_one_round_trip(
+    *,
+    workshop: Workshop,
+    person: Person,
+    seat: str,
+    terms: bool,
+    now: dt.datetime,
+    organisation_id: int | None,
+    queue_only: bool = False,
+) -> Registration | None:
+    """PostgreSQL: lock, decide and insert in one round trip; None when nothing was written.
+
+    The same decision as `_register_locked`, for a person with no row at this workshop,
+    sent as one batch of statements (one implicit transaction on the server): take the
+    workshop row lock (at most LOCK_TIMEOUT_MS), then one INSERT ... SELECT that counts
+    seats and the waiting list *after* the lock was granted (each statement of the batch
+    reads what was committed before it started) and writes the row, confirmed or waiting.
+    The lock is released by the commit at the end of the batch: it is never held while
+    this process waits for Python (another thread holding the interpreter lock), so 200
+    people registering at once take turns of a fraction of a millisecond each.
+
+    `queue_only` (someone was seen waiting for this seat kind): the batch takes a shared
+    lock on the workshop row instead, which latecomers hold together while everything
+    that takes or frees a seat (the exclusive lock: seat-takers, cancel, promotion,
+    expiry, closing) waits for them, and writes a waiting row only if someone still
+    waits for that seat kind once the lock is granted: a newcomer never jumps the queue,
+    and a promotion sees every row queued before it. Not for workshops with a
+    per-organisation cap (latecomers of one organisation would count each other
+    concurrently): they always take turns.
+
+    Nothing is written when the workshop closed meanwhile, the person already has a row
+    (another tab), the organisation's cap is reached, or (`queue_only`) nobody waits any
+    more: the caller then runs the exclusive batch or the step-by-step path, which finds
+    the exact answer and its message.
+    """
+    sql, params, registration = _one_round_trip_sql(
+        workshop=workshop,
+        person=person,
+        seat=seat,
+        terms=terms,
+        now=now,
+        organisation_id=organisation_id,
+        queue_only=queue_only,
+    )
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        # Inside an outer transaction (tests, a caller's atomic block) a savepoint lets a
+        # lock timeout roll back this attempt only; otherwise the batch is its own transaction.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while cursor.nextset():
+                pass  # the INSERT's RETURNING is the last result of the batch
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        registration.pk, registration.status = row
+        has_seat = registration.status == _S.CONFIRMED
+        registration.confirmed_at = now if has_seat else None
+        registration._state.adding = False
+        registration._state.db = connection.alias
+        _email_after_commit(registration, "confirmed" if has_seat else "waiting")
+    return registration
+
+
+def _one_round_trip_sql(
+    *,
+    workshop: Workshop,
+    person: Person,
+    seat: str,
+    terms: bool,
+    now: dt.datetime,
+    organisation_id: int | None,
+    queue_only: bool = False,
+) -> tuple[str, dict[str, Any], Registration]:
+    """The batch of `_register_in_one_round_trip`: SQL, named parameters, and the row it
+    writes (without its pk, status and confirmed_at, which the batch decides)."""
+    quote = connection.ops.quote_name
+    registrations = quote(Registration._meta.db_table)
+    workshops = quote(Workshop._meta.db_table)
+    capacity = "w.onsite_seats" if seat == SeatKind.ONSITE else "w.remote_seats"
+    # The modes offering this seat kind (`seat_capacity` gives 0 seats otherwise).
+    modes = [Mode.HYBRID, Mode.ONSITE if seat == SeatKind.ONSITE else Mode.REMOTE]
+    draft = Registration(
+        workshop=workshop,
+        person=person,
+        organisation_id=organisation_id,
+        seat=seat,
+        status=_S.WAITING,
+        queued_at=now,
+        terms_accepted_at=now if terms else None,
+    )
+    params: dict[str, Any] = {
+        "workshop": workshop.pk,
+        "person": person.pk,
+        "organisation": organisation_id,
+        "seat": seat,
+        "now": now,
+        "modes": modes,
+        "published": WorkshopStatus.PUBLISHED,
+        "confirmed": _S.CONFIRMED,
+        "waiting": _S.WAITING,
+        "holding": list(SEAT_HOLDING),
+        "active": list(ACTIVE),
+        "lock_timeout": f"{int(LOCK_TIMEOUT_MS)}ms",
+        "race_window": RACE_WINDOW_SECONDS,
+    }
+    columns, values = [], []
+    for model_field in Registration._meta.concrete_fields:
+        if model_field.primary_key:
+            continue
+        columns.append(quote(str(model_field.column)))
+        if model_field.attname == "status":
+            values.append("CASE WHEN d.has_seat THEN %(confirmed)s ELSE %(waiting)s END")
+        elif model_field.attname == "confirmed_at":
+            values.append("CASE WHEN d.has_seat THEN %(now)s END")
+        else:
+            value = model_field.pre_save(draft, add=True)
+            params[f"f_{model_field.attname}"] = model_field.get_db_prep_save(value, connection)
+            values.append(f"%(f_{model_field.attname})s")
+    statements = []
+    if LOCK_SEATS:
+        statements += [
+            "SELECT set_config('lock_timeout', %(lock_timeout)s, true)",
+            f"SELECT 1 FROM {workshops} WHERE id = %(workshop)s "
+            + ("FOR SHARE" if queue_only else "FOR UPDATE"),
+        ]
+    # Joining the queue under the shared lock: only while someone waits for this seat
+    # kind (so the row is a waiting one) and without a per-organisation cap.
+    queue_condition = (
+        f"""AND EXISTS (
+            SELECT 1 FROM {registrations} r
+            WHERE r.workshop_id = w.id AND r.seat = %(seat)s AND r.status = %(waiting)s
+        )
+        AND COALESCE(w.per_organisation_cap, 0) = 0"""
+        if queue_only
+        else ""
+    )
+    # Race test only: sleep inside the INSERT, whose snapshot (what it counts) is taken
+    # when it starts, so that the row is written RACE_WINDOW_SECONDS after the count.
+    race_window = "CROSS JOIN pg_sleep(%(race_window)s)" if RACE_WINDOW_SECONDS else ""
+    statements.append(
+        f"""INSERT INTO {registrations} ({", ".join(columns)})
+        SELECT {", ".join(values)}
+        FROM {workshops} w {race_window}
+        CROSS JOIN LATERAL (
+            SELECT NOT EXISTS (
+                SELECT 1 FROM {registrations} r
+                WHERE r.workshop_id = w.id AND r.seat = %(seat)s AND r.status = %(waiting)s
+            ) AND (
+                {capacity} IS NULL OR (
+                    SELECT count(*) FROM {registrations} r
+                    WHERE r.workshop_id = w.id AND r.seat = %(seat)s
+                    AND r.status = ANY(%(holding)s)
+                ) < {capacity}
+            ) AS has_seat
+        ) d
+        WHERE w.id = %(workshop)s
+        AND w.status = %(published)s
+        AND (w.starts_at IS NULL OR w.starts_at > %(now)s)
+        AND (
+            COALESCE(w.registration_closes_at, w.starts_at) IS NULL
+            OR COALESCE(w.registration_closes_at, w.starts_at) > %(now)s
+        )
+        AND w.mode = ANY(%(modes)s)
+        {queue_condition}
+        AND NOT EXISTS (
+            SELECT 1 FROM {registrations} r
+            WHERE r.workshop_id = w.id AND r.person_id = %(person)s
+        )
+        AND (
+            COALESCE(w.per_organisation_cap, 0) = 0
+            OR %(organisation)s::bigint IS NULL
+            OR (
+                SELECT count(*) FROM {registrations} r
+                WHERE r.workshop_id = w.id AND r.organisation_id = %(organisation)s::bigint
+                AND r.status = ANY(%(active)s)
+            ) < w.per_organisation_cap
+        )
+        RETURNING id, status"""
+    )
+    return ";\n".join(statements), params, draft
 
 
 def _register_locked(

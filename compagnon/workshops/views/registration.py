@@ -46,6 +46,7 @@ from compagnon.workshops.registration import (
 from compagnon.workshops.selectors import (
     can_edit_workshop,
     workshop_for_editor,
+    workshop_for_registration,
     workshop_for_viewer,
     workshops_visible_to,
 )
@@ -97,13 +98,16 @@ def register(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not request.user.is_authenticated:
         visible = workshops_visible_to(viewer).filter(pk=pk).first()
         return to_sign_in(request, next_url=visible.get_absolute_url() if visible else None)
-    workshop = workshop_for_viewer(viewer, pk)
+    # The workshop, visibility and what the refusals need, in one query (the button a
+    # popular workshop's whole audience presses in the same minute).
+    workshop, facts = workshop_for_registration(viewer, pk)
     try:
         registration = registration_create(
             workshop=workshop,
             viewer=viewer,
             seat=request.POST.get("seat", ""),
             accept_terms=request.POST.get("accept_terms") in ("on", "1", "true", "yes"),
+            facts=facts,
         )
     except RegistrationError as error:
         return _done(request, workshop, viewer, error=error.message)
