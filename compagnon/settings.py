@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "compagnon.news",
     "compagnon.newsletter",
     "compagnon.challenges",
+    "compagnon.benchathons",
     "compagnon.desk",
     "compagnon.site",
 ]

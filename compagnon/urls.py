@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("compagnon.news.urls")),
     path("newsletter/", include("compagnon.newsletter.urls")),
     path("challenges/", include("compagnon.challenges.urls")),
+    path("benchathons/", include("compagnon.benchathons.urls")),
     path("staff/matching/", include("compagnon.matching.urls")),
     path("admin/", admin.site.urls),
 ]
