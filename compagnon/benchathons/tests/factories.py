@@ -63,7 +63,10 @@ def make_benchathon(
         )
     for name in items:
         services.item_add(
-            benchathon=benchathon, actor=host.user, name=name, url=f"https://example.org/{name}"
+            benchathon=benchathon,
+            actor=host.user,
+            name=name,
+            url=f"https://example.org/{name.replace(' ', '-')}",
         )
     return benchathon
 

@@ -69,9 +69,7 @@ def test_the_grid_locks_once_answers_exist(benchathon, member_a):
     with pytest.raises(ValidationError, match="grid can no longer change"):
         services.criterion_add(benchathon=benchathon, actor=member_a.user, name="X", scale="1_5")
     with pytest.raises(ValidationError, match="grid can no longer change"):
-        services.criterion_delete(
-            criterion=benchathon.grid.criteria.first(), actor=member_a.user
-        )
+        services.criterion_delete(criterion=benchathon.grid.criteria.first(), actor=member_a.user)
     with pytest.raises(ValidationError, match="stays, so that no evaluation is lost"):
         services.item_delete(item=evaluation.item, actor=member_a.user)
 
@@ -256,6 +254,8 @@ def test_drafts_do_not_count_in_the_results(assigned, benchathon):
 
 
 def test_criteria_keep_their_order(benchathon):
-    positions = list(Criterion.objects.filter(grid=benchathon.grid).values_list("position", flat=True))
+    positions = list(
+        Criterion.objects.filter(grid=benchathon.grid).values_list("position", flat=True)
+    )
     assert positions == sorted(positions) == list(range(1, 9))
     assert register  # the factory helper registers people for other tests
