@@ -9,6 +9,7 @@ indexed and its readers decided there, as for any workshop report.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -48,6 +49,12 @@ from compagnon.knowledge.services import report_publish, report_save
 from compagnon.members.selectors import viewer_for
 from compagnon.workshops.models import Workshop
 from compagnon.workshops.selectors import can_edit_workshop
+
+
+# Tests switch the assignment lock off to show the race it prevents, and widen the
+# window between reading who evaluates what and writing the new evaluations.
+LOCK_ASSIGNMENT = True
+RACE_WINDOW_SECONDS = 0.0
 
 
 def _require_organiser(*, benchathon: Benchathon, actor: User) -> None:
@@ -234,8 +241,12 @@ def evaluations_assign(
     """
     _require_organiser(benchathon=benchathon, actor=actor)
     with transaction.atomic():
-        # Two organisers assigning at once would both top the same items up.
-        benchathon = _lock(benchathon)
+        # Two organisers assigning at once would both top the same items up: the
+        # second would then fail on the unique (item, evaluator) pair, or overload people.
+        if LOCK_ASSIGNMENT:
+            benchathon = _lock(benchathon)
+        else:
+            benchathon = Benchathon.objects.select_related("workshop").get(pk=benchathon.pk)
         _refuse_when_published(benchathon)
         if per_item is not None:
             if per_item < 2:
@@ -260,6 +271,8 @@ def evaluations_assign(
             )
         except AssignmentImpossible as refusal:
             raise ValidationError(str(refusal)) from None
+        if RACE_WINDOW_SECONDS:
+            time.sleep(RACE_WINDOW_SECONDS)
         Evaluation.objects.bulk_create(
             Evaluation(item_id=item_id, evaluator_id=person_id, assigned_by=actor)
             for item_id, person_id in plan.new
