@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -91,28 +92,56 @@ def aggregate(
 
     Answers about an item or criterion not in the lists are ignored (a deleted item).
     """
+    numbers: list[tuple[int, int, float]] = []
+    texts: list[tuple[int, int, str]] = []
+    for item_id, criterion_id, number, text in scores:
+        if number is not None:
+            numbers.append((item_id, criterion_id, number))
+        elif text:
+            texts.append((item_id, criterion_id, text))
+    return aggregate_split(item_ids=item_ids, criteria=criteria, numbers=numbers, texts=texts)
+
+
+def _positions(ids: Sequence[int], wanted: np.ndarray) -> np.ndarray:
+    """The index of each wanted id in `ids`, or -1 when it is not there."""
+    ids_array = np.asarray(ids, dtype=np.int64)
+    order = np.argsort(ids_array, kind="stable")
+    sorted_ids = ids_array[order]
+    found = np.searchsorted(sorted_ids, wanted)
+    found = np.minimum(found, max(len(sorted_ids) - 1, 0))
+    ok = sorted_ids[found] == wanted if len(sorted_ids) else np.zeros(len(wanted), dtype=bool)
+    return np.where(ok, order[found] if len(sorted_ids) else -1, -1)
+
+
+def aggregate_split(
+    *,
+    item_ids: Sequence[int],
+    criteria: Sequence[CriterionSpec],
+    numbers: Sequence[tuple[int, int, float]],
+    texts: Iterable[tuple[int, int, str]] = (),
+) -> Results:
+    """The same, with numeric answers and texts apart (as the selector reads them)."""
     results = Results(item_ids=list(item_ids), criteria=list(criteria))
-    item_index = {item_id: i for i, item_id in enumerate(item_ids)}
-    criterion_index = {criterion.id: c for c, criterion in enumerate(criteria)}
     width = len(criteria)
     cells = len(item_ids) * width
-    keys: list[int] = []
-    values: list[float] = []
-    texts: dict[tuple[int, int], list[str]] = {}
-    for item_id, criterion_id, number, text in scores:
-        i = item_index.get(item_id)
-        c = criterion_index.get(criterion_id)
-        if i is None or c is None:
-            continue
-        if number is not None:
-            keys.append(i * width + c)
-            values.append(number)
-        elif text:
-            texts.setdefault((item_id, criterion_id), []).append(text)
     if cells == 0:
         return results
-    key_array = np.asarray(keys, dtype=np.int64)
-    value_array = np.asarray(values, dtype=np.float64)
+    known_items = set(item_ids)
+    known_criteria = {criterion.id for criterion in criteria}
+    texts_by_cell: dict[tuple[int, int], list[str]] = {}
+    for item_id, criterion_id, text in texts:
+        if item_id in known_items and criterion_id in known_criteria:
+            texts_by_cell.setdefault((item_id, criterion_id), []).append(text)
+    # One conversion (fromiter over the flattened rows is the quickest from Python
+    # tuples), then the grouping on arrays.
+    table = np.fromiter(
+        chain.from_iterable(numbers), dtype=np.float64, count=3 * len(numbers)
+    ).reshape(-1, 3)
+    rows = _positions(item_ids, table[:, 0].astype(np.int64))
+    columns = _positions([criterion.id for criterion in criteria], table[:, 1].astype(np.int64))
+    keep = (rows >= 0) & (columns >= 0)
+    key_array = rows[keep] * width + columns[keep]
+    value_array = table[keep, 2]
     count = np.bincount(key_array, minlength=cells)
     total = np.bincount(key_array, weights=value_array, minlength=cells)
     squares = np.bincount(key_array, weights=value_array * value_array, minlength=cells)
@@ -124,29 +153,35 @@ def aggregate(
         mean = total / count
         variance = np.maximum(squares / count - mean * mean, 0.0)
     std = np.sqrt(variance)
-    scales = [criterion.scale for criterion in criteria]
+    spread = high - low
+    scales = np.asarray([criterion.scale for criterion in criteria])
+    scale_of_cell = np.tile(scales, len(item_ids))
+    disagreement = ((scale_of_cell == ONE_TO_FIVE) & (spread >= DISAGREEMENT_RANGE)) | (
+        (scale_of_cell == YES_NO) & (spread > 0)
+    )
     answered = np.flatnonzero(count)
-    for key in answered.tolist():
+    for key, n, m, lo, hi, sd, flag in zip(
+        answered.tolist(),
+        count[answered].tolist(),
+        mean[answered].tolist(),
+        low[answered].tolist(),
+        high[answered].tolist(),
+        std[answered].tolist(),
+        disagreement[answered].tolist(),
+        strict=True,
+    ):
         i, c = divmod(key, width)
-        scale = scales[c]
-        spread = high[key] - low[key]
-        if scale == ONE_TO_FIVE:
-            disagreement = spread >= DISAGREEMENT_RANGE
-        elif scale == YES_NO:
-            disagreement = spread > 0
-        else:
-            disagreement = False
         pair = (item_ids[i], criteria[c].id)
         results.cells[pair] = Cell(
-            count=int(count[key]),
-            mean=float(mean[key]),
-            low=float(low[key]),
-            high=float(high[key]),
-            std=float(std[key]),
-            disagreement=bool(disagreement),
-            texts=tuple(texts.pop(pair, ())),
+            count=n,
+            mean=m,
+            low=lo,
+            high=hi,
+            std=sd,
+            disagreement=flag,
+            texts=tuple(texts_by_cell.pop(pair, ())),
         )
-    for pair, answers in texts.items():
+    for pair, answers in texts_by_cell.items():
         results.cells[pair] = Cell(count=len(answers), texts=tuple(answers))
     results.overall = _overall(results, mean.reshape(len(item_ids), width), count)
     return results

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 from django.utils.translation import gettext as _
 
 from compagnon.benchathons.aggregation import ONE_TO_FIVE, YES_NO, Results, normalised
@@ -33,22 +32,47 @@ def _rows(results: Results, items: list[Item]) -> list[dict[str, Any]]:
     return rows
 
 
-def heatmap(results: Results, items: list[Item]) -> Any:
-    rows = _rows(results, items)
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("criterion:N", title=None, sort=None, axis=alt.Axis(labelAngle=-30)),
-        y=alt.Y("item:N", title=None, sort=None),
-    )
-    cells = base.mark_rect().encode(
-        color=alt.Color(
-            "score:Q",
-            title=_("Score (0-100)"),
-            scale=alt.Scale(domain=[0, 100], scheme="greens"),
-        ),
-        tooltip=["item:N", "criterion:N", "mean:Q", "score:Q"],
-    )
-    labels = base.mark_text(baseline="middle").encode(text=alt.Text("mean:Q", format=".1f"))
-    return alt.layer(cells, labels)
+def heatmap(results: Results, items: list[Item]) -> dict[str, Any]:
+    """The Vega-Lite spec, written as a dict: building it with Altair validates the data
+    against the schema, which costs most of the page for a large grid."""
+    axis = {"labelAngle": -30, "labelLimit": 160}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": _rows(results, items)},
+        "encoding": {
+            "x": {
+                "field": "criterion",
+                "type": "nominal",
+                "title": None,
+                "sort": None,
+                "axis": axis,
+            },
+            "y": {"field": "item", "type": "nominal", "title": None, "sort": None},
+        },
+        "layer": [
+            {
+                "mark": {"type": "rect"},
+                "encoding": {
+                    "color": {
+                        "field": "score",
+                        "type": "quantitative",
+                        "title": _("Score (0-100)"),
+                        "scale": {"domain": [0, 100], "scheme": "greens"},
+                    },
+                    "tooltip": [
+                        {"field": "item", "type": "nominal"},
+                        {"field": "criterion", "type": "nominal"},
+                        {"field": "mean", "type": "quantitative"},
+                        {"field": "score", "type": "quantitative"},
+                    ],
+                },
+            },
+            {
+                "mark": {"type": "text", "baseline": "middle"},
+                "encoding": {"text": {"field": "mean", "type": "quantitative", "format": ".1f"}},
+            },
+        ],
+    }
 
 
 def heatmap_block(results: Results, items: list[Item]) -> ChartBlock | None:

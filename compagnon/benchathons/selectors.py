@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from compagnon.benchathons.aggregation import CriterionSpec, Results, aggregate
+from compagnon.benchathons.aggregation import CriterionSpec, Results, aggregate_split
 from compagnon.benchathons.models import Benchathon, Criterion, Evaluation, Grid, Item, Score
 from compagnon.knowledge.models import Report
 from compagnon.knowledge.selectors import reports_visible_to
@@ -190,14 +190,24 @@ def criterion_specs(criteria: list[Criterion]) -> list[CriterionSpec]:
 def benchathon_results(
     benchathon: Benchathon, *, criteria: list[Criterion], items: list[Item]
 ) -> Results:
-    """The aggregation of the submitted evaluations (drafts do not count)."""
-    scores = Score.objects.filter(
+    """The aggregation of the submitted evaluations (drafts do not count).
+
+    Numbers and texts are read apart, so that the numbers go to numpy in one conversion.
+    """
+    submitted = Score.objects.filter(
         evaluation__item__benchathon=benchathon, evaluation__submitted_at__isnull=False
-    ).values_list("evaluation__item_id", "criterion_id", "number", "text")
-    return aggregate(
+    )
+    numbers = submitted.filter(number__isnull=False).values_list(
+        "evaluation__item_id", "criterion_id", "number"
+    )
+    texts = submitted.filter(number__isnull=True).values_list(
+        "evaluation__item_id", "criterion_id", "text"
+    )
+    return aggregate_split(
         item_ids=[item.pk for item in items],
         criteria=criterion_specs(criteria),
-        scores=scores.iterator(),
+        numbers=list(numbers),
+        texts=texts,
     )
 
 

@@ -50,7 +50,6 @@ from compagnon.members.selectors import viewer_for
 from compagnon.workshops.models import Workshop
 from compagnon.workshops.selectors import can_edit_workshop
 
-
 # Tests switch the assignment lock off to show the race it prevents, and widen the
 # window between reading who evaluates what and writing the new evaluations.
 LOCK_ASSIGNMENT = True
