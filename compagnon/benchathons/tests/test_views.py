@@ -190,7 +190,7 @@ def test_results_query_count_is_fixed(client_of, member_a, django_assert_num_que
     client = client_of(member_a)
     url = reverse("benchathons:results", args=[benchathon.pk])
     client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(url)
 
 
