@@ -32,6 +32,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from compagnon.accounts.models import User
+from compagnon.benchathons.demo import demo_benchathons_load
 from compagnon.cases.demo import demo_cases_load
 from compagnon.challenges.demo import demo_challenges_load
 from compagnon.knowledge.demo import demo_knowledge_load
@@ -406,6 +407,7 @@ DEMO_PARTS: tuple[tuple[str, Callable[[], int]], ...] = (
     ("blog posts", demo_news_load),
     ("newsletter subscribers", demo_newsletter_load),
     ("challenges", demo_challenges_load),
+    ("benchathons", demo_benchathons_load),
 )
 
 
