@@ -92,9 +92,10 @@ def assignment_plan(
     for _round in range(needed):
         # Item by item, like dealing cards: k people in a row from the queue are k
         # different people, so dealing never reaches a dead end on a fresh grid.
-        item_id = next((item for item in item_ids if len(on_item[item]) < per_item), None)
-        if item_id is None:
+        open_item = next((item for item in item_ids if len(on_item[item]) < per_item), None)
+        if open_item is None:
             break
+        item_id = open_item
         free = [person for person in queue if person.person_id not in on_item[item_id]]
         under_cap = [person for person in free if load[person.person_id] < cap] or free
         chosen = next(

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -206,7 +207,8 @@ def benchathon_results(
     return aggregate_split(
         item_ids=[item.pk for item in items],
         criteria=criterion_specs(criteria),
-        numbers=list(numbers),
+        # Filtered on `number IS NOT NULL`: every number is a float here.
+        numbers=cast(list[tuple[int, int, float]], list(numbers)),
         texts=texts,
     )
 
