@@ -25,3 +25,22 @@ def test_the_demo_benchathon_is_real_and_loads_once(db):
 
     assert demo_benchathons_load() == 0
     assert Benchathon.objects.count() == 1
+
+
+def test_the_demo_login_finds_the_benchathon_and_the_report(db, client):
+    call_command("load_demo", stdout=StringIO())
+    benchathon = Benchathon.objects.get(workshop__title=TITLE)
+    from compagnon.members.models import Person
+
+    login = Person.objects.get(email="data.scientist@accor.example.org")
+    client.force_login(login.user)
+    assert "Benchathons" in client.get("/challenges/").content.decode()
+    page = client.get(benchathon.get_absolute_url()).content.decode()
+    evaluation = Evaluation.objects.filter(item__benchathon=benchathon, evaluator=login).first()
+    assert evaluation.get_absolute_url() in page
+    assert client.get(evaluation.get_absolute_url()).status_code == 200
+    for name in ("board", "results"):
+        assert client.get(f"{benchathon.get_absolute_url()}{name}/").status_code == 200
+    report = client.get(benchathon.workshop.report.get_absolute_url()).content.decode()
+    assert f'src="/benchathons/{benchathon.pk}/chart.svg"' in report
+    assert client.get(f"/benchathons/{benchathon.pk}/chart.svg").status_code == 200
