@@ -289,10 +289,29 @@ def evaluation_fill(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespon
         "benchathon": benchathon,
         "item": evaluation.item,
         "form": form,
+        "answers": _answers_shown(evaluation, criteria),
         "can_fill": own and not closed,
         "closed": closed,
     }
     return render(request, "benchathons/evaluation.html", context, status=status)
+
+
+def _answers_shown(evaluation, criteria: list[Criterion]) -> list[tuple[Criterion, str]]:
+    """The answers as a reader sees them (organisers read, they do not fill)."""
+    scores = {score.criterion_id: score for score in evaluation.scores.all()}
+    shown = []
+    for criterion in criteria:
+        score = scores.get(criterion.pk)
+        if score is None:
+            text = "—"
+        elif criterion.scale == "yes_no":
+            text = gettext("Yes") if score.number else gettext("No")
+        elif score.number is not None:
+            text = f"{score.number:g}" + (f" {criterion.unit}" if criterion.unit else "")
+        else:
+            text = score.text
+        shown.append((criterion, text))
+    return shown
 
 
 def _followed(viewer: Viewer, pk: int) -> Benchathon:

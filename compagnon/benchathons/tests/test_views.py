@@ -100,6 +100,7 @@ def test_an_evaluator_fills_the_form_and_sees_what_is_missing(client_of, member_
     # The organiser reads it; the form is not offered to them.
     page = _page(client_of(member_a).get(url))
     assert 'data-testid="evaluation-read"' in page
+    assert "<dt>Would you use it in a real project?</dt><dd>Yes</dd>" in page
     assert "https://github.com/club/nb.ipynb" in page
 
 
