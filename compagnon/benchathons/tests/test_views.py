@@ -204,3 +204,41 @@ def test_list_query_count_is_fixed(client_of, member_a, django_assert_num_querie
     with django_assert_num_queries(5):
         response = client.get(reverse("benchathons:list"))
     assert _page(response).count('class="card"') == count
+
+
+def test_setup_copies_a_grid_removes_a_criterion_and_an_item(client_of, member_a, benchathon):
+    workshop = make_workshop(hosts=[member_a], title="Autumn edition")
+    second = services.benchathon_create(workshop=workshop, actor=member_a.user)
+    client = client_of(member_a)
+    url = reverse("benchathons:setup", args=[second.pk])
+    page = _page(client.get(url))
+    assert 'data-testid="grid-copy-form"' in page
+    client.post(url, {"action": "copy_grid", "copy-source": benchathon.grid_id})
+    assert second.grid.criteria.count() == 8
+    criterion = second.grid.criteria.first()
+    client.post(url, {"action": "delete_criterion", "criterion": criterion.pk})
+    assert second.grid.criteria.count() == 7
+    client.post(
+        url, {"action": "add_item", "item-name": "Aequitas", "item-url": "github.com/dssg/aequitas"}
+    )
+    item = second.items.get()
+    assert item.url == "https://github.com/dssg/aequitas"
+    client.post(url, {"action": "delete_item", "item": item.pk})
+    assert not second.items.exists()
+    # Another benchathon's criterion is not reachable from this page.
+    other = benchathon.grid.criteria.first()
+    response = client.post(url, {"action": "delete_criterion", "criterion": other.pk})
+    assert response.status_code == 404
+
+
+def test_reopening_after_publication(client_of, member_a, benchathon):
+    services.evaluations_assign(benchathon=benchathon, actor=member_a.user)
+    for evaluation in Evaluation.objects.filter(item__benchathon=benchathon):
+        fill(evaluation, full_marks(4))
+    services.benchathon_publish(benchathon=benchathon, actor=member_a.user)
+    client = client_of(member_a)
+    url = reverse("benchathons:setup", args=[benchathon.pk])
+    assert 'data-testid="benchathon-closed"' in _page(client.get(url))
+    client.post(url, {"action": "reopen"})
+    benchathon.refresh_from_db()
+    assert benchathon.status == "evaluating"
