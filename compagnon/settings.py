@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "compagnon.newsletter",
     "compagnon.challenges",
     "compagnon.awards",
+    "compagnon.benchathons",
     "compagnon.desk",
     "compagnon.site",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("newsletter/", include("compagnon.newsletter.urls")),
     path("challenges/", include("compagnon.challenges.urls")),
     path("awards/", include("compagnon.awards.urls")),
+    path("benchathons/", include("compagnon.benchathons.urls")),
     path("staff/matching/", include("compagnon.matching.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,6 @@
-"""Demo challenges: a past benchathon with its leaderboards, and an open challenge.
+"""Demo challenges: a past credit-scoring challenge with its leaderboards, and an open one.
+
+(The demo's benchathon, the club's collaborative format, lives in `benchathons.demo`.)
 
 Idempotent by slug: a challenge that exists is left alone. The data is
 generated here from a fixed seed (no download); submissions are written
@@ -138,12 +140,17 @@ def demo_challenges_load() -> int:
     now = timezone.now()
     created = 0
     with transaction.atomic():
+        # Older demos called this leaderboard competition a benchathon: it is a challenge,
+        # and the demo's benchathon is the collaborative one in `benchathons.demo`.
+        Challenge.objects.filter(slug="benchathon-equite", is_demo=True).update(
+            slug="score-credit", title="Défi : prédire un score de crédit"
+        )
         past = _challenge(
-            "benchathon-equite",
-            title="Benchathon : équité des modèles de crédit",
-            summary="Prédire un score de crédit, puis mesurer l'équité des modèles.",
+            "score-credit",
+            title="Défi : prédire un score de crédit",
+            summary="Prédire un score de crédit continu sur des données synthétiques.",
             description=(
-                "Le benchathon du printemps : chaque équipe prédit un score continu sur des "
+                "Le défi du printemps : chaque équipe prédit un score continu sur des "
                 "données synthétiques de crédit.\n\n"
                 "- `train.csv` : 400 lignes avec la cible\n- `test.csv` : 400 lignes à prédire"
             ),

@@ -11,7 +11,7 @@ def test_demo_challenges_have_leaderboards_and_load_once(db):
     call_command("load_demo", stdout=StringIO())
     demo_challenges_load()
     assert Challenge.objects.filter(is_demo=True).count() == 2
-    past = Challenge.objects.get(slug="benchathon-equite")
+    past = Challenge.objects.get(slug="score-credit")
     board = leaderboard_public(past)
     assert any(entry.is_baseline for entry in board)
     assert len([entry for entry in board if not entry.is_baseline]) >= 3

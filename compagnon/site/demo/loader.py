@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from compagnon.accounts.models import User
 from compagnon.awards.demo import demo_awards_load
+from compagnon.benchathons.demo import demo_benchathons_load
 from compagnon.cases.demo import demo_cases_load
 from compagnon.challenges.demo import demo_challenges_load
 from compagnon.knowledge.demo import demo_knowledge_load
@@ -408,6 +409,7 @@ DEMO_PARTS: tuple[tuple[str, Callable[[], int]], ...] = (
     ("newsletter subscribers", demo_newsletter_load),
     ("challenges", demo_challenges_load),
     ("awards", partial(demo_awards_load, juror_email=RESEARCHER_EMAIL)),
+    ("benchathons", demo_benchathons_load),
 )
 
 

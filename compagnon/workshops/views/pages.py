@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from compagnon.benchathons.selectors import benchathon_card_for
 from compagnon.cases.models import CaseStatus
 from compagnon.cases.selectors import case_for_viewer
 from compagnon.core.forms import form_add_service_errors
@@ -253,6 +254,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "can_give_feedback": can_give_feedback,
         "status_form": StatusForm(),
         "workshop_report": report_for_workshop(workshop=workshop, viewer=viewer),
+        "benchathon_card": benchathon_card_for(workshop=workshop, can_edit=can_edit),
         **_whos_going(workshop, viewer, state),
     }
     return render(request, "workshops/workshop_detail.html", context)
