@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "compagnon.newsletter",
     "compagnon.challenges",
     "compagnon.desk",
+    "compagnon.learning",
     "compagnon.site",
 ]
 
