@@ -186,8 +186,8 @@ def lesson_dataset(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespons
     return response
 
 
-@require_POST
 @member_required
+@require_POST
 def lesson_heartbeat(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     lesson = selectors.lesson_for_viewer(viewer, pk)
     try:
@@ -205,8 +205,8 @@ def lesson_heartbeat(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespo
     )
 
 
-@require_POST
 @member_required
+@require_POST
 def lesson_mark_read(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     lesson = selectors.lesson_for_viewer(viewer, pk)
     try:
@@ -218,8 +218,8 @@ def lesson_mark_read(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespo
     return redirect(lesson.get_absolute_url())
 
 
-@require_POST
 @member_required
+@require_POST
 def quiz_submit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     lesson = selectors.lesson_for_viewer(viewer, pk)
     questions = list(lesson.questions.all())
@@ -236,8 +236,8 @@ def quiz_submit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @member_required
+@require_POST
 def exercise_submit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     lesson = selectors.lesson_for_viewer(viewer, pk)
     form = ExerciseForm(request.POST)
@@ -278,8 +278,8 @@ def my_learning(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     return render(request, "learning/my_learning.html", context)
 
 
-@require_POST
 @member_required
+@require_POST
 def consent_set(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     agree = request.POST.get("propose_skills") == "yes"
     services.consent_set(user=request.user, propose_skills=agree)
@@ -290,8 +290,8 @@ def consent_set(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     return redirect("learning:my_learning")
 
 
-@require_POST
 @member_required
+@require_POST
 def proposal_answer(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     proposal = get_object_or_404(SkillProposal, pk=pk, user=request.user)
     accept = request.POST.get("answer") == "accept"
@@ -515,8 +515,8 @@ def cohort_funnel_export(request: HttpRequest, viewer: Viewer, pk: int) -> HttpR
     return csv_streaming_response(rows, filename=f"cohort-{cohort.pk}-funnel.csv")
 
 
-@require_POST
 @signed_in_viewer
+@require_POST
 def cohort_invite(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     cohort = selectors.cohort_managed_by(viewer, pk)
     form = InviteForm(request.POST)
@@ -549,8 +549,8 @@ def cohort_join(request: HttpRequest, viewer: Viewer, token: str) -> HttpRespons
     return render(request, "learning/cohort_join.html", {"cohort": cohort, "refusal": refusal})
 
 
-@require_POST
 @member_required
+@require_POST
 def cohort_join_domain(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     cohort = get_object_or_404(Cohort, pk=pk)
     try:
@@ -562,8 +562,8 @@ def cohort_join_domain(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRes
     return redirect(cohort.get_absolute_url())
 
 
-@require_POST
 @signed_in_viewer
+@require_POST
 def cohort_want_more(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     cohort = selectors.cohort_for_viewer(viewer, pk)
     try:
