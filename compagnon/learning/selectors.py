@@ -91,14 +91,15 @@ def lessons_catalogue(viewer: Viewer, filters: CatalogueFilters) -> QuerySet[Les
     return lessons.order_by("module__programme__title_en", "module__position", "position", "id")
 
 
-def lesson_for_viewer(viewer: Viewer, pk: int) -> Lesson:
-    try:
-        return (
-            Lesson.objects.filter(module__programme__in=programmes_visible_to(viewer))
-            .select_related("module__programme")
-            .prefetch_related("captions", "questions", "prerequisites")
-            .get(pk=pk)
+def lesson_for_viewer(viewer: Viewer, pk: int, *, for_page: bool = True) -> Lesson:
+    """The lesson, or 404. `for_page=False` for the media endpoints: one query, no prefetch."""
+    lessons = Lesson.objects.filter(module__programme__in=programmes_visible_to(viewer))
+    if for_page:
+        lessons = lessons.select_related("module__programme").prefetch_related(
+            "captions", "questions", "prerequisites"
         )
+    try:
+        return lessons.get(pk=pk)
     except Lesson.DoesNotExist:
         raise Http404 from None
 

@@ -186,9 +186,13 @@ def progress_heartbeat(
         raise ValidationError(_("The position must be a number of seconds."))
     length = float(lesson.length_seconds)
     value = min(max(value, 0.0), length)
-    progress_start(user=user, lesson=lesson, now=now)
     with transaction.atomic():
-        progress = LessonProgress.objects.select_for_update().get(user=user, lesson=lesson)
+        # The row lock makes two beats of one person (two tabs) take turns, so the
+        # second sees what the first credited and cannot add the same seconds again.
+        progress = LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
+        if progress is None:
+            progress_start(user=user, lesson=lesson, now=now)
+            progress = LessonProgress.objects.select_for_update().get(user=user, lesson=lesson)
         elapsed = min(
             max(0.0, (now - progress.last_seen_at).total_seconds()), HEARTBEAT_MAX_GAP_SECONDS
         )

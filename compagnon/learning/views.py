@@ -155,7 +155,7 @@ def _open_stored(field_file):
 def lesson_video(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponseBase:
     from compagnon.learning.ranges import ranged_file_response
 
-    lesson = selectors.lesson_for_viewer(viewer, pk)
+    lesson = selectors.lesson_for_viewer(viewer, pk, for_page=False)
     if lesson.kind != LessonKind.VIDEO or not lesson.video:
         raise Http404
     handle, size = _open_stored(lesson.video)
@@ -168,7 +168,7 @@ def lesson_video(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponseB
 
 @member_required
 def lesson_captions(request: HttpRequest, viewer: Viewer, pk: int, language: str) -> HttpResponse:
-    lesson = selectors.lesson_for_viewer(viewer, pk)
+    lesson = selectors.lesson_for_viewer(viewer, pk, for_page=False)
     caption = get_object_or_404(Caption, lesson=lesson, language=language)
     response = HttpResponse(caption.vtt, content_type="text/vtt; charset=utf-8")
     response["X-Content-Type-Options"] = "nosniff"
@@ -177,7 +177,7 @@ def lesson_captions(request: HttpRequest, viewer: Viewer, pk: int, language: str
 
 @member_required
 def lesson_dataset(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
-    lesson = selectors.lesson_for_viewer(viewer, pk)
+    lesson = selectors.lesson_for_viewer(viewer, pk, for_page=False)
     if lesson.kind != LessonKind.EXERCISE or not lesson.dataset_csv:
         raise Http404
     response = HttpResponse(lesson.dataset_csv, content_type="text/csv; charset=utf-8")
@@ -189,7 +189,7 @@ def lesson_dataset(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespons
 @member_required
 @require_POST
 def lesson_heartbeat(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
-    lesson = selectors.lesson_for_viewer(viewer, pk)
+    lesson = selectors.lesson_for_viewer(viewer, pk, for_page=False)
     try:
         progress = services.progress_heartbeat(
             user=request.user, lesson=lesson, position=request.POST.get("position")
