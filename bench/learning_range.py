@@ -103,13 +103,19 @@ def main() -> None:
     from compagnon.members.models import Organisation, Person
 
     rng = random.Random(SEED)
-    organisation = Organisation.objects.create(name="Bench Org", slug="bench-org", email_domains="bench.example")
+    organisation = Organisation.objects.create(
+        name="Bench Org", slug="bench-org", email_domains="bench.example"
+    )
     users = []
     for i in range(VIEWERS):
         user = User.objects.create_user(email=f"viewer{i}@bench.example", password=None)
-        Person.objects.create(user=user, first_name=f"V{i}", email=user.email, organisation=organisation)
+        Person.objects.create(
+            user=user, first_name=f"V{i}", email=user.email, organisation=organisation
+        )
         users.append(user)
-    programme = Programme.objects.create(slug="bench", title_fr="Bench", title_en="Bench", is_published=True)
+    programme = Programme.objects.create(
+        slug="bench", title_fr="Bench", title_en="Bench", is_published=True
+    )
     module = Module.objects.create(programme=programme, title_fr="M", title_en="M")
     lesson = Lesson.objects.create(
         module=module, title_fr="Vidéo", title_en="Video", kind=LessonKind.VIDEO, video_seconds=600
@@ -138,17 +144,34 @@ def main() -> None:
     positions = iter(range(10**9))
     trivial = _timed([lambda c=c: c.post("/bench/trivial/") for c in clients], 600)
     beats = _timed(
-        [lambda c=c: c.post(heartbeat_url, {"position": next(positions) % 600}) for c in clients], 600
+        [lambda c=c: c.post(heartbeat_url, {"position": next(positions) % 600}) for c in clients],
+        600,
     )
-    report("learning_heartbeat_median", statistics.median(beats), statistics.median(trivial), floor_name="trivial_signed_in_post")
-    report("learning_heartbeat_p95", _p95(beats), _p95(trivial), floor_name="trivial_signed_in_post_p95")
+    report(
+        "learning_heartbeat_median",
+        statistics.median(beats),
+        statistics.median(trivial),
+        floor_name="trivial_signed_in_post",
+    )
+    report(
+        "learning_heartbeat_p95",
+        _p95(beats),
+        _p95(trivial),
+        floor_name="trivial_signed_in_post_p95",
+    )
 
     catalogue_url = "/learning/?audience=all&level=1"
     lesson_url = f"/learning/lessons/{lesson.pk}/"
-    small = (count_queries(lambda: client.get(catalogue_url)), count_queries(lambda: client.get(lesson_url)))
+    small = (
+        count_queries(lambda: client.get(catalogue_url)),
+        count_queries(lambda: client.get(lesson_url)),
+    )
     started = time.perf_counter()
     modules = Module.objects.bulk_create(
-        [Module(programme=programme, position=i + 2, title_fr=f"M{i}", title_en=f"M{i}") for i in range(100)]
+        [
+            Module(programme=programme, position=i + 2, title_fr=f"M{i}", title_en=f"M{i}")
+            for i in range(100)
+        ]
     )
     lessons = Lesson.objects.bulk_create(
         [
@@ -176,8 +199,13 @@ def main() -> None:
         batch_size=5000,
         ignore_conflicts=True,
     )
-    info(f"{LESSONS} lessons and {PROGRESS_ROWS} progress rows in {time.perf_counter() - started:.1f} s")
-    large = (count_queries(lambda: client.get(catalogue_url)), count_queries(lambda: client.get(lesson_url)))
+    info(
+        f"{LESSONS} lessons and {PROGRESS_ROWS} progress rows in {time.perf_counter() - started:.1f} s"
+    )
+    large = (
+        count_queries(lambda: client.get(catalogue_url)),
+        count_queries(lambda: client.get(lesson_url)),
+    )
     print(
         f"learning_queries: catalogue {small[0]} -> {large[0]}, lesson page {small[1]} -> {large[1]} "
         f"(few lessons -> {LESSONS} lessons and {PROGRESS_ROWS} progress rows)",

@@ -65,7 +65,17 @@ class ModuleAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
 class QuizQuestionForm(forms.ModelForm):
     class Meta:
         model = QuizQuestion
-        fields = "__all__"
+        fields = (
+            "position",
+            "kind",
+            "prompt_fr",
+            "prompt_en",
+            "choices",
+            "expected_number",
+            "tolerance",
+            "explanation_fr",
+            "explanation_en",
+        )
 
     def _post_clean(self):
         super()._post_clean()
@@ -93,7 +103,29 @@ class LessonForm(forms.ModelForm):
 
     class Meta:
         model = Lesson
-        exclude = ("video",)
+        fields = (
+            "module",
+            "position",
+            "title_fr",
+            "title_en",
+            "kind",
+            "duration_minutes",
+            "level",
+            "audiences",
+            "languages",
+            "prerequisites",
+            "licence",
+            "body_fr",
+            "body_en",
+            "video_seconds",
+            "chapters",
+            "pass_mark",
+            "dataset_csv",
+            "question_fr",
+            "question_en",
+            "expected_answer",
+            "tolerance",
+        )
 
     def clean_chapters(self):
         return chapters_check(

@@ -108,9 +108,7 @@ def parse_vtt(data: bytes | str) -> list[Cue]:
             )
         payload = "\n".join(block[timing_at + 1 :])
         if not payload.strip():
-            raise ValidationError(
-                _("Line %(line)d: the cue has no text.") % {"line": line_number}
-            )
+            raise ValidationError(_("Line %(line)d: the cue has no text.") % {"line": line_number})
         cues.append(Cue(start=round(start, 3), end=round(end, 3), text=_plain(payload)))
     if not cues:
         raise ValidationError(_("The captions file has no cues."))

@@ -37,19 +37,32 @@ DPO = Audience.DPO.value
 DS = Audience.DATA_SCIENTISTS.value
 
 # Twelve loan decisions: (group, predicted, actual). The error rate is 3 / 12 = 0.25.
-DATASET = "\n".join(
-    ["id,group,predicted,actual"]
-    + [
-        f"{i},{group},{predicted},{actual}"
-        for i, (group, predicted, actual) in enumerate(
-            [
-                ("A", 1, 1), ("A", 0, 0), ("A", 1, 1), ("A", 1, 0), ("A", 0, 0), ("A", 1, 1),
-                ("B", 0, 1), ("B", 0, 0), ("B", 1, 1), ("B", 0, 1), ("B", 0, 0), ("B", 1, 1),
-            ],
-            start=1,
-        )
-    ]
-) + "\n"
+DATASET = (
+    "\n".join(
+        ["id,group,predicted,actual"]
+        + [
+            f"{i},{group},{predicted},{actual}"
+            for i, (group, predicted, actual) in enumerate(
+                [
+                    ("A", 1, 1),
+                    ("A", 0, 0),
+                    ("A", 1, 1),
+                    ("A", 1, 0),
+                    ("A", 0, 0),
+                    ("A", 1, 1),
+                    ("B", 0, 1),
+                    ("B", 0, 0),
+                    ("B", 1, 1),
+                    ("B", 0, 1),
+                    ("B", 0, 0),
+                    ("B", 1, 1),
+                ],
+                start=1,
+            )
+        ]
+    )
+    + "\n"
+)
 
 LESSONS = [
     # (module position, kind, French title, English title, minutes, level, audiences, French body, English body)
@@ -124,10 +137,19 @@ QUESTIONS = [
         "prompt_fr": "D'où vient le plus souvent le biais d'un modèle ?",
         "prompt_en": "Where does a model's bias most often come from?",
         "choices": [
-            {"fr": "Des données d'apprentissage", "en": "From its training data", "correct": True,
-             "feedback_fr": "Oui : il reproduit ce qu'il a vu.", "feedback_en": "Yes: it reproduces what it saw."},
-            {"fr": "De l'ordinateur", "en": "From the computer",
-             "feedback_fr": "Non, la machine n'a pas d'opinion.", "feedback_en": "No, the machine holds no opinion."},
+            {
+                "fr": "Des données d'apprentissage",
+                "en": "From its training data",
+                "correct": True,
+                "feedback_fr": "Oui : il reproduit ce qu'il a vu.",
+                "feedback_en": "Yes: it reproduces what it saw.",
+            },
+            {
+                "fr": "De l'ordinateur",
+                "en": "From the computer",
+                "feedback_fr": "Non, la machine n'a pas d'opinion.",
+                "feedback_en": "No, the machine holds no opinion.",
+            },
         ],
     },
     {
@@ -137,8 +159,12 @@ QUESTIONS = [
         "choices": [
             {"fr": "Le recrutement", "en": "Hiring", "correct": True},
             {"fr": "L'octroi de crédit", "en": "Granting credit", "correct": True},
-            {"fr": "Un filtre anti-spam", "en": "A spam filter",
-             "feedback_fr": "Risque minimal.", "feedback_en": "Minimal risk."},
+            {
+                "fr": "Un filtre anti-spam",
+                "en": "A spam filter",
+                "feedback_fr": "Risque minimal.",
+                "feedback_en": "Minimal risk.",
+            },
         ],
     },
     {
@@ -203,16 +229,41 @@ def _acculturation() -> Programme | None:
     )
     if programme is None:
         return None
-    tags = {tag.slug: tag for tag in Tag.objects.filter(slug__in=["machine-learning", "bias-fairness", "privacy-safety"])}
+    tags = {
+        tag.slug: tag
+        for tag in Tag.objects.filter(
+            slug__in=["machine-learning", "bias-fairness", "privacy-safety"]
+        )
+    }
     modules = {
-        1: Module.objects.create(programme=programme, position=1, title_fr="Ce que font les modèles", title_en="What models do"),
-        2: Module.objects.create(programme=programme, position=2, title_fr="Risques et règles", title_en="Risks and rules"),
+        1: Module.objects.create(
+            programme=programme,
+            position=1,
+            title_fr="Ce que font les modèles",
+            title_en="What models do",
+        ),
+        2: Module.objects.create(
+            programme=programme,
+            position=2,
+            title_fr="Risques et règles",
+            title_en="Risks and rules",
+        ),
     }
     if "machine-learning" in tags:
         modules[1].tags.add(tags["machine-learning"])
     modules[2].tags.add(*[tags[s] for s in ("bias-fairness", "privacy-safety") if s in tags])
     previous = None
-    for position, (module, kind, title_fr, title_en, minutes, level, audiences, body_fr, body_en) in enumerate(LESSONS, 1):
+    for position, (
+        module,
+        kind,
+        title_fr,
+        title_en,
+        minutes,
+        level,
+        audiences,
+        body_fr,
+        body_en,
+    ) in enumerate(LESSONS, 1):
         lesson = Lesson.objects.create(
             module=modules[module],
             position=position,
@@ -228,8 +279,12 @@ def _acculturation() -> Programme | None:
         )
         if kind == LessonKind.EXERCISE:
             lesson.dataset_csv = DATASET
-            lesson.question_fr = "Quel est le taux d'erreur du modèle (part des prédictions fausses, entre 0 et 1) ?"
-            lesson.question_en = "What is the model's error rate (share of wrong predictions, between 0 and 1)?"
+            lesson.question_fr = (
+                "Quel est le taux d'erreur du modèle (part des prédictions fausses, entre 0 et 1) ?"
+            )
+            lesson.question_en = (
+                "What is the model's error rate (share of wrong predictions, between 0 and 1)?"
+            )
             lesson.expected_answer = 0.25
             lesson.tolerance = 0.005
             lesson.save()
@@ -245,16 +300,31 @@ def _acculturation() -> Programme | None:
 def _entries() -> int:
     made = 0
     for slug, kind, title_fr, title_en, partner, body_fr, body_en in OTHER_PROGRAMMES:
-        programme = _programme(slug, kind=kind, title_fr=title_fr, title_en=title_en, partner=partner,
-                               summary_fr=body_fr, summary_en=body_en)
+        programme = _programme(
+            slug,
+            kind=kind,
+            title_fr=title_fr,
+            title_en=title_en,
+            partner=partner,
+            summary_fr=body_fr,
+            summary_en=body_en,
+        )
         if programme is None:
             continue
-        module = Module.objects.create(programme=programme, position=1, title_fr="Présentation", title_en="Overview")
+        module = Module.objects.create(
+            programme=programme, position=1, title_fr="Présentation", title_en="Overview"
+        )
         Lesson.objects.create(
-            module=module, position=1, kind=LessonKind.TEXT, title_fr=title_fr, title_en=title_en,
+            module=module,
+            position=1,
+            kind=LessonKind.TEXT,
+            title_fr=title_fr,
+            title_en=title_en,
             duration_minutes=45 if kind == ProgrammeKind.ESCAPE_GAME else 30,
             audiences=[ALL, MANAGERS, HR, DPO] if kind != ProgrammeKind.TRAINING else [DS],
-            languages=["fr", "en"], body_fr=body_fr, body_en=body_en,
+            languages=["fr", "en"],
+            body_fr=body_fr,
+            body_en=body_en,
         )
         made += 1
     return made

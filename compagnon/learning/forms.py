@@ -36,7 +36,9 @@ class ExerciseForm(forms.Form):
 
 
 class DiscussionForm(forms.Form):
-    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    body = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
 
 class InviteForm(forms.Form):
@@ -49,12 +51,22 @@ class InviteForm(forms.Form):
 
 class CohortForm(forms.ModelForm):
     organisations = forms.ModelMultipleChoiceField(
-        label=_("Organisations"), queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Organisations"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Cohort
-        fields = ("programme", "title", "organisations", "starts_on", "ends_on", "reminder_weekday", "enrol_by_domain")
+        fields = (
+            "programme",
+            "title",
+            "organisations",
+            "starts_on",
+            "ends_on",
+            "reminder_weekday",
+            "enrol_by_domain",
+        )
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),

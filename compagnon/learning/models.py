@@ -95,6 +95,9 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("learning:programme_detail", kwargs={"slug": self.slug})
+
     @property
     def title(self) -> str:
         return _bilingual(self.title_fr, self.title_en)
@@ -102,9 +105,6 @@ class Programme(models.Model):
     @property
     def summary(self) -> str:
         return _bilingual(self.summary_fr, self.summary_en)
-
-    def get_absolute_url(self) -> str:
-        return reverse("learning:programme_detail", kwargs={"slug": self.slug})
 
 
 def _bilingual(french: str, english: str) -> str:
@@ -164,9 +164,15 @@ class Lesson(models.Model):
     audiences = models.JSONField(_("audiences"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     prerequisites = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="unlocks", verbose_name=_("prerequisites")
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="unlocks",
+        verbose_name=_("prerequisites"),
     )
-    licence = models.CharField(_("licence"), max_length=40, choices=LICENCES, default="CC-BY-SA-4.0")
+    licence = models.CharField(
+        _("licence"), max_length=40, choices=LICENCES, default="CC-BY-SA-4.0"
+    )
     # Text lessons (and the introduction of the others): Markdown, rendered sanitised.
     body_fr = models.TextField(_("French text"), blank=True, help_text=_("Markdown."))
     body_en = models.TextField(_("English text"), blank=True, help_text=_("Markdown."))
@@ -174,9 +180,7 @@ class Lesson(models.Model):
     video = models.FileField(
         _("video"), upload_to=lesson_video_upload_to, storage=private_storage, blank=True
     )
-    video_seconds = models.PositiveIntegerField(
-        _("video length (seconds)"), null=True, blank=True
-    )
+    video_seconds = models.PositiveIntegerField(_("video length (seconds)"), null=True, blank=True)
     chapters = models.JSONField(
         _("chapters"), default=list, blank=True, help_text=_('[{"start": 0, "title": "…"}]')
     )
@@ -200,6 +204,9 @@ class Lesson(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("learning:lesson_detail", kwargs={"pk": self.pk})
+
     @property
     def title(self) -> str:
         return _bilingual(self.title_fr, self.title_en)
@@ -216,9 +223,6 @@ class Lesson(models.Model):
     def length_seconds(self) -> int:
         """What the heartbeat measures against: the video's length, else the planned duration."""
         return self.video_seconds or self.duration_minutes * 60
-
-    def get_absolute_url(self) -> str:
-        return reverse("learning:lesson_detail", kwargs={"pk": self.pk})
 
     def audience_labels(self) -> list[str]:
         labels = dict(Audience.choices)
@@ -401,7 +405,9 @@ class SkillProposal(models.Model):
     )
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+")
     tag = models.ForeignKey("members.Tag", on_delete=models.CASCADE, related_name="+")
-    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    level = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     status = models.CharField(
         max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
     )
@@ -444,7 +450,9 @@ class Cohort(models.Model):
     enrol_by_domain = models.BooleanField(
         _("anyone with an address at the organisations' domains may join"), default=True
     )
-    invite_token = models.CharField(max_length=64, unique=True, default=invite_token, editable=False)
+    invite_token = models.CharField(
+        max_length=64, unique=True, default=invite_token, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

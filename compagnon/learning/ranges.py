@@ -85,13 +85,13 @@ def ranged_file_response(
         first, last = byte_range
         status = 206
     length = max(0, last - first + 1)
-    response = StreamingHttpResponse(
+    streaming = StreamingHttpResponse(
         _chunks(handle, first, length), status=status, content_type=content_type
     )
-    response["Content-Length"] = str(length)
-    response["Accept-Ranges"] = "bytes"
+    streaming["Content-Length"] = str(length)
+    streaming["Accept-Ranges"] = "bytes"
     if status == 206:
-        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+        streaming["Content-Range"] = f"bytes {first}-{last}/{size}"
     # Members-only content: browsers may keep it, shared caches may not.
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    streaming["Cache-Control"] = "private, max-age=3600"
+    return streaming

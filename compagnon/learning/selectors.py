@@ -153,7 +153,12 @@ def cohorts_visible_to(viewer: Viewer) -> QuerySet[Cohort]:
     if not viewer.is_authenticated or viewer.user is None:
         return cohorts.none()
     visible = Q(members__user=viewer.user, members__joined_at__isnull=False)
-    if viewer.is_member and viewer.person and viewer.person.is_org_manager and viewer.organisation_id:
+    if (
+        viewer.is_member
+        and viewer.person
+        and viewer.person.is_org_manager
+        and viewer.organisation_id
+    ):
         visible |= Q(organisations=viewer.organisation_id)
     return cohorts.filter(visible).distinct()
 
@@ -201,7 +206,10 @@ def cohorts_open_to(viewer: Viewer, *, programme: Programme | None = None) -> li
 
 def viewer_may_launch_cohorts(viewer: Viewer) -> bool:
     return viewer.is_staff or bool(
-        viewer.is_member and viewer.person and viewer.person.is_org_manager and viewer.organisation_id
+        viewer.is_member
+        and viewer.person
+        and viewer.person.is_org_manager
+        and viewer.organisation_id
     )
 
 
@@ -249,13 +257,14 @@ def cohort_funnel(cohort: Cohort, viewer: Viewer) -> Funnel:
     """
     members = CohortMember.objects.filter(cohort=cohort).order_by("email")
     if not viewer.is_staff:
-        members = members.filter(organisation_id=viewer.organisation_id)
+        # Never None here: cohort_managed_by let only a manager of an organisation in.
+        members = members.filter(organisation_id=viewer.organisation_id or 0)
     member_list = list(members)
     user_ids = [m.user_id for m in member_list if m.user_id]
     lessons = Lesson.objects.filter(module__programme_id=cohort.programme_id)
     total = lessons.count()
-    stats = {
-        row["user_id"]: row
+    stats: dict[int, dict[str, Any]] = {
+        row["user_id"]: dict(row)
         for row in LessonProgress.objects.filter(user_id__in=user_ids, lesson__in=lessons)
         .values("user_id")
         .annotate(
@@ -265,7 +274,7 @@ def cohort_funnel(cohort: Cohort, viewer: Viewer) -> Funnel:
     }
     rows = []
     for member in member_list:
-        stat = stats.get(member.user_id, {}) if member.user_id else {}
+        stat: dict[str, Any] = stats.get(member.user_id, {}) if member.user_id else {}
         rows.append(
             FunnelRow(
                 member=member,
@@ -295,12 +304,14 @@ def completions_for_insights(*, organisation_id: int | None = None) -> list[dict
         certificates = certificates.filter(user__person__organisation_id=organisation_id)
         progress = progress.filter(user__person__organisation_id=organisation_id)
     lessons = dict(
-        progress.values_list("lesson__module__programme_id").annotate(n=Count("id")).values_list(
-            "lesson__module__programme_id", "n"
-        )
+        progress.values_list("lesson__module__programme_id")
+        .annotate(n=Count("id"))
+        .values_list("lesson__module__programme_id", "n")
     )
     certs = dict(
-        certificates.values_list("programme_id").annotate(n=Count("id")).values_list("programme_id", "n")
+        certificates.values_list("programme_id")
+        .annotate(n=Count("id"))
+        .values_list("programme_id", "n")
     )
     return [
         {
@@ -314,12 +325,13 @@ def completions_for_insights(*, organisation_id: int | None = None) -> list[dict
 
 def quiz_scores_for_insights() -> list[dict[str, Any]]:
     """Per quiz lesson: attempts, people, mean best score."""
-    return list(
+    rows = (
         LessonProgress.objects.filter(quiz_score__isnull=False)
         .values("lesson_id", "lesson__title_en")
         .annotate(people=Count("id"), mean_score=Avg("quiz_score"))
         .order_by("lesson_id")
     )
+    return [dict(row) for row in rows]
 
 
 def cohort_funnels_for_insights(viewer: Viewer) -> list[tuple[Cohort, dict[str, int]]]:

@@ -78,14 +78,18 @@ def lesson_video_set(
     if lesson.kind != LessonKind.VIDEO:
         raise ValidationError({"video": _("Only a video lesson takes a video file.")})
     if upload.size is not None and upload.size > limit_mb * 1024 * 1024:
-        raise ValidationError({"video": _("The video is larger than %(size)d MB.") % {"size": limit_mb}})
+        raise ValidationError(
+            {"video": _("The video is larger than %(size)d MB.") % {"size": limit_mb}}
+        )
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     if video_content_type(head) is None:
         raise ValidationError({"video": _("Upload an MP4 or WebM video.")})
     if seconds is not None and seconds <= 0:
-        raise ValidationError({"video_seconds": _("The length must be a positive number of seconds.")})
+        raise ValidationError(
+            {"video_seconds": _("The length must be a positive number of seconds.")}
+        )
     with transaction.atomic():
         locked = Lesson.objects.select_for_update().get(pk=lesson.pk)
         old = locked.video.name if locked.video else ""
@@ -127,12 +131,19 @@ def lesson_captions_set(
 def chapters_check(chapters: Any, *, length_seconds: int | None = None) -> list[dict[str, Any]]:
     """Chapters as [{"start": seconds, "title": "…"}], in order, inside the video."""
     if not isinstance(chapters, list):
-        raise ValidationError(_('Chapters are a list like [{"start": 0, "title": "Introduction"}].'))
+        raise ValidationError(
+            _('Chapters are a list like [{"start": 0, "title": "Introduction"}].')
+        )
     checked: list[dict[str, Any]] = []
     for number, chapter in enumerate(chapters, start=1):
         start = chapter.get("start") if isinstance(chapter, dict) else None
         title = chapter.get("title") if isinstance(chapter, dict) else None
-        if not isinstance(start, int | float) or start < 0 or not isinstance(title, str) or not title.strip():
+        if (
+            not isinstance(start, int | float)
+            or start < 0
+            or not isinstance(title, str)
+            or not title.strip()
+        ):
             raise ValidationError(
                 _("Chapter %(number)d needs a start in seconds and a title.") % {"number": number}
             )
@@ -189,7 +200,9 @@ def progress_heartbeat(
     with transaction.atomic():
         # The row lock makes two beats of one person (two tabs) take turns, so the
         # second sees what the first credited and cannot add the same seconds again.
-        progress = LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
+        progress = (
+            LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
+        )
         if progress is None:
             progress_start(user=user, lesson=lesson, now=now)
             progress = LessonProgress.objects.select_for_update().get(user=user, lesson=lesson)
@@ -213,7 +226,9 @@ def progress_heartbeat(
     return progress
 
 
-def lesson_mark_read(*, user: User, lesson: Lesson, now: dt.datetime | None = None) -> LessonProgress:
+def lesson_mark_read(
+    *, user: User, lesson: Lesson, now: dt.datetime | None = None
+) -> LessonProgress:
     """A text lesson is done when the person says they read it."""
     now = now or timezone.now()
     if lesson.kind != LessonKind.TEXT:
@@ -260,12 +275,20 @@ def _check_answer(question: QuizQuestion, given: list[str]) -> AnswerFeedback:
     if question.kind == QuestionKind.NUMBER:
         value = parse_number(given[0] if given else "")
         expected = question.expected_number
-        correct = value is not None and expected is not None and abs(value - expected) <= question.tolerance
-        return AnswerFeedback(question, correct, [question.explanation] if question.explanation else [])
+        correct = (
+            value is not None
+            and expected is not None
+            and abs(value - expected) <= question.tolerance
+        )
+        return AnswerFeedback(
+            question, correct, [question.explanation] if question.explanation else []
+        )
     chosen = {int(v) for v in given if str(v).isdigit() and int(v) < len(question.choices)}
     right = {i for i, choice in enumerate(question.choices) if choice.get("correct")}
     messages = [
-        _bilingual(question.choices[i].get("feedback_fr", ""), question.choices[i].get("feedback_en", ""))
+        _bilingual(
+            question.choices[i].get("feedback_fr", ""), question.choices[i].get("feedback_en", "")
+        )
         for i in sorted(chosen)
     ]
     messages = [m for m in messages if m]
@@ -333,7 +356,9 @@ def _complete(progress: LessonProgress, *, now: dt.datetime) -> None:
     module = Module.objects.select_related("programme").get(pk=progress.lesson.module_id)
     user = progress.user
     if _all_done(user, Lesson.objects.filter(module=module)):
-        badge, created = Badge.objects.get_or_create(user=user, module=module, defaults={"awarded_at": now})
+        _badge, created = Badge.objects.get_or_create(
+            user=user, module=module, defaults={"awarded_at": now}
+        )
         if created:
             _skills_propose(user=user, module=module, now=now)
     programme = module.programme
@@ -349,7 +374,9 @@ def _all_done(user: User, lessons) -> bool:
     return total > 0 and done >= total
 
 
-def certificate_issue(*, user: User, programme: Programme, now: dt.datetime | None = None) -> Certificate:
+def certificate_issue(
+    *, user: User, programme: Programme, now: dt.datetime | None = None
+) -> Certificate:
     """The programme's certificate for this person, once (the same one if asked again)."""
     now = now or timezone.now()
     person = Person.objects.filter(user=user).first()
@@ -375,7 +402,10 @@ def _skills_propose(*, user: User, module: Module, now: dt.datetime) -> int:
         if levels.get(tag.pk, 0) >= module.skill_level:
             continue
         _proposal, created = SkillProposal.objects.get_or_create(
-            user=user, module=module, tag=tag, defaults={"level": module.skill_level, "created_at": now}
+            user=user,
+            module=module,
+            tag=tag,
+            defaults={"level": module.skill_level, "created_at": now},
         )
         made += int(created)
     return made
@@ -384,7 +414,8 @@ def _skills_propose(*, user: User, module: Module, now: dt.datetime) -> int:
 def consent_set(*, user: User, propose_skills: bool) -> LearnerConsent:
     with transaction.atomic():
         consent, _created = LearnerConsent.objects.update_or_create(
-            user=user, defaults={"propose_skills": bool(propose_skills), "decided_at": timezone.now()}
+            user=user,
+            defaults={"propose_skills": bool(propose_skills), "decided_at": timezone.now()},
         )
         if not propose_skills:
             # Withdrawing consent withdraws the proposals not yet answered.
@@ -439,9 +470,8 @@ def cohort_create(
     errors: dict[str, list[str]] = {}
     if not organisations:
         errors.setdefault("organisations", []).append(_("Choose at least one organisation."))
-    if not viewer.is_staff:
-        if not all(viewer.manages(org) for org in organisations):
-            raise PermissionDenied("A manager launches cohorts for their own organisation only.")
+    if not viewer.is_staff and not all(viewer.manages(org) for org in organisations):
+        raise PermissionDenied("A manager launches cohorts for their own organisation only.")
     if not programme.is_published:
         errors.setdefault("programme", []).append(_("This programme is not published."))
     if ends_on < starts_on:
@@ -517,7 +547,9 @@ def cohort_invite(*, cohort: Cohort, emails_text: str, actor: User) -> list[Coho
     return invited
 
 
-def cohort_join_refusal(*, cohort: Cohort, user: User, by_link: bool, today: dt.date | None = None) -> str | None:
+def cohort_join_refusal(
+    *, cohort: Cohort, user: User, by_link: bool, today: dt.date | None = None
+) -> str | None:
     """Why this person may not join (shown on the page and enforced by `cohort_join`)."""
     today = today or timezone.localdate()
     if cohort.ends_on < today:
@@ -529,16 +561,26 @@ def cohort_join_refusal(*, cohort: Cohort, user: User, by_link: bool, today: dt.
     if not cohort.enrol_by_domain:
         return _("This cohort is by invitation: ask your manager for the link.")
     person = Person.objects.filter(user=user).only("organisation_id").first()
-    in_organisation = person is not None and cohort.organisations.filter(pk=person.organisation_id).exists()
+    in_organisation = (
+        person is not None
+        and person.organisation_id is not None
+        and cohort.organisations.filter(pk=person.organisation_id).exists()
+    )
     if not in_organisation and _organisation_for_email(cohort, user.email) is None:
-        return _("This cohort is for the people of its organisations (your address is not at their domains).")
+        return _(
+            "This cohort is for the people of its organisations (your address is not at their domains)."
+        )
     return None
 
 
-def cohort_join(*, cohort: Cohort, user: User, by_link: bool, now: dt.datetime | None = None) -> CohortMember:
+def cohort_join(
+    *, cohort: Cohort, user: User, by_link: bool, now: dt.datetime | None = None
+) -> CohortMember:
     """Join by the invite link, by email domain, or by answering an invitation."""
     now = now or timezone.now()
-    refusal = cohort_join_refusal(cohort=cohort, user=user, by_link=by_link, today=timezone.localdate(now))
+    refusal = cohort_join_refusal(
+        cohort=cohort, user=user, by_link=by_link, today=timezone.localdate(now)
+    )
     if refusal:
         raise ValidationError(refusal)
     email = user.email.lower()
@@ -571,7 +613,9 @@ def cohort_want_more(*, cohort: Cohort, user: User, now: dt.datetime | None = No
     return member
 
 
-def discussion_post_add(*, cohort: Cohort, module: Module, author: User, body: str) -> DiscussionPost:
+def discussion_post_add(
+    *, cohort: Cohort, module: Module, author: User, body: str
+) -> DiscussionPost:
     if module.programme_id != cohort.programme_id:
         raise ValidationError(_("This module is not part of the cohort's programme."))
     text = (body or "").strip()
@@ -597,13 +641,17 @@ def cohort_reminders_send(*, now: dt.datetime | None = None) -> int:
     queued = 0
     for cohort in cohorts:
         total = Lesson.objects.filter(module__programme=cohort.programme).count()
-        members = CohortMember.objects.filter(cohort=cohort, user__isnull=False).select_related("user")
+        members = list(
+            CohortMember.objects.filter(cohort=cohort, user__isnull=False).select_related("user")
+        )
         done = _completed_counts(cohort, [m.user_id for m in members])
         week = (today - cohort.starts_on).days // 7 + 1
         for member in members:
-            if total and done.get(member.user_id, 0) >= total:
+            if total and member.user_id and done.get(member.user_id, 0) >= total:
                 continue
-            emails.cohort_reminder_email(member=member, week=week, year_week=today.isocalendar()[:2])
+            emails.cohort_reminder_email(
+                member=member, week=week, year_week=today.isocalendar()[:2]
+            )
             queued += 1
     return queued
 
@@ -613,7 +661,8 @@ def _completed_counts(cohort: Cohort, user_ids: list[int | None]) -> dict[int, i
 
     rows = (
         LessonProgress.objects.filter(
-            user_id__in=[u for u in user_ids if u], lesson__module__programme=cohort.programme,
+            user_id__in=[u for u in user_ids if u],
+            lesson__module__programme=cohort.programme,
             completed_at__isnull=False,
         )
         .values("user_id")
@@ -626,12 +675,16 @@ def quiz_question_check(question: QuizQuestion) -> None:
     """An author's question must be answerable: choices with the right ones marked, or a number."""
     if question.kind == QuestionKind.NUMBER:
         if question.expected_number is None:
-            raise ValidationError({"expected_number": _("A number question needs the expected number.")})
+            raise ValidationError(
+                {"expected_number": _("A number question needs the expected number.")}
+            )
         return
     if not isinstance(question.choices, list) or len(question.choices) < 2:
         raise ValidationError({"choices": _("A choice question needs at least two choices.")})
     right = [c for c in question.choices if isinstance(c, dict) and c.get("correct")]
     if question.kind == QuestionKind.SINGLE and len(right) != 1:
-        raise ValidationError({"choices": _("A single-choice question has exactly one right choice.")})
+        raise ValidationError(
+            {"choices": _("A single-choice question has exactly one right choice.")}
+        )
     if question.kind == QuestionKind.MULTIPLE and not right:
         raise ValidationError({"choices": _("Mark at least one right choice.")})

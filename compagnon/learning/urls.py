@@ -32,8 +32,6 @@ urlpatterns = [
     path("cohorts/<int:pk>/funnel/", views.cohort_funnel, name="cohort_funnel"),
     path("cohorts/<int:pk>/funnel.csv", views.cohort_funnel_export, name="cohort_funnel_export"),
     path("cohorts/<int:pk>/invite/", views.cohort_invite, name="cohort_invite"),
-    path(
-        "cohorts/<int:pk>/modules/<int:module_pk>/", views.cohort_module, name="cohort_module"
-    ),
+    path("cohorts/<int:pk>/modules/<int:module_pk>/", views.cohort_module, name="cohort_module"),
     path("join/<str:token>/", views.cohort_join, name="cohort_join"),
 ]

@@ -67,7 +67,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             q=(data["q"] or "").strip(),
         )
     filtered = filters != selectors.CatalogueFilters()
-    lessons = list(selectors.lessons_catalogue(viewer, filters)[:CATALOGUE_PAGE]) if filtered else []
+    lessons = (
+        list(selectors.lessons_catalogue(viewer, filters)[:CATALOGUE_PAGE]) if filtered else []
+    )
     programmes = list(
         selectors.programmes_visible_to(viewer)
         .annotate(lesson_count=Count("modules__lessons"))
@@ -252,7 +254,9 @@ def exercise_submit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespon
             if correct:
                 messages.success(request, gettext("Right answer: the exercise is done."))
             else:
-                messages.warning(request, gettext("Not quite: check your computation and try again."))
+                messages.warning(
+                    request, gettext("Not quite: check your computation and try again.")
+                )
             return redirect(lesson.get_absolute_url() + "#exercise")
     messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(lesson.get_absolute_url() + "#exercise")
@@ -284,7 +288,9 @@ def consent_set(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     agree = request.POST.get("propose_skills") == "yes"
     services.consent_set(user=request.user, propose_skills=agree)
     if agree:
-        messages.success(request, gettext("Completed modules will propose skills for your profile."))
+        messages.success(
+            request, gettext("Completed modules will propose skills for your profile.")
+        )
     else:
         messages.success(request, gettext("Completed modules will not propose skills."))
     return redirect("learning:my_learning")
@@ -313,7 +319,9 @@ def certificate_download(request: HttpRequest, viewer: Viewer, code: str) -> Htt
     if certificate is None or not (viewer.is_staff or certificate.user_id == request.user.pk):
         raise Http404
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code[:8]}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificate-{certificate.code[:8]}.pdf"'
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -420,18 +428,22 @@ def cohort_module(request: HttpRequest, viewer: Viewer, pk: int, module_pk: int)
     cohort = selectors.cohort_for_viewer(viewer, pk)
     module = get_object_or_404(Module, pk=module_pk, programme=cohort.programme)
     form = DiscussionForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.discussion_post_add(
-                    cohort=cohort, module=module, author=request.user, body=form.cleaned_data["body"]
-                )
-            except ValidationError as error:
-                form_add_service_errors(form, error)
-            else:
-                return redirect("learning:cohort_module", pk=cohort.pk, module_pk=module.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.discussion_post_add(
+                cohort=cohort,
+                module=module,
+                author=request.user,
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            return redirect("learning:cohort_module", pk=cohort.pk, module_pk=module.pk)
     posts = list(
-        cohort.posts.filter(module=module).select_related("author__person").order_by("created_at", "id")
+        cohort.posts.filter(module=module)
+        .select_related("author__person")
+        .order_by("created_at", "id")
     )
     return render(
         request,

@@ -74,7 +74,18 @@ class QuizQuestionFactory(factory.django.DjangoModelFactory):
     prompt_en = "Which is right?"
     choices = factory.LazyFunction(
         lambda: [
-            {"fr": "Oui", "en": "Yes", "correct": True, "feedback_en": "Indeed.", "feedback_fr": "En effet."},
-            {"fr": "Non", "en": "No", "feedback_en": "Think again.", "feedback_fr": "Réfléchissez."},
+            {
+                "fr": "Oui",
+                "en": "Yes",
+                "correct": True,
+                "feedback_en": "Indeed.",
+                "feedback_fr": "En effet.",
+            },
+            {
+                "fr": "Non",
+                "en": "No",
+                "feedback_en": "Think again.",
+                "feedback_fr": "Réfléchissez.",
+            },
         ]
     )

@@ -13,7 +13,9 @@ def test_cues_are_read_without_markup():
 
 
 def test_hours_and_a_byte_order_mark():
-    cues = parse_vtt("\ufeffWEBVTT - titre\n\n01:00:00.000 --> 01:00:02.000 align:start\nFin\n".encode())
+    cues = parse_vtt(
+        "\ufeffWEBVTT - titre\n\n01:00:00.000 --> 01:00:02.000 align:start\nFin\n".encode()
+    )
     assert cues[0].start == 3600.0
 
 

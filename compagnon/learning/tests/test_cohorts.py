@@ -99,10 +99,15 @@ def test_create_page(client_of, manager_a, programme, org_a):
 
 def test_invite_by_email_once(programme, manager_a, org_a):
     cohort = _cohort(manager_a.user, programme, [org_a])
-    services.cohort_invite(cohort=cohort, emails_text="x@alpha.example\ny@alpha.example", actor=manager_a.user)
+    services.cohort_invite(
+        cohort=cohort, emails_text="x@alpha.example\ny@alpha.example", actor=manager_a.user
+    )
     services.cohort_invite(cohort=cohort, emails_text="x@alpha.example", actor=manager_a.user)
     assert cohort.members.count() == 2
-    assert OutboundEmail.objects.filter(key__startswith=f"learning:cohort-invite:{cohort.pk}:").count() == 2
+    assert (
+        OutboundEmail.objects.filter(key__startswith=f"learning:cohort-invite:{cohort.pk}:").count()
+        == 2
+    )
     email = OutboundEmail.objects.get(key=f"learning:cohort-invite:{cohort.pk}:x@alpha.example")
     assert cohort.invite_token in email.body_text
 
@@ -111,7 +116,9 @@ def test_invite_refuses_strangers_and_keeps_nothing(programme, manager_a, org_a)
     cohort = _cohort(manager_a.user, programme, [org_a])
     with pytest.raises(ValidationError) as error:
         services.cohort_invite(
-            cohort=cohort, emails_text="ok@alpha.example, evil@beta.example, nope", actor=manager_a.user
+            cohort=cohort,
+            emails_text="ok@alpha.example, evil@beta.example, nope",
+            actor=manager_a.user,
         )
     assert "evil@beta.example, nope" in " ".join(error.value.messages)
     assert not cohort.members.exists()
@@ -182,7 +189,9 @@ def test_export_is_formula_safe(client_of, programme, staff_user, org_a):
 
 def test_another_organisations_manager_gets_404(client_of, programme, staff_user, org_a, org_b):
     cohort = _cohort(staff_user, programme, [org_a])
-    manager_b = PersonFactory(organisation=org_b, email="mb@beta.example", is_org_manager=True, with_account=True)
+    manager_b = PersonFactory(
+        organisation=org_b, email="mb@beta.example", is_org_manager=True, with_account=True
+    )
     client = client_of(manager_b)
     for name in ("cohort_detail", "cohort_funnel", "cohort_funnel_export"):
         assert client.get(reverse(f"learning:{name}", args=[cohort.pk])).status_code == 404
@@ -190,7 +199,9 @@ def test_another_organisations_manager_gets_404(client_of, programme, staff_user
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_funnel_page_queries_do_not_grow(client_of, programme, staff_user, org_a, django_assert_num_queries, count):
+def test_funnel_page_queries_do_not_grow(
+    client_of, programme, staff_user, org_a, django_assert_num_queries, count
+):
     cohort = _cohort(staff_user, programme, [org_a])
     for i in range(count):
         person = PersonFactory(organisation=org_a, email=f"q{i}@alpha.example", with_account=True)
@@ -210,11 +221,17 @@ def test_discussion_thread(client_of, programme, staff_user, org_a, member_a):
     client = client_of(member_a)
     url = reverse("learning:cohort_module", args=[cohort.pk, module.pk])
     response = client.post(url, {"body": "   "})
-    assert "This field is required." in response.content.decode() or "Write a message" in response.content.decode()
+    assert (
+        "This field is required." in response.content.decode()
+        or "Write a message" in response.content.decode()
+    )
     client.post(url, {"body": "Where is the dataset?"})
     assert DiscussionPost.objects.get().body == "Where is the dataset?"
     other_module = ModuleFactory()
-    assert client.get(reverse("learning:cohort_module", args=[cohort.pk, other_module.pk])).status_code == 404
+    assert (
+        client.get(reverse("learning:cohort_module", args=[cohort.pk, other_module.pk])).status_code
+        == 404
+    )
 
 
 def test_reminders_are_weekly_and_idempotent(programme, staff_user, org_a, member_a):
@@ -227,7 +244,11 @@ def test_reminders_are_weekly_and_idempotent(programme, staff_user, org_a, membe
     assert services.cohort_reminders_send(now=_at(MONDAY)) == 1
     services.cohort_reminders_send(now=_at(MONDAY) + dt.timedelta(hours=5))
     assert services.cohort_reminders_send(now=_at(MONDAY + dt.timedelta(days=1))) == 0
-    keys = list(OutboundEmail.objects.filter(key__startswith="learning:cohort-reminder:").values_list("key", flat=True))
+    keys = list(
+        OutboundEmail.objects.filter(key__startswith="learning:cohort-reminder:").values_list(
+            "key", flat=True
+        )
+    )
     assert len(keys) == 1
     services.cohort_reminders_send(now=_at(MONDAY + dt.timedelta(days=7)))
     assert OutboundEmail.objects.filter(key__startswith="learning:cohort-reminder:").count() == 2

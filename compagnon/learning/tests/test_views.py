@@ -44,7 +44,10 @@ def test_catalogue_searches_transcripts(client, video_lesson):
 
 
 def test_empty_catalogue_says_what_to_do(client, db):
-    assert "No programme is published yet" in client.get(reverse("learning:catalogue")).content.decode()
+    assert (
+        "No programme is published yet"
+        in client.get(reverse("learning:catalogue")).content.decode()
+    )
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -59,7 +62,9 @@ def test_programme_page_queries_do_not_grow(client_of, member_a, django_assert_n
         client.get(url)
 
 
-def test_lesson_page_shows_player_captions_chapters_and_transcript(client_of, member_a, video_lesson):
+def test_lesson_page_shows_player_captions_chapters_and_transcript(
+    client_of, member_a, video_lesson
+):
     video_lesson.chapters = [{"start": 0, "title": "Intro"}, {"start": 10, "title": "Bias"}]
     video_lesson.save()
     client = client_of(member_a)
@@ -91,7 +96,9 @@ def test_the_video_answers_ranges(client_of, member_a, video_lesson):
 
 
 def test_captions_are_served_as_vtt(client_of, member_a, video_lesson):
-    response = client_of(member_a).get(reverse("learning:lesson_captions", args=[video_lesson.pk, "fr"]))
+    response = client_of(member_a).get(
+        reverse("learning:lesson_captions", args=[video_lesson.pk, "fr"])
+    )
     assert response["Content-Type"].startswith("text/vtt")
     assert response.content.decode().startswith("WEBVTT")
 
@@ -135,7 +142,11 @@ def test_exercise_view(client_of, member_a):
 
 def test_markdown_is_sanitised(client_of, member_a):
     lesson = LessonFactory(body_en="<script>alert(1)</script> [x](javascript:alert(1))", body_fr="")
-    page = client_of(member_a).get(lesson.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = (
+        client_of(member_a)
+        .get(lesson.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
     assert "<script>alert" not in page
     assert 'href="javascript:' not in page
 
@@ -156,7 +167,9 @@ def test_certificate_pdf_and_verification(client_of, member_a, member_b):
     unknown = client.get(reverse("learning:certificate_verify", args=["f" * 32]))
     assert unknown.status_code == 404
     assert "No certificate has this number" in unknown.content.decode()
-    other = client_of(member_b).get(reverse("learning:certificate_download", args=[certificate.code]))
+    other = client_of(member_b).get(
+        reverse("learning:certificate_download", args=[certificate.code])
+    )
     assert other.status_code == 404
 
 
@@ -195,7 +208,9 @@ def test_media_page_refuses_bad_captions_and_keeps_nothing(client, staff_user, m
         {
             "video": SimpleUploadedFile("v.mp4", FAKE_MP4),
             "captions_fr": SimpleUploadedFile("fr.vtt", VTT_FR.encode()),
-            "captions_en": SimpleUploadedFile("en.vtt", b"WEBVTT\n\n00:05.000 --> 00:01.000\nOops\n"),
+            "captions_en": SimpleUploadedFile(
+                "en.vtt", b"WEBVTT\n\n00:05.000 --> 00:01.000\nOops\n"
+            ),
         },
     )
     assert response.status_code == 200

@@ -112,7 +112,9 @@ URL_TABLE = {
     ],
     "learning:lesson_video": Case(members_only(), kwargs=_lesson("video_lesson")),
     "learning:lesson_captions": [
-        Case(members_only(), kwargs=lambda w: {"pk": _learning(w).video_lesson.pk, "language": "en"}),
+        Case(
+            members_only(), kwargs=lambda w: {"pk": _learning(w).video_lesson.pk, "language": "en"}
+        ),
         Case(
             members_only(404),
             kwargs=lambda w: {"pk": _learning(w).video_lesson.pk, "language": "fr"},

@@ -34,8 +34,8 @@ from django.utils import timezone
 from compagnon.accounts.models import User
 from compagnon.cases.demo import demo_cases_load
 from compagnon.challenges.demo import demo_challenges_load
-from compagnon.learning.demo import demo_learning_load
 from compagnon.knowledge.demo import demo_knowledge_load
+from compagnon.learning.demo import demo_learning_load
 from compagnon.members.models import (
     Base,
     Interest,
