@@ -209,7 +209,9 @@ def progress_heartbeat(
         elapsed = min(
             max(0.0, (now - progress.last_seen_at).total_seconds()), HEARTBEAT_MAX_GAP_SECONDS
         )
-        allowed = progress.watched_seconds + elapsed * PLAYBACK_MAX_RATE + HEARTBEAT_GRACE_SECONDS
+        # The grace covers a beat that comes a little late, not a burst of beats at once.
+        credit = elapsed * PLAYBACK_MAX_RATE + HEARTBEAT_GRACE_SECONDS if elapsed >= 1 else 0.0
+        allowed = progress.watched_seconds + credit
         watched = min(max(progress.watched_seconds, min(value, allowed)), length)
         progress.watched_seconds = watched
         progress.share_watched = max(progress.share_watched, min(1.0, watched / length))

@@ -41,6 +41,10 @@ def test_share_grows_with_time_and_never_jumps(member_a, video_lesson):
     assert progress.share_watched == pytest.approx(0.35)
     assert progress.position_seconds == 10
     assert progress.completed_at is None
+    # A burst of beats in the same second earns nothing more.
+    for _ in range(5):
+        progress = _beat(user, video_lesson, 100, 30)
+    assert progress.watched_seconds == 35
 
 
 def test_a_long_silence_earns_no_more_than_the_gap(member_a, video_lesson):
