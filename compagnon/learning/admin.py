@@ -26,6 +26,7 @@ from compagnon.learning.models import (
     LessonProgress,
     Module,
     Programme,
+    QuizAttempt,
     QuizQuestion,
     SkillProposal,
 )
@@ -120,6 +121,7 @@ class LessonForm(forms.ModelForm):
             "video_seconds",
             "chapters",
             "pass_mark",
+            "draw_count",
             "dataset_csv",
             "question_fr",
             "question_en",
@@ -165,6 +167,11 @@ class CaptionAdmin(ReadOnly):
 class LessonProgressAdmin(ReadOnly):
     list_display = ("user", "lesson", "share_watched", "quiz_score", "completed_at")
     list_filter = ("lesson__module__programme",)
+
+
+@admin.register(QuizAttempt)
+class QuizAttemptAdmin(ReadOnly):
+    list_display = ("user", "lesson", "number", "score", "created_at")
 
 
 @admin.register(Badge)

@@ -176,6 +176,19 @@ QUESTIONS = [
         "explanation_fr": "3 / 12 = 0,25.",
         "explanation_en": "3 / 12 = 0.25.",
     },
+    {
+        "kind": QuestionKind.ORDERING,
+        "prompt_fr": "Remettez dans l'ordre les étapes d'un projet d'IA.",
+        "prompt_en": "Put the steps of an AI project in order.",
+        "choices": [
+            {"fr": "Poser la question métier", "en": "Ask the business question"},
+            {"fr": "Collecter et nettoyer les données", "en": "Collect and clean the data"},
+            {"fr": "Entraîner et évaluer le modèle", "en": "Train and evaluate the model"},
+            {"fr": "Surveiller le modèle en production", "en": "Monitor the model in production"},
+        ],
+        "explanation_fr": "La question d'abord : les données et le modèle en découlent.",
+        "explanation_en": "The question first: the data and the model follow from it.",
+    },
 ]
 
 OTHER_PROGRAMMES = [

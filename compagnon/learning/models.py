@@ -188,6 +188,11 @@ class Lesson(models.Model):
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"), default=70, validators=[MaxValueValidator(100)]
     )
+    draw_count = models.PositiveSmallIntegerField(
+        _("questions drawn per attempt"),
+        default=0,
+        help_text=_("0 asks every question; otherwise each attempt draws this many from the bank."),
+    )
     # Exercise lessons: a small CSV and a question answered by one number.
     dataset_csv = models.TextField(_("dataset (CSV)"), blank=True, max_length=200_000)
     question_fr = models.TextField(_("French question"), blank=True)
@@ -254,6 +259,7 @@ class QuestionKind(models.TextChoices):
     SINGLE = "single", _("Single choice")
     MULTIPLE = "multiple", _("Multiple choice")
     NUMBER = "number", _("Number with a tolerance")
+    ORDERING = "ordering", _("Put in order")
 
 
 class QuizQuestion(models.Model):
@@ -262,7 +268,8 @@ class QuizQuestion(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
     prompt_fr = models.TextField(_("French prompt"))
     prompt_en = models.TextField(_("English prompt"))
-    # Choices as [{"fr": "…", "en": "…", "correct": true, "feedback_fr": "…", "feedback_en": "…"}].
+    # Choices as [{"fr": "…", "en": "…", "correct": true, "feedback_fr": "…", "feedback_en": "…"}];
+    # for an ordering question, the items in their right order.
     choices = models.JSONField(_("choices"), default=list, blank=True)
     expected_number = models.FloatField(_("expected number"), null=True, blank=True)
     tolerance = models.FloatField(_("tolerance"), default=0.0, validators=[MinValueValidator(0)])
@@ -521,3 +528,36 @@ class DiscussionPost(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class QuizAttempt(models.Model):
+    """One sending of a quiz: its score, and each answer's correctness (for item analysis)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="quiz_attempts")
+    number = models.PositiveSmallIntegerField(default=1)
+    score = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        indexes = [models.Index(fields=["lesson", "user", "number"])]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} #{self.number}: {self.score}"
+
+
+class QuizAnswer(models.Model):
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(QuizQuestion, on_delete=models.CASCADE, related_name="answers")
+    correct = models.BooleanField()
+
+    class Meta:
+        verbose_name = _("quiz answer")
+        verbose_name_plural = _("quiz answers")
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.correct}"

@@ -341,3 +341,56 @@ def cohort_funnels_for_insights(viewer: Viewer) -> list[tuple[Cohort, dict[str, 
             Exists(CohortMember.objects.filter(cohort=OuterRef("pk")))
         )
     ]
+
+
+@dataclass
+class ItemStats:
+    question: Any
+    answered: int
+    difficulty: float | None  # share right: 1.0 is easy, 0.0 is hard
+    discrimination: float | None  # share right among the best minus among the weakest
+
+
+def quiz_item_analysis(lesson: Lesson) -> tuple[int, list[ItemStats]]:
+    """Difficulty and discrimination of each question, on each person's first attempt.
+
+    Discrimination is the upper-lower index: the share who got the question right
+    among the 27 % best first attempts minus that share among the 27 % weakest (from
+    -1 to 1; below 0.2 the question tells strong and weak learners apart poorly).
+    Two queries.
+    """
+    from compagnon.learning.models import QuizAnswer, QuizAttempt
+
+    firsts: dict[int, QuizAttempt] = {}
+    for attempt in QuizAttempt.objects.filter(lesson=lesson).order_by("user_id", "number", "pk"):
+        firsts.setdefault(attempt.user_id, attempt)
+    attempts = sorted(firsts.values(), key=lambda a: (a.score, a.pk))
+    answers: dict[int, dict[int, bool]] = {}
+    for answer in QuizAnswer.objects.filter(attempt__in=[a.pk for a in attempts]).values(
+        "attempt_id", "question_id", "correct"
+    ):
+        answers.setdefault(answer["question_id"], {})[answer["attempt_id"]] = answer["correct"]
+    group = max(1, round(len(attempts) * 0.27)) if attempts else 0
+    weakest = {a.pk for a in attempts[:group]}
+    best = {a.pk for a in attempts[-group:]} if group else set()
+    rows = []
+    for question in lesson.questions.all():
+        given = answers.get(question.pk, {})
+        right = sum(given.values())
+
+        def share(ids: set[int], given=given) -> float | None:
+            seen = [given[i] for i in ids if i in given]
+            return sum(seen) / len(seen) if seen else None
+
+        top, bottom = share(best), share(weakest)
+        rows.append(
+            ItemStats(
+                question=question,
+                answered=len(given),
+                difficulty=right / len(given) if given else None,
+                discrimination=(top - bottom)
+                if top is not None and bottom is not None and len(attempts) >= 4
+                else None,
+            )
+        )
+    return len(attempts), rows

@@ -36,6 +36,8 @@ from compagnon.learning.models import (
     Programme,
     ProposalStatus,
     QuestionKind,
+    QuizAnswer,
+    QuizAttempt,
     QuizQuestion,
     SkillProposal,
 )
@@ -274,6 +276,7 @@ class QuizResult:
 def _check_answer(question: QuizQuestion, given: list[str]) -> AnswerFeedback:
     from compagnon.learning.models import _bilingual
 
+    extra = [question.explanation] if question.explanation else []
     if question.kind == QuestionKind.NUMBER:
         value = parse_number(given[0] if given else "")
         expected = question.expected_number
@@ -282,9 +285,12 @@ def _check_answer(question: QuizQuestion, given: list[str]) -> AnswerFeedback:
             and expected is not None
             and abs(value - expected) <= question.tolerance
         )
-        return AnswerFeedback(
-            question, correct, [question.explanation] if question.explanation else []
-        )
+        return AnswerFeedback(question, correct, extra)
+    if question.kind == QuestionKind.ORDERING:
+        # given[i] is the position the person gave to item i (items are stored in order).
+        positions = [str(p).strip() for p in given]
+        correct = positions == [str(i + 1) for i in range(len(question.choices))]
+        return AnswerFeedback(question, correct, extra)
     chosen = {int(v) for v in given if str(v).isdigit() and int(v) < len(question.choices)}
     right = {i for i, choice in enumerate(question.choices) if choice.get("correct")}
     messages = [
@@ -294,22 +300,71 @@ def _check_answer(question: QuizQuestion, given: list[str]) -> AnswerFeedback:
         for i in sorted(chosen)
     ]
     messages = [m for m in messages if m]
-    if question.explanation:
-        messages.append(question.explanation)
-    return AnswerFeedback(question, chosen == right, messages)
+    return AnswerFeedback(question, chosen == right, messages + extra)
+
+
+@dataclass
+class DrawnQuestion:
+    question: QuizQuestion
+    # For an ordering question: (index in the right order, label), shuffled for display.
+    items: list[tuple[int, str]] = field(default_factory=list)
+
+
+def quiz_draw(*, user: User, lesson: Lesson, attempt: int) -> list[DrawnQuestion]:
+    """The questions of this attempt: the whole bank, or `draw_count` drawn from it.
+
+    Seeded by person, lesson and attempt number, so the page and the marking
+    agree without storing the draw, and a new attempt draws again.
+    """
+    import random
+
+    questions = list(lesson.questions.all())
+    rng = random.Random(f"{user.pk}:{lesson.pk}:{attempt}")
+    if lesson.draw_count and lesson.draw_count < len(questions):
+        questions = sorted(
+            rng.sample(questions, lesson.draw_count), key=lambda q: (q.position, q.pk)
+        )
+    drawn = []
+    for question in questions:
+        items: list[tuple[int, str]] = []
+        if question.kind == QuestionKind.ORDERING:
+            items = list(enumerate(question.choice_labels()))
+            while len(items) > 1 and [i for i, _label in items] == list(range(len(items))):
+                rng.shuffle(items)
+        drawn.append(DrawnQuestion(question, items))
+    return drawn
+
+
+def quiz_attempt_number(*, user: User, lesson: Lesson) -> int:
+    """The number of the attempt the person is about to make (1 for the first)."""
+    attempts = (
+        LessonProgress.objects.filter(user=user, lesson=lesson)
+        .values_list("attempts", flat=True)
+        .first()
+    )
+    return (attempts or 0) + 1
 
 
 def quiz_submit(
     *, user: User, lesson: Lesson, answers: dict[int, list[str]], now: dt.datetime | None = None
 ) -> QuizResult:
-    """Mark a quiz attempt. The best score is kept; passing completes the lesson."""
+    """Mark a quiz attempt on the questions drawn for it; the best score is kept.
+
+    Every answer's correctness is recorded (item analysis); passing completes the lesson.
+    """
     now = now or timezone.now()
     if lesson.kind != LessonKind.QUIZ:
         raise ValidationError(_("This lesson is not a quiz."))
-    questions = list(lesson.questions.all())
+    number = quiz_attempt_number(user=user, lesson=lesson)
+    questions = [d.question for d in quiz_draw(user=user, lesson=lesson, attempt=number)]
     if not questions:
         raise ValidationError(_("This quiz has no questions yet."))
-    unanswered = [q for q in questions if not [a for a in answers.get(q.pk, []) if str(a).strip()]]
+    unanswered = [
+        q
+        for q in questions
+        if not [a for a in answers.get(q.pk, []) if str(a).strip()]
+        or (q.kind == QuestionKind.ORDERING and not all(str(a).strip() for a in answers[q.pk]))
+    ]
     if unanswered:
         raise ValidationError(
             _("Answer every question before sending (%(count)d left).") % {"count": len(unanswered)}
@@ -324,6 +379,12 @@ def quiz_submit(
         progress.quiz_score = max(progress.quiz_score or 0, score)
         progress.last_seen_at = now
         progress.save(update_fields=["attempts", "quiz_score", "last_seen_at"])
+        attempt = QuizAttempt.objects.create(
+            user=user, lesson=lesson, number=progress.attempts, score=score, created_at=now
+        )
+        QuizAnswer.objects.bulk_create(
+            [QuizAnswer(attempt=attempt, question=f.question, correct=f.correct) for f in feedback]
+        )
         if passed and progress.completed_at is None:
             _complete(progress, now=now)
     return QuizResult(score=score, passed=passed, feedback=feedback)
@@ -683,6 +744,8 @@ def quiz_question_check(question: QuizQuestion) -> None:
         return
     if not isinstance(question.choices, list) or len(question.choices) < 2:
         raise ValidationError({"choices": _("A choice question needs at least two choices.")})
+    if question.kind == QuestionKind.ORDERING:
+        return
     right = [c for c in question.choices if isinstance(c, dict) and c.get("correct")]
     if question.kind == QuestionKind.SINGLE and len(right) != 1:
         raise ValidationError(

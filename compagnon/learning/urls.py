@@ -22,6 +22,7 @@ urlpatterns = [
     path("lessons/<int:pk>/quiz/", views.quiz_submit, name="quiz_submit"),
     path("lessons/<int:pk>/exercise/", views.exercise_submit, name="exercise_submit"),
     path("lessons/<int:pk>/media/", views.lesson_media, name="lesson_media"),
+    path("lessons/<int:pk>/analysis/", views.quiz_analysis, name="quiz_analysis"),
     path("certificates/<str:code>.pdf", views.certificate_download, name="certificate_download"),
     path("verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
     path("cohorts/", views.cohort_list, name="cohort_list"),

@@ -136,7 +136,13 @@ def lesson_detail(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse
         "cues": cues,
         "query": query,
         "chapters": [{**c, "stamp": format_timestamp(c["start"])} for c in lesson.chapters or []],
-        "questions": list(lesson.questions.all()),
+        "questions": services.quiz_draw(
+            user=request.user,
+            lesson=lesson,
+            attempt=services.quiz_attempt_number(user=request.user, lesson=lesson),
+        )
+        if lesson.kind == LessonKind.QUIZ
+        else [],
         "prerequisites": list(lesson.prerequisites.all()),
         "previous": previous,
         "next": following,
@@ -224,8 +230,14 @@ def lesson_mark_read(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespo
 @require_POST
 def quiz_submit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     lesson = selectors.lesson_for_viewer(viewer, pk)
-    questions = list(lesson.questions.all())
-    answers = {q.pk: request.POST.getlist(f"q{q.pk}") for q in questions}
+    answers = {}
+    for question in lesson.questions.all():
+        if question.kind == "ordering":
+            answers[question.pk] = [
+                request.POST.get(f"q{question.pk}_{i}", "") for i in range(len(question.choices))
+            ]
+        else:
+            answers[question.pk] = request.POST.getlist(f"q{question.pk}")
     try:
         result = services.quiz_submit(user=request.user, lesson=lesson, answers=answers)
     except ValidationError as error:
@@ -588,6 +600,20 @@ def cohort_want_more(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespo
         gettext("Noted. Here are workshops and challenges to go further."),
     )
     return redirect(reverse("workshops:calendar"))
+
+
+@staff_required
+def quiz_analysis(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    lesson = selectors.lesson_for_viewer(viewer, pk)
+    if lesson.kind != LessonKind.QUIZ:
+        raise Http404
+    people, rows = selectors.quiz_item_analysis(lesson)
+    return render(
+        request,
+        "learning/quiz_analysis.html",
+        {"lesson": lesson, "people": people, "rows": rows},
+    )
 
 
 # --- staff: media ----------------------------------------------------------------------------------

@@ -18,10 +18,12 @@ def test_demo_programme_is_whole_and_loads_once(client, member_a):
     lessons = Lesson.objects.filter(module__programme=programme)
     quiz = lessons.get(kind="quiz")
     answers = {
-        q.pk: [str(i) for i, c in enumerate(q.choices) if c.get("correct")] or ["0,25"]
+        q.pk: [str(i + 1) for i in range(len(q.choices))]
+        if q.kind == "ordering"
+        else [str(i) for i, c in enumerate(q.choices) if c.get("correct")] or ["0,25"]
         for q in quiz.questions.all()
     }
-    assert quiz_submit(user=member_a.user, lesson=quiz, answers=answers).passed
+    assert quiz_submit(user=member_a.user, lesson=quiz, answers=answers).score == 100
     assert exercise_submit(user=member_a.user, lesson=lessons.get(kind="exercise"), answer="0.25")
     page = client.get(reverse("learning:catalogue"), {"audience": "dpo"}).content.decode()
     assert "RGPD" in page or "GDPR" in page

@@ -157,6 +157,7 @@ URL_TABLE = {
         Case(staff_only(), kwargs=_lesson("video_lesson")),
         Case(staff_only(200), method="post", kwargs=_lesson("video_lesson"), note="nothing sent"),
     ],
+    "learning:quiz_analysis": Case(staff_only(), kwargs=_quiz),
     "learning:my_learning": Case(members_only()),
     "learning:consent_set": [
         Case(members_only(405)),
