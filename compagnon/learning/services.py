@@ -43,7 +43,7 @@ from compagnon.learning.models import (
 )
 from compagnon.members.models import Organisation, Person, Skill
 from compagnon.members.selectors import viewer_for
-from compagnon.members.services import person_skill_set
+from compagnon.members.services import person_interest_add, person_skill_set
 
 logger = logging.getLogger(__name__)
 
@@ -667,12 +667,23 @@ def cohort_join(
 
 
 def cohort_want_more(*, cohort: Cohort, user: User, now: dt.datetime | None = None) -> CohortMember:
+    """« I want more »: recorded for the funnel, and the programme's topics become interests.
+
+    The interests are what the matching engine reads to rank open cases (and so
+    workshops) for the person, and to invite them.
+    """
     member = CohortMember.objects.filter(cohort=cohort, user=user).first()
     if member is None:
         raise ValidationError(_("Join the cohort first."))
-    if member.wants_more_at is None:
-        member.wants_more_at = now or timezone.now()
-        member.save(update_fields=["wants_more_at"])
+    with transaction.atomic():
+        if member.wants_more_at is None:
+            member.wants_more_at = now or timezone.now()
+            member.save(update_fields=["wants_more_at"])
+        person = Person.objects.filter(user=user).first()
+        if person is not None:
+            tags = {tag for module in cohort.programme.modules.all() for tag in module.tags.all()}
+            for tag in sorted(tags, key=lambda t: t.pk):
+                person_interest_add(person=person, tag=tag, actor=user)
     return member
 
 

@@ -409,6 +409,11 @@ def cohort_detail(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse
         .order_by("position", "id")
     )
     member = CohortMember.objects.filter(cohort=cohort, user=request.user).first()
+    cases_for_you = []
+    if member is not None and member.wants_more_at is not None and viewer.person is not None:
+        from compagnon.matching.selectors import cases_ranked_for_person
+
+        cases_for_you = cases_ranked_for_person(viewer.person, k=3, viewer=viewer)
     return render(
         request,
         "learning/cohort_detail.html",
@@ -417,6 +422,7 @@ def cohort_detail(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse
             "modules": modules,
             "member": member,
             "manages": _manages(viewer, cohort),
+            "cases_for_you": cases_for_you,
         },
     )
 
@@ -599,7 +605,7 @@ def cohort_want_more(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespo
         request,
         gettext("Noted. Here are workshops and challenges to go further."),
     )
-    return redirect(reverse("workshops:calendar"))
+    return redirect(cohort.get_absolute_url() + "#more")
 
 
 @staff_required

@@ -275,8 +275,20 @@ def test_an_ended_cohort_says_so(client_of, programme, staff_user, org_a, member
     assert not cohort.members.exists()
 
 
-def test_want_more_leads_to_workshops(client_of, programme, staff_user, org_a, member_a):
+def test_want_more_turns_topics_into_interests(client_of, programme, staff_user, org_a, member_a):
+    from compagnon.members.models import Interest
+    from compagnon.members.tests.factories import TagFactory
+
+    tag = TagFactory(slug="causal", label_en="Causal", label_fr="Causal")
+    programme.modules.first().tags.add(tag)
     cohort = _cohort(staff_user, programme, [org_a])
     services.cohort_join(cohort=cohort, user=member_a.user, by_link=True, now=_at(MONDAY))
-    response = client_of(member_a).post(reverse("learning:cohort_want_more", args=[cohort.pk]))
-    assert response["Location"] == reverse("workshops:calendar")
+    client = client_of(member_a)
+    response = client.post(reverse("learning:cohort_want_more", args=[cohort.pk]), follow=True)
+    assert Interest.objects.filter(person=member_a, tag=tag).exists()
+    page = response.content.decode()
+    assert 'data-testid="wants-more-done"' in page
+    assert reverse("workshops:calendar") in page
+    # Twice is once.
+    client.post(reverse("learning:cohort_want_more", args=[cohort.pk]))
+    assert Interest.objects.filter(person=member_a).count() == 1
