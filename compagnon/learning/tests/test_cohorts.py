@@ -292,3 +292,30 @@ def test_want_more_turns_topics_into_interests(client_of, programme, staff_user,
     # Twice is once.
     client.post(reverse("learning:cohort_want_more", args=[cohort.pk]))
     assert Interest.objects.filter(person=member_a).count() == 1
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_cohort_list_queries_do_not_grow(
+    client_of, programme, manager_a, org_a, django_assert_num_queries, count
+):
+    for _ in range(count):
+        _cohort(manager_a.user, programme, [org_a])
+    client = client_of(manager_a)
+    url = reverse("learning:cohort_list")
+    client.get(url)
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert response.content.decode().count('data-testid="cohort-card"') == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_my_learning_queries_do_not_grow(client_of, member_a, django_assert_num_queries, count):
+    for _ in range(count):
+        lesson = LessonFactory()
+        services.lesson_mark_read(user=member_a.user, lesson=lesson)
+        services.progress_start(user=member_a.user, lesson=LessonFactory(module=lesson.module))
+    client = client_of(member_a)
+    url = reverse("learning:my_learning")
+    client.get(url)
+    with django_assert_num_queries(11):
+        client.get(url)
