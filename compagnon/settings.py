@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "compagnon.awards",
     "compagnon.benchathons",
     "compagnon.desk",
+    "compagnon.learning",
     "compagnon.site",
 ]
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("awards/", include("compagnon.awards.urls")),
     path("benchathons/", include("compagnon.benchathons.urls")),
     path("staff/matching/", include("compagnon.matching.urls")),
+    path("learning/", include("compagnon.learning.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -45,6 +45,7 @@ from compagnon.members.forms import (
 )
 from compagnon.members.models import Interest, Language, Organisation, Person, Skill, Tag
 from compagnon.members.permissions import member_required, signed_in_viewer
+from compagnon.members.profile import profile_sections
 from compagnon.members.selectors import (
     Viewer,
     organisation_for_viewer,
@@ -207,6 +208,7 @@ def person_detail(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse
         if viewer.is_staff
         else None,
         "show_email": viewer.is_member,
+        "extra_sections": profile_sections(person=person, viewer=viewer),
     }
     return render(request, "members/person_detail.html", context)
 

@@ -37,6 +37,7 @@ from compagnon.benchathons.demo import demo_benchathons_load
 from compagnon.cases.demo import demo_cases_load
 from compagnon.challenges.demo import demo_challenges_load
 from compagnon.knowledge.demo import demo_knowledge_load
+from compagnon.learning.demo import demo_learning_load
 from compagnon.members.models import (
     Base,
     Interest,
@@ -410,6 +411,7 @@ DEMO_PARTS: tuple[tuple[str, Callable[[], int]], ...] = (
     ("challenges", demo_challenges_load),
     ("awards", partial(demo_awards_load, juror_email=RESEARCHER_EMAIL)),
     ("benchathons", demo_benchathons_load),
+    ("learning programmes and cohorts", demo_learning_load),
 )
 
 
