@@ -24,6 +24,7 @@ urlpatterns = [
     path("newsletter/", include("compagnon.newsletter.urls")),
     path("challenges/", include("compagnon.challenges.urls")),
     path("staff/matching/", include("compagnon.matching.urls")),
+    path("insights/", include("compagnon.insights.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 from compagnon.accounts.models import User
 from compagnon.cases.demo import demo_cases_load
 from compagnon.challenges.demo import demo_challenges_load
+from compagnon.insights.demo import demo_insights_load
 from compagnon.knowledge.demo import demo_knowledge_load
 from compagnon.members.models import (
     Base,
@@ -406,6 +407,7 @@ DEMO_PARTS: tuple[tuple[str, Callable[[], int]], ...] = (
     ("blog posts", demo_news_load),
     ("newsletter subscribers", demo_newsletter_load),
     ("challenges", demo_challenges_load),
+    ("insights records", demo_insights_load),
 )
 
 
