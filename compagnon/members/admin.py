@@ -259,7 +259,9 @@ class PersonAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
         if formset.model is not Skill:
             return super().save_formset(request, form, formset, change)
         # Skill levels go through the services so that every change reaches the history.
+        # The three lists are what the admin's change message reads.
         person = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if not inline_form.has_changed() and not formset._should_delete_form(inline_form):
                 continue
@@ -270,6 +272,7 @@ class PersonAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
                     person_skill_remove(
                         person=person, tag=old_tag, actor=request.user, source=SkillSource.ADMIN
                     )
+                    formset.deleted_objects.append(original)
                 continue
             data = inline_form.cleaned_data
             if not data or data.get("tag") is None:
@@ -278,7 +281,7 @@ class PersonAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
                 person_skill_remove(
                     person=person, tag=old_tag, actor=request.user, source=SkillSource.ADMIN
                 )
-            person_skill_set(
+            skill = person_skill_set(
                 person=person,
                 tag=data["tag"],
                 level=data["level"],
@@ -286,6 +289,10 @@ class PersonAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
                 actor=request.user,
                 source=SkillSource.ADMIN,
             )
+            if original is None:
+                formset.new_objects.append(skill)
+            else:
+                formset.changed_objects.append((skill, inline_form.changed_data))
         return None
 
     @admin.action(description=_("Invite to claim their account"))
