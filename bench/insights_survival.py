@@ -56,7 +56,9 @@ def numpy_km(duration: np.ndarray, left: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def report(name: str, value_ms: float, floor_ms: float, floor_name: str) -> None:
-    print(f"{name}: {value_ms:.1f} ms ({value_ms / floor_ms:.2f}x floor {floor_name} {floor_ms:.1f} ms)")
+    print(
+        f"{name}: {value_ms:.1f} ms ({value_ms / floor_ms:.2f}x floor {floor_name} {floor_ms:.1f} ms)"
+    )
 
 
 def main() -> None:

@@ -18,7 +18,15 @@ class _ReadOnly(ClubStaffAdminMixin, admin.ModelAdmin):
 
 @admin.register(TenureRecord)
 class TenureRecordAdmin(_ReadOnly):
-    list_display = ("organisation", "role_family", "seniority_years", "took_part", "landmark_on", "left_on", "source")
+    list_display = (
+        "organisation",
+        "role_family",
+        "seniority_years",
+        "took_part",
+        "landmark_on",
+        "left_on",
+        "source",
+    )
     list_filter = ("took_part", "role_family", "is_demo")
     list_select_related = ("organisation",)
 

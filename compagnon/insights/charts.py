@@ -71,7 +71,12 @@ def survival_chart(curves: dict[str, Any]) -> tuple[ChartBlock, Any] | None:
         ),
         columns=[_("Group"), years, share, _("95 % interval")],
         rows=[
-            [row["group"], int(row["years"]), _pct(row["share"]), f"{_pct(row['low'])} – {_pct(row['high'])}"]
+            [
+                row["group"],
+                int(row["years"]),
+                _pct(row["share"]),
+                f"{_pct(row['low'])} - {_pct(row['high'])}",
+            ]
             for row in yearly
         ],
     )
@@ -114,7 +119,12 @@ def growth_chart(growth: dict[str, Any]) -> tuple[ChartBlock, Any] | None:
         ),
         columns=[_("Source"), title_effect, _("95 % interval"), _("People")],
         rows=[
-            [row["source"], f"{row['effect']:.2f}", f"{row['low']:.2f} – {row['high']:.2f}", row["n"]]
+            [
+                row["source"],
+                f"{row['effect']:.2f}",
+                f"{row['low']:.2f} - {row['high']:.2f}",
+                row["n"],
+            ]
             for row in rows
         ],
         height=160,
@@ -125,20 +135,26 @@ def growth_chart(growth: dict[str, Any]) -> tuple[ChartBlock, Any] | None:
 def history_chart(changes: list[Any]) -> ChartBlock | None:
     """A person's own levels over time, one line per skill."""
     rows = [
-        {"skill": str(change.tag), "date": change.changed_at.date().isoformat(), "level": change.level}
+        {
+            "skill": str(change.tag),
+            "date": change.changed_at.date().isoformat(),
+            "level": change.level,
+        }
         for change in changes
         if change.level is not None
     ]
     if not rows:
         return None
     frame = pd.DataFrame(rows)
-    level = _("Level (1 notions – 4 expert)")
+    level = _("Level (1 notions to 4 expert)")
     chart = (
         alt.Chart(frame)
         .mark_line(point=True, interpolate="step-after")
         .encode(
             x=alt.X("date:T", title=_("Date")),
-            y=alt.Y("level:Q", title=level, scale=alt.Scale(domain=[1, 4]), axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y(
+                "level:Q", title=level, scale=alt.Scale(domain=[1, 4]), axis=alt.Axis(tickMinStep=1)
+            ),
             color=alt.Color("skill:N", title=None),
             tooltip=["skill:N", "date:T", "level:Q"],
         )

@@ -24,9 +24,16 @@ def demo_insights_load(*, today: dt.date | None = None) -> int:
     with transaction.atomic():
         if not TenureRecord.objects.filter(is_demo=True).exists():
             organisations = {
-                o.slug: o for o in Organisation.objects.filter(is_demo=True, slug__in=[s.slug for s in ORGANISATIONS])
+                o.slug: o
+                for o in Organisation.objects.filter(
+                    is_demo=True, slug__in=[s.slug for s in ORGANISATIONS]
+                )
             }
-            sizes = [(spec.slug, spec.size * HISTORY_SCALE) for spec in ORGANISATIONS if spec.slug in organisations]
+            sizes = [
+                (spec.slug, spec.size * HISTORY_SCALE)
+                for spec in ORGANISATIONS
+                if spec.slug in organisations
+            ]
             records = [
                 TenureRecord(
                     organisation=organisations[spec.organisation],
@@ -56,7 +63,9 @@ def _skill_history(today: dt.date) -> int:
     )
     rows = []
     for person_id, tag_id, level in (
-        Skill.objects.filter(person__is_demo=True).order_by("pk").values_list("person_id", "tag_id", "level")
+        Skill.objects.filter(person__is_demo=True)
+        .order_by("pk")
+        .values_list("person_id", "tag_id", "level")
     ):
         if (person_id, tag_id) in have:
             continue
@@ -71,14 +80,21 @@ def _skill_history(today: dt.date) -> int:
         grew = first != level
         rows.append(
             SkillLevelChange(
-                person_id=person_id, tag_id=tag_id, previous_level=None, level=first,
-                source=SkillSource.DEMO, changed_at=start,
+                person_id=person_id,
+                tag_id=tag_id,
+                previous_level=None,
+                level=first,
+                source=SkillSource.DEMO,
+                changed_at=start,
             )
         )
         if grew:
             rows.append(
                 SkillLevelChange(
-                    person_id=person_id, tag_id=tag_id, previous_level=first, level=level,
+                    person_id=person_id,
+                    tag_id=tag_id,
+                    previous_level=first,
+                    level=level,
                     source=rng.choice([SkillSource.PROFILE, SkillSource.FEEDBACK]),
                     changed_at=start + dt.timedelta(days=rng.randint(60, 380)),
                 )

@@ -73,18 +73,16 @@ def challenge_pairs(person_ids: list[int] | None) -> dict[int, tuple[float, floa
     from compagnon.members.models import Person
 
     best: dict[tuple[int, int], float] = {}
-    higher: dict[int, bool] = {}
     when: dict[int, Any] = {}
-    for challenge_id, team_id, score, higher_is_better, closes in (
-        Submission.objects.filter(
-            status=SubmissionStatus.SCORED, team__isnull=False, public_score__isnull=False
-        ).values_list(
-            "challenge_id", "team_id", "public_score", "challenge__higher_is_better", "created_at"
-        )
+    for challenge_id, team_id, score, higher_is_better, closes in Submission.objects.filter(
+        status=SubmissionStatus.SCORED, team__isnull=False, public_score__isnull=False
+    ).values_list(
+        "challenge_id", "team_id", "public_score", "challenge__higher_is_better", "created_at"
     ):
-        higher[challenge_id] = higher_is_better
+        if score is None or team_id is None:
+            continue
         key = (challenge_id, team_id)
-        signed = score if higher_is_better else -score
+        signed = float(score) if higher_is_better else -float(score)
         best[key] = max(best.get(key, signed), signed)
         when[challenge_id] = max(when.get(challenge_id, closes), closes)
     by_challenge: dict[int, list[tuple[int, float]]] = defaultdict(list)
@@ -98,9 +96,7 @@ def challenge_pairs(person_ids: list[int] | None) -> dict[int, tuple[float, floa
         for team_id, score in teams:
             below = float((scores < score).sum())
             percentile[(challenge_id, team_id)] = 100 * below / (len(teams) - 1)
-    person_by_user = dict(
-        Person.objects.filter(user__isnull=False).values_list("user_id", "pk")
-    )
+    person_by_user = dict(Person.objects.filter(user__isnull=False).values_list("user_id", "pk"))
     results: dict[int, list[tuple[Any, float]]] = defaultdict(list)
     for challenge_id, team_id, user_id in TeamMembership.objects.values_list(
         "challenge_id", "team_id", "user_id"

@@ -37,7 +37,8 @@ class TenureRecord(models.Model):
         ordering = ["organisation", "landmark_on", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("landmark_on")),
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(left_on__gte=models.F("landmark_on")),
                 name="tenure_left_after_landmark",
                 violation_error_message=_("The leaving date comes before the landmark."),
             )

@@ -42,7 +42,9 @@ def organisation_participation(organisation: Organisation, *, year: int | None) 
         person__organisation=organisation, source=SkillSource.LEARNING
     )
     if bounds is not None:
-        attended = attended.filter(workshop__starts_at__gte=bounds[0], workshop__starts_at__lt=bounds[1])
+        attended = attended.filter(
+            workshop__starts_at__gte=bounds[0], workshop__starts_at__lt=bounds[1]
+        )
         hosted = hosted.filter(starts_at__gte=bounds[0], starts_at__lt=bounds[1])
         cases = cases.filter(created_at__gte=bounds[0], created_at__lt=bounds[1])
         outcomes = outcomes.filter(date__year=year)
@@ -66,7 +68,9 @@ def organisation_participation(organisation: Organisation, *, year: int | None) 
     case_statuses = Counter(cases.values_list("status", flat=True))
     outcome_kinds = Counter(outcomes.values_list("kind", flat=True))
     return {
-        "people": Person.objects.filter(organisation=organisation, left_organisation_on__isnull=True).count(),
+        "people": Person.objects.filter(
+            organisation=organisation, left_organisation_on__isnull=True
+        ).count(),
         "active_people": len(active),
         "attendances": attended.count(),
         "workshops_attended": attended.values("workshop_id").distinct().count(),
@@ -121,9 +125,7 @@ def club_funnel(*, year: int | None) -> dict[str, Any]:
         .values_list("base__name", "count")
     )
     return {
-        "steps": [
-            {"status": str(status), "count": len(reached[status])} for status in order
-        ]
+        "steps": [{"status": str(status), "count": len(reached[status])} for status in order]
         + [{"status": "outcome", "count": len(with_outcome)}],
         "days_to_match_median": round(median(days), 1) if days else None,
         "days_to_match_n": len(days),
@@ -142,7 +144,9 @@ def renewal_risk(*, today: dt.date | None = None, months: int = 6) -> list[dict[
     recent = Q(workshop__starts_at__gte=now - span, workshop__starts_at__lt=now)
     before = Q(workshop__starts_at__gte=now - 2 * span, workshop__starts_at__lt=now - span)
     rows = (
-        Registration.objects.filter(status=RegistrationStatus.CONFIRMED, organisation__status="active")
+        Registration.objects.filter(
+            status=RegistrationStatus.CONFIRMED, organisation__status="active"
+        )
         .exclude(attendance=Attendance.NO_SHOW)
         .values("organisation_id", "organisation__name", "organisation__slug")
         .annotate(recent=Count("pk", filter=recent), before=Count("pk", filter=before))

@@ -132,4 +132,3 @@ def tenure_rows(
         organisation=np.array(organisations, dtype=int),
     )
     return arrays, skipped
-

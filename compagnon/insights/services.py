@@ -35,7 +35,9 @@ def figures_compute(organisation: Organisation | None) -> dict[str, Any]:
     if organisation is None:
         person_ids = None
     else:
-        person_ids = list(Person.objects.filter(organisation=organisation).values_list("pk", flat=True))
+        person_ids = list(
+            Person.objects.filter(organisation=organisation).values_list("pk", flat=True)
+        )
     arrays, skipped = tenure_rows(organisation_id=organisation.pk if organisation else None)
     retention = retention_analysis(arrays) if len(arrays) else None
     if retention is not None:

@@ -88,9 +88,7 @@ def paired_gain(before: np.ndarray, after: np.ndarray, *, seed: int = BOOTSTRAP_
     return {
         "mean_gain": bootstrap(differences, _mean, seed=seed).as_dict(),
         "effect_size": bootstrap(differences, _cohen_dz, seed=seed).as_dict(),
-        "share_improved": bootstrap(
-            (differences > 0).astype(float), _mean, seed=seed
-        ).as_dict(),
+        "share_improved": bootstrap((differences > 0).astype(float), _mean, seed=seed).as_dict(),
     }
 
 

@@ -177,7 +177,7 @@ def _cox_fit(design: pd.DataFrame, **options: Any) -> Any:
                 return CoxPHFitter(penalizer=penalizer).fit(
                     design, duration_col="duration", event_col="left", **options
                 )
-        except Exception:  # noqa: BLE001 — lifelines raises several kinds on non-convergence
+        except Exception:
             continue
     return None
 
@@ -198,7 +198,7 @@ def cox_took_part(arrays: TenureArrays, *, stratify: bool = True) -> dict[str, A
     if fitter is None:
         return None
     result = _hazard_ratio(fitter)
-    result["n"] = int(len(design))
+    result["n"] = len(design)
     result["events"] = int(design["left"].sum())
     result["adjusted_for"] = ["role", "seniority"] + (
         ["organisation"] if stratify and multiple else []
@@ -275,7 +275,7 @@ def matched_comparison(arrays: TenureArrays, *, caliper_sd: float = 0.2) -> dict
     result = _hazard_ratio(fitter)
     result["pairs"] = len(pairs)
     result["treated_unmatched"] = int(len(treated) - len(pairs))
-    result["n"] = int(len(matched))
+    result["n"] = len(matched)
     took = matched["took_part"].to_numpy() == 1
     result["retention_took_part"] = retention_at(
         km_curve(matched["duration"].to_numpy()[took], matched["left"].to_numpy()[took])
@@ -297,11 +297,9 @@ def retention_analysis(arrays: TenureArrays, *, matched: bool = True) -> dict[st
         "other": km_curve(arrays.duration[~took], arrays.left[~took]),
     }
     return {
-        "n": int(len(arrays)),
+        "n": len(arrays),
         "curves": curves,
-        "retention_at_horizon": {
-            name: retention_at(curve) for name, curve in curves.items()
-        },
+        "retention_at_horizon": {name: retention_at(curve) for name, curve in curves.items()},
         "horizon_years": HORIZON_YEARS,
         "cox": cox_took_part(arrays),
         "matched": matched_comparison(arrays) if matched else None,

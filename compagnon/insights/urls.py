@@ -10,5 +10,9 @@ urlpatterns = [
     path("club/recompute/", views.recompute, name="recompute"),
     path("organisations/<slug:slug>/", views.organisation_dashboard, name="organisation"),
     path("organisations/<slug:slug>/report.pdf", views.organisation_pdf, name="organisation_pdf"),
-    path("organisations/<slug:slug>/participation.csv", views.organisation_csv, name="organisation_csv"),
+    path(
+        "organisations/<slug:slug>/participation.csv",
+        views.organisation_csv,
+        name="organisation_csv",
+    ),
 ]

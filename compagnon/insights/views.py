@@ -119,14 +119,16 @@ def organisation_pdf(request: HttpRequest, viewer: Viewer, slug: str) -> HttpRes
     context = _organisation_context(request, organisation)
     for name in ("survival", "growth"):
         chart = context.pop(f"{name}_altair")
-        context[f"{name}_svg"] = mark_safe(chart_svg(chart)) if chart is not None else ""  # noqa: S308 — vl-convert's own SVG of our spec
+        context[f"{name}_svg"] = mark_safe(chart_svg(chart)) if chart is not None else ""
     html = render(request, "insights/organisation_pdf.html", context).content.decode()
     pdf = HTML(string=html, base_url=str(REPORT_CSS.parent)).write_pdf(
         stylesheets=[CSS(filename=str(REPORT_CSS))]
     )
     year = context["year"] or "all"
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{organisation.slug}-insights-{year}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{organisation.slug}-insights-{year}.pdf"'
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

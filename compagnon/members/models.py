@@ -488,9 +488,7 @@ class SkillLevelChange(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="skill_changes", verbose_name=_("person")
     )
-    tag = models.ForeignKey(
-        Tag, on_delete=models.CASCADE, related_name="+", verbose_name=_("tag")
-    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", verbose_name=_("tag"))
     previous_level = models.PositiveSmallIntegerField(
         _("previous level"), null=True, blank=True, choices=Level.choices
     )

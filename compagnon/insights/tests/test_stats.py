@@ -37,7 +37,9 @@ def test_bootstrap_of_nothing():
     assert estimate.n == 0
 
 
-@pytest.mark.parametrize(("n", "shown"), [(None, False), (0, False), (K_MIN - 1, False), (K_MIN, True), (40, True)])
+@pytest.mark.parametrize(
+    ("n", "shown"), [(None, False), (0, False), (K_MIN - 1, False), (K_MIN, True), (40, True)]
+)
 def test_the_k_anonymity_rule(n, shown):
     assert K_MIN == 5
     assert figure_visible(n) is shown
@@ -56,8 +58,16 @@ def test_figures_over_fewer_than_five_people_are_removed():
     }
     payload = {
         "growth": {
-            "feedback": {"mean_gain": _estimate(4), "effect_size": _estimate(4), "share_improved": _estimate(4)},
-            "history": {"mean_gain": _estimate(5), "effect_size": _estimate(5), "share_improved": _estimate(5)},
+            "feedback": {
+                "mean_gain": _estimate(4),
+                "effect_size": _estimate(4),
+                "share_improved": _estimate(4),
+            },
+            "history": {
+                "mean_gain": _estimate(5),
+                "effect_size": _estimate(5),
+                "share_improved": _estimate(5),
+            },
             "challenges": None,
         },
         "retention": {

@@ -68,7 +68,9 @@ def test_the_participation_csv(client_of, manager_a, org_a):
 def test_my_growth_shows_only_my_history(client_of, member_a, member_b):
     mine, theirs = TagFactory(slug="mine"), TagFactory(slug="theirs")
     SkillLevelChange.objects.create(person=member_a, tag=mine, level=2, source=SkillSource.PROFILE)
-    SkillLevelChange.objects.create(person=member_b, tag=theirs, level=3, source=SkillSource.PROFILE)
+    SkillLevelChange.objects.create(
+        person=member_b, tag=theirs, level=3, source=SkillSource.PROFILE
+    )
 
     response = client_of(member_a).get(_url("insights:me"))
 

@@ -28,9 +28,15 @@ def _history(person):
 
 def test_a_profile_edit_records_each_change_once(member_a):
     tag = TagFactory(slug="causal")
-    services.person_skill_set(person=member_a, tag=tag, level=2, can_teach=False, actor=member_a.user)
-    services.person_skill_set(person=member_a, tag=tag, level=2, can_teach=True, actor=member_a.user)
-    services.person_skill_set(person=member_a, tag=tag, level=3, can_teach=True, actor=member_a.user)
+    services.person_skill_set(
+        person=member_a, tag=tag, level=2, can_teach=False, actor=member_a.user
+    )
+    services.person_skill_set(
+        person=member_a, tag=tag, level=2, can_teach=True, actor=member_a.user
+    )
+    services.person_skill_set(
+        person=member_a, tag=tag, level=3, can_teach=True, actor=member_a.user
+    )
     services.person_skill_remove(person=member_a, tag=tag, actor=member_a.user)
 
     assert _history(member_a) == [
@@ -43,7 +49,7 @@ def test_a_profile_edit_records_each_change_once(member_a):
 
 def test_a_refused_level_writes_no_history(member_a):
     tag = TagFactory(slug="causal")
-    with pytest.raises(Exception):  # noqa: B017, PT011 — full_clean's ValidationError
+    with pytest.raises(Exception):  # noqa: B017 — full_clean's ValidationError
         services.person_skill_set(person=member_a, tag=tag, level=9, can_teach=False, actor=None)
     assert not SkillLevelChange.objects.exists()
     assert not Skill.objects.exists()

@@ -83,7 +83,11 @@ def tenure_history(
             stay_years = rng.expovariate(hazard)
             landmark = today - timedelta(days=rng.randint(30, years * 365))
             followed = (today - landmark).days / 365.25
-            left = landmark + timedelta(days=round(stay_years * 365.25)) if stay_years < followed else None
+            left = (
+                landmark + timedelta(days=round(stay_years * 365.25))
+                if stay_years < followed
+                else None
+            )
             specs.append(
                 TenureSpec(
                     organisation=slug,
