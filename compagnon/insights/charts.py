@@ -49,7 +49,7 @@ def survival_chart(curves: dict[str, Any]) -> tuple[ChartBlock, Any] | None:
     frame = pd.DataFrame(rows)
     years, share = _("Years after the first year"), _("Share still at the organisation")
     base = alt.Chart(frame).encode(
-        x=alt.X("years:Q", title=years),
+        x=alt.X("years:Q", title=years, axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("group:N", title=None),
     )
     band = base.mark_area(opacity=0.2, interpolate="step-after").encode(
@@ -104,7 +104,9 @@ def growth_chart(growth: dict[str, Any]) -> tuple[ChartBlock, Any] | None:
         return None
     frame = pd.DataFrame(rows)
     title_effect = _("Effect size (standardised gain)")
-    base = alt.Chart(frame).encode(y=alt.Y("source:N", title=None, sort=None))
+    base = alt.Chart(frame).encode(
+        y=alt.Y("source:N", title=None, sort=None, axis=alt.Axis(labelLimit=180))
+    )
     chart = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("low:Q", title=title_effect), x2="high:Q"
     ) + base.mark_point(filled=True, size=80).encode(

@@ -56,6 +56,24 @@ def _figures(organisation: Organisation | None) -> dict[str, Any]:
     survival = charts.survival_chart(retention["curves"]) if retention else None
     growth_block = charts.growth_chart(growth)
     labels = charts.source_labels()
+    groups = charts.group_labels()
+    curves = (retention or {}).get("curves") or {}
+    ticks = sorted({row["t"] for curve in curves.values() if curve for row in curve["at_risk"]})
+    at_risk = {
+        "ticks": ticks,
+        "rows": [
+            {
+                "label": groups[name],
+                "counts": [{r["t"]: r["n"] for r in curve["at_risk"]}.get(t) for t in ticks],
+            }
+            for name, curve in curves.items()
+            if curve
+        ],
+    }
+    horizon = [
+        (groups[name], value)
+        for name, value in ((retention or {}).get("retention_at_horizon") or {}).items()
+    ]
     return {
         "snapshot": snapshot,
         "stale": stale,
@@ -69,7 +87,8 @@ def _figures(organisation: Organisation | None) -> dict[str, Any]:
         ],
         "growth": growth_block[0] if growth_block else None,
         "growth_altair": growth_block[1] if growth_block else None,
-        "group_labels": charts.group_labels(),
+        "at_risk": at_risk,
+        "horizon": horizon,
     }
 
 
@@ -166,7 +185,7 @@ def club_dashboard(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         "year_error": year_error,
         "years": list(range(timezone.localdate().year, FIRST_YEAR - 1, -1)),
         "funnel": club_funnel(year=year),
-        "at_risk": renewal_risk(),
+        "renewal_risk": renewal_risk(),
         "organisations": organisations_with_people(),
         **_figures(None),
     }
