@@ -56,6 +56,6 @@ def test_a_member_sees_her_own_growth(browser, live_server, organisation):
     context, page = sign_in(browser, live_server, member.email)
     page.get_by_test_id("nav-my-growth").click()
     history = page.get_by_test_id("insights-my-history")
-    expect(history).to_contain_text("Retour « J’ai appris »")
+    expect(history).to_contain_text("Retour « J’ai appris »")  # noqa: RUF001 - the French apostrophe
     expect(history.locator("[data-chart]")).to_have_class(re.compile(r"\bis-drawn\b"))
     context.close()
