@@ -23,6 +23,12 @@ def source_labels() -> dict[str, str]:
     }
 
 
+def _spec(chart: Any) -> dict[str, Any]:
+    """The Vega-Lite dict, without Altair's schema validation (a tenth of a second per chart
+    on every page view; the specs are fixed by this module and checked by its tests)."""
+    return chart.to_dict(validate=False)
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f} %"
 
@@ -60,7 +66,7 @@ def survival_chart(curves: dict[str, Any]) -> tuple[ChartBlock, Any] | None:
         y=alt.Y("share:Q", title=share, scale=alt.Scale(domain=[0, 1])),
         tooltip=["group:N", "years:Q", alt.Tooltip("share:Q", format=".0%")],
     )
-    chart = band + line
+    chart = _spec(band + line)
     yearly = [row for row in rows if float(row["years"]).is_integer()]
     block = chart_block(
         chart,
@@ -107,10 +113,11 @@ def growth_chart(growth: dict[str, Any]) -> tuple[ChartBlock, Any] | None:
     base = alt.Chart(frame).encode(
         y=alt.Y("source:N", title=None, sort=None, axis=alt.Axis(labelLimit=180))
     )
-    chart = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("low:Q", title=title_effect), x2="high:Q"
-    ) + base.mark_point(filled=True, size=80).encode(
-        x="effect:Q", tooltip=["source:N", "effect:Q", "low:Q", "high:Q", "n:Q"]
+    chart = _spec(
+        base.mark_rule(strokeWidth=2).encode(x=alt.X("low:Q", title=title_effect), x2="high:Q")
+        + base.mark_point(filled=True, size=80).encode(
+            x="effect:Q", tooltip=["source:N", "effect:Q", "low:Q", "high:Q", "n:Q"]
+        )
     )
     block = chart_block(
         chart,
@@ -162,7 +169,7 @@ def history_chart(changes: list[Any]) -> ChartBlock | None:
         )
     )
     return chart_block(
-        chart,
+        _spec(chart),
         title=_("My skill levels over time"),
         description=_("Each skill's level on my profile, at each change."),
         columns=[_("Skill"), _("Date"), level],

@@ -6,10 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -53,8 +55,17 @@ def _figures(organisation: Organisation | None) -> dict[str, Any]:
     shown = figures_visible(snapshot.payload)
     retention = shown.get("retention")
     growth = shown.get("growth") or {}
-    survival = charts.survival_chart(retention["curves"]) if retention else None
-    growth_block = charts.growth_chart(growth)
+    # Building the specs with Altair costs more than the rest of the page: they are kept per
+    # snapshot and language, so a new computation (a new computed_at) makes new ones.
+    key = f"insights-charts:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{get_language()}"
+    built = cache.get(key)
+    if built is None:
+        built = (
+            charts.survival_chart(retention["curves"]) if retention else None,
+            charts.growth_chart(growth),
+        )
+        cache.set(key, built, timeout=2 * 24 * 3600)
+    survival, growth_block = built
     labels = charts.source_labels()
     groups = charts.group_labels()
     curves = (retention or {}).get("curves") or {}
