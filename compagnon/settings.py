@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "compagnon.benchathons",
     "compagnon.desk",
     "compagnon.learning",
+    "compagnon.insights",
     "compagnon.site",
 ]
 
@@ -387,3 +388,6 @@ CHALLENGE_DATA_FILE_MAX_MB = env_int("CHALLENGE_DATA_FILE_MAX_MB", 2048, minimum
 CHALLENGE_ZIP_MAX_UNCOMPRESSED_MB = env_int("CHALLENGE_ZIP_MAX_UNCOMPRESSED_MB", 4096, minimum=1)
 CHALLENGE_SCORING_STALE_MINUTES = env_int("CHALLENGE_SCORING_STALE_MINUTES", 10, minimum=1)
 CHALLENGE_SCORING_MAX_ATTEMPTS = env_int("CHALLENGE_SCORING_MAX_ATTEMPTS", 3, minimum=1)
+
+# Insights: the computed figures pages read are recomputed nightly; older than this, stale.
+INSIGHTS_MAX_AGE_HOURS = env_int("INSIGHTS_MAX_AGE_HOURS", 26, minimum=1)

@@ -64,6 +64,7 @@ from compagnon.members.models import (
     Interest,
     Person,
     Skill,
+    SkillLevelChange,
     Visibility,
 )
 from compagnon.members.selectors import Viewer
@@ -197,6 +198,18 @@ def _sections(person: Person | None, user: User | None) -> dict[str, list[dict[s
                 "label_en": s.tag.label_en,
                 "level": s.level,
                 "can_teach": s.can_teach,
+            },
+        )
+        sections["skill_history"] = _rows(
+            SkillLevelChange.objects.filter(person=person)
+            .select_related("tag")
+            .order_by("changed_at", "pk"),
+            lambda c: {
+                "tag": c.tag.slug,
+                "previous_level": c.previous_level,
+                "level": c.level,
+                "source": c.source,
+                "changed_at": c.changed_at,
             },
         )
         sections["interests"] = _rows(
@@ -577,6 +590,7 @@ def _person_anonymise(person: Person, short_id: str, now: dt.datetime) -> None:
     person.full_clean(exclude=["user", "organisation"])
     person.save()
     Skill.objects.filter(person=person).delete()
+    SkillLevelChange.objects.filter(person=person).delete()
     Interest.objects.filter(person=person).delete()
     CalendarFeed.objects.filter(person=person).delete()
     Invitation.objects.filter(

@@ -25,9 +25,15 @@ from compagnon.members.models import (
     Person,
     Sector,
     Skill,
+    SkillLevelChange,
+    SkillSource,
     Tag,
 )
-from compagnon.members.services import organisation_membership_set
+from compagnon.members.services import (
+    organisation_membership_set,
+    person_skill_remove,
+    person_skill_set,
+)
 from compagnon.workshops.services import base_time_zone_change, base_time_zone_check
 
 
@@ -249,6 +255,46 @@ class PersonAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
         obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Skill:
+            return super().save_formset(request, form, formset, change)
+        # Skill levels go through the services so that every change reaches the history.
+        # The three lists are what the admin's change message reads.
+        person = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() and not formset._should_delete_form(inline_form):
+                continue
+            original = inline_form.instance if inline_form.instance.pk else None
+            old_tag = Tag.objects.get(pk=original.tag_id) if original is not None else None
+            if formset._should_delete_form(inline_form):
+                if old_tag is not None:
+                    person_skill_remove(
+                        person=person, tag=old_tag, actor=request.user, source=SkillSource.ADMIN
+                    )
+                    formset.deleted_objects.append(original)
+                continue
+            data = inline_form.cleaned_data
+            if not data or data.get("tag") is None:
+                continue
+            if old_tag is not None and old_tag.pk != data["tag"].pk:
+                person_skill_remove(
+                    person=person, tag=old_tag, actor=request.user, source=SkillSource.ADMIN
+                )
+            skill = person_skill_set(
+                person=person,
+                tag=data["tag"],
+                level=data["level"],
+                can_teach=data.get("can_teach", False),
+                actor=request.user,
+                source=SkillSource.ADMIN,
+            )
+            if original is None:
+                formset.new_objects.append(skill)
+            else:
+                formset.changed_objects.append((skill, inline_form.changed_data))
+        return None
+
     @admin.action(description=_("Invite to claim their account"))
     def invite_to_claim_account(self, request, queryset):
         # Imported here: the accounts app depends on members, not the other way round.
@@ -350,3 +396,23 @@ class PersonAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
 
         for person in queryset.order_by("pk"):
             person_delete(person=person, actor=request.user)
+
+
+@admin.register(SkillLevelChange)
+class SkillLevelChangeAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
+    """The skills history, read-only: it is written by the members services."""
+
+    list_display = ("person", "tag", "previous_level", "level", "source", "changed_at")
+    list_filter = ("source",)
+    list_select_related = ("person", "tag")
+    search_fields = ("person__first_name", "person__last_name", "person__email")
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

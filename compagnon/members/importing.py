@@ -80,6 +80,7 @@ from compagnon.members.models import (
     Person,
     RoleFamily,
     Skill,
+    SkillSource,
 )
 from compagnon.members.tags import TagResolver, normalise, split_tag_cell
 
@@ -992,8 +993,18 @@ def _tags_link(rows: list[RowPreview]) -> None:
             [row.person_id, tag_id, int(Level.PRACTITIONER), False] for tag_id in row.skill_tag_ids
         ]
         interests += [[row.person_id, tag_id] for tag_id in row.interest_tag_ids]
+    # Each skill the import adds starts its history (members.services records it): the pairs
+    # already on a profile (someone editing it meanwhile) are left out of both.
+    existing = _tag_ids_by_person(Skill, sorted({row[0] for row in skills}))
+    skills = [row for row in skills if row[1] not in existing.get(row[0], set())]
     _rows_insert_new(Skill, ["person", "tag", "level", "can_teach"], skills)
     _rows_insert_new(Interest, ["person", "tag"], interests)
+    from compagnon.members.services import skill_changes_record_added  # services imports us
+
+    skill_changes_record_added(
+        pairs=[(person_id, tag_id, level) for person_id, tag_id, level, _teach in skills],
+        source=SkillSource.IMPORT,
+    )
 
 
 def _rows_insert_new(

@@ -464,3 +464,53 @@ class MemberImport(models.Model):
     @property
     def is_applied(self) -> bool:
         return self.applied_at is not None
+
+
+class SkillSource(models.TextChoices):
+    """Where a change of a profile skill level came from (members.services records it)."""
+
+    INITIAL = "initial", _("Level when the history started")
+    PROFILE = "profile", _("Profile edit")
+    ADMIN = "admin", _("Staff, in the admin")
+    IMPORT = "import", _("Member import")
+    FEEDBACK = "feedback", _("“I learned” feedback")
+    LEARNING = "learning", _("Learning")
+    DEMO = "demo", _("Demo data")
+
+
+class SkillLevelChange(models.Model):
+    """One change of a person's level on a tag: the skills-growth history.
+
+    `level` is None when the skill was removed from the profile; `previous_level` is None
+    when it was added. Written only by `members.services` (every path that changes a level).
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="skill_changes", verbose_name=_("person")
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", verbose_name=_("tag"))
+    previous_level = models.PositiveSmallIntegerField(
+        _("previous level"), null=True, blank=True, choices=Level.choices
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"), null=True, blank=True, choices=Level.choices
+    )
+    source = models.CharField(_("source"), max_length=10, choices=SkillSource.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    class Meta:
+        verbose_name = _("skill level change")
+        verbose_name_plural = _("skill level changes")
+        ordering = ["person", "changed_at", "id"]
+        indexes = [models.Index(fields=["person", "tag", "changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.tag}: {self.previous_level} → {self.level} ({self.source})"

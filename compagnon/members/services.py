@@ -22,6 +22,8 @@ from compagnon.members.models import (
     OrganisationKind,
     Person,
     Skill,
+    SkillLevelChange,
+    SkillSource,
     Tag,
 )
 
@@ -123,31 +125,146 @@ def person_update_profile(*, person: Person, actor: User | None, **fields: Any) 
     return person
 
 
+def _skill_change_record(
+    *,
+    person_id: int,
+    tag_id: int,
+    previous: int | None,
+    level: int | None,
+    source: str,
+    actor: User | None,
+    at: Any = None,
+) -> SkillLevelChange | None:
+    """The history row for a level that changed (nothing when it did not)."""
+    if previous == level:
+        return None
+    return SkillLevelChange.objects.create(
+        person_id=person_id,
+        tag_id=tag_id,
+        previous_level=previous,
+        level=level,
+        source=source,
+        changed_by=actor if actor is not None and actor.pk else None,
+        changed_at=at or timezone.now(),
+    )
+
+
 def person_skill_set(
-    *, person: Person, tag: Tag, level: int, can_teach: bool, actor: User | None
+    *,
+    person: Person,
+    tag: Tag,
+    level: int,
+    can_teach: bool,
+    actor: User | None,
+    source: str = SkillSource.PROFILE,
 ) -> Skill:
-    """Add the skill, or change its level and "can teach" if the person already has it."""
+    """Add the skill, or change its level and "can teach" if the person already has it.
+
+    A changed level is written to the skills history (`SkillLevelChange`) with its source.
+    """
     _check_actor(actor=actor, person=person)
     with transaction.atomic():
         skill = Skill.objects.select_for_update().filter(person=person, tag=tag).first()
+        previous = skill.level if skill is not None else None
         if skill is None:
             skill = Skill(person=person, tag=tag)
         skill.level = level
         skill.can_teach = bool(can_teach)
         skill.full_clean()
         skill.save()
+        _skill_change_record(
+            person_id=person.pk,
+            tag_id=tag.pk,
+            previous=previous,
+            level=skill.level,
+            source=source,
+            actor=actor,
+        )
         _touch(person)
     return skill
 
 
-def person_skill_remove(*, person: Person, tag: Tag, actor: User | None) -> bool:
-    """True when a skill was removed."""
+def person_skill_remove(
+    *, person: Person, tag: Tag, actor: User | None, source: str = SkillSource.PROFILE
+) -> bool:
+    """True when a skill was removed (the history keeps a row with no level)."""
     _check_actor(actor=actor, person=person)
     with transaction.atomic():
-        deleted, _counts = Skill.objects.filter(person=person, tag=tag).delete()
-        if deleted:
-            _touch(person)
-    return bool(deleted)
+        skill = Skill.objects.select_for_update().filter(person=person, tag=tag).first()
+        if skill is None:
+            return False
+        previous = skill.level
+        skill.delete()
+        _skill_change_record(
+            person_id=person.pk,
+            tag_id=tag.pk,
+            previous=previous,
+            level=None,
+            source=source,
+            actor=actor,
+        )
+        _touch(person)
+    return True
+
+
+def person_skills_learned(
+    *, person: Person, levels: dict[int, int], actor: User | None, source: str
+) -> list[Skill]:
+    """Raise profile levels to what the person says they reached ("I learned", a lesson).
+
+    `levels` maps a tag pk to the level reached (1-4). Only raises: a level already at or
+    above it is left alone, so a modest self-assessment never lowers a profile. A tag the
+    person did not list is added at that level. Returns the skills that changed.
+    """
+    changed: list[Skill] = []
+    if not levels:
+        return changed
+    tags = Tag.objects.in_bulk(list(levels))
+    with transaction.atomic():
+        current = {
+            skill.tag_id: skill
+            for skill in Skill.objects.select_for_update().filter(person=person, tag__in=tags)
+        }
+        for tag_id, reached in sorted(levels.items()):
+            skill = current.get(tag_id)
+            if tag_id not in tags or (skill is not None and skill.level >= reached):
+                continue
+            changed.append(
+                person_skill_set(
+                    person=person,
+                    tag=tags[tag_id],
+                    level=reached,
+                    can_teach=skill.can_teach if skill is not None else False,
+                    actor=actor,
+                    source=source,
+                )
+            )
+    return changed
+
+
+def skill_changes_record_added(
+    *, pairs: list[tuple[int, int, int]], source: str, actor: User | None = None
+) -> int:
+    """History rows for skills added in bulk (the import): (person pk, tag pk, level).
+
+    For writers that insert `Skill` rows without model instances; they pass only the pairs
+    they actually added. Returns the number of rows written.
+    """
+    now = timezone.now()
+    rows = [
+        SkillLevelChange(
+            person_id=person_id,
+            tag_id=tag_id,
+            previous_level=None,
+            level=level,
+            source=source,
+            changed_at=now,
+            changed_by=actor if actor is not None and actor.pk else None,
+        )
+        for person_id, tag_id, level in pairs
+    ]
+    SkillLevelChange.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def person_interest_add(*, person: Person, tag: Tag, actor: User | None) -> Interest:

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from compagnon.core.email import email_queue
 from compagnon.core.models import OutboundEmail
-from compagnon.members.models import Organisation, Person, Tag
+from compagnon.members.models import Organisation, Person, SkillSource, Tag
 from compagnon.members.selectors import person_language
+from compagnon.members.services import person_skills_learned
 from compagnon.workshops import emails
 from compagnon.workshops.models import (
     Attendance,
@@ -155,6 +156,15 @@ def feedback_submit(
         FeedbackLevel.objects.bulk_create(
             FeedbackLevel(feedback=feedback, tag_id=tag_id, before=before, after=after)
             for tag_id, (before, after) in sorted(levels.items())
+        )
+        # "I learned": the level reached raises the profile's (never lowers it), and the
+        # skills history records it with its source.
+        assert person is not None  # feedback_refusal() refuses anyone else
+        person_skills_learned(
+            person=person,
+            levels={tag_id: after for tag_id, (_before, after) in levels.items()},
+            actor=None,
+            source=SkillSource.FEEDBACK,
         )
         feedback.keep_working_with_people.set(keep_people or [])
         feedback.keep_working_with_organisations.set(keep_organisations or [])

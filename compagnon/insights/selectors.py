@@ -1,0 +1,126 @@
+"""Who sees which insights, and the one rule for small groups.
+
+- A person sees their own growth (private to them: nobody else, staff included, gets that page
+  for someone else).
+- An organisation's figures: its managers and staff (404 for anyone else).
+- The club's figures, all organisations and renewal risk: staff.
+- k-anonymity: no figure computed over fewer than K_MIN people is ever shown (`figure_visible`).
+  Every display path of a statistic goes through `figures_visible()`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from compagnon.insights.models import Snapshot
+from compagnon.insights.survival import K_MIN
+from compagnon.members.models import Organisation, Person, SkillLevelChange
+from compagnon.members.selectors import Viewer, organisation_private_for_viewer
+
+
+def figure_visible(n: int | None) -> bool:
+    """The k-anonymity rule: a figure is shown only when computed over K_MIN people or more."""
+    return n is not None and n >= K_MIN
+
+
+def _estimate(estimate: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not estimate or not figure_visible(estimate.get("n")) or estimate.get("value") is None:
+        return None
+    return estimate
+
+
+def _curve(curve: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not curve or not figure_visible(curve.get("n")):
+        return None
+    # The tail past the last point with K_MIN people at risk is already cut by km_curve;
+    # at-risk counts under K_MIN are left out all the same.
+    shown = dict(curve)
+    shown["at_risk"] = [row for row in curve["at_risk"] if figure_visible(row["n"])]
+    return shown
+
+
+def _model(result: dict[str, Any] | None, n_key: str = "n") -> dict[str, Any] | None:
+    if not result or not figure_visible(result.get(n_key)):
+        return None
+    return result
+
+
+def figures_visible(payload: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot's figures with everything computed over fewer than K_MIN people removed."""
+    shown = copy.deepcopy(payload)
+    growth = shown.get("growth") or {}
+    for source, figures in list(growth.items()):
+        if figures is None:
+            continue
+        growth[source] = {name: _estimate(value) for name, value in figures.items()}
+        if not any(growth[source].values()):
+            growth[source] = None
+    retention = shown.get("retention")
+    if retention:
+        curves = retention.get("curves", {})
+        for name in list(curves):
+            curves[name] = _curve(curves[name])
+        retention["retention_at_horizon"] = {
+            name: value if curves.get(name) else None
+            for name, value in retention.get("retention_at_horizon", {}).items()
+        }
+        retention["cox"] = _model(retention.get("cox"))
+        matched = retention.get("matched")
+        retention["matched"] = matched if matched and figure_visible(matched.get("pairs")) else None
+    return shown
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def organisation_insights_for_viewer(viewer: Viewer, slug: str) -> Organisation:
+    """An organisation's insights: its managers and staff; 404 for anyone else."""
+    return organisation_private_for_viewer(viewer, slug)
+
+
+def club_insights_allowed(viewer: Viewer) -> None:
+    if not viewer.is_staff:
+        raise PermissionDenied
+
+
+def person_own_history(person: Person) -> list[SkillLevelChange]:
+    """A person's own skills history (their page only)."""
+    return list(
+        SkillLevelChange.objects.filter(person=person)
+        .select_related("tag")
+        .order_by("changed_at", "pk")
+    )
+
+
+def person_own_feedback_levels(person: Person) -> list[Any]:
+    from compagnon.workshops.models import FeedbackLevel
+
+    return list(
+        FeedbackLevel.objects.filter(feedback__registration__person=person)
+        .select_related("tag", "feedback__registration__workshop")
+        .order_by("feedback__registration__workshop__starts_at", "pk")
+    )
+
+
+# --- the cache ----------------------------------------------------------------------------------
+
+
+def snapshot_for(organisation: Organisation | None) -> Snapshot | None:
+    if organisation is None:
+        return Snapshot.objects.filter(organisation__isnull=True).first()
+    return Snapshot.objects.filter(organisation=organisation).first()
+
+
+def snapshot_is_stale(snapshot: Snapshot, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return snapshot.computed_at < now - dt.timedelta(hours=settings.INSIGHTS_MAX_AGE_HOURS)
+
+
+def organisations_with_people() -> list[Organisation]:
+    return list(Organisation.objects.filter(people__isnull=False).distinct().order_by("name"))

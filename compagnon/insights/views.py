@@ -1,0 +1,217 @@
+"""Insights pages: my growth, an organisation's dashboard (page, PDF, CSV), the club's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from compagnon.core.charts import chart_svg
+from compagnon.core.csvsafe import csv_streaming_response
+from compagnon.insights import charts
+from compagnon.insights.participation import club_funnel, organisation_participation, renewal_risk
+from compagnon.insights.selectors import (
+    club_insights_allowed,
+    figures_visible,
+    organisation_insights_for_viewer,
+    organisations_with_people,
+    person_own_feedback_levels,
+    person_own_history,
+)
+from compagnon.insights.services import snapshot_read
+from compagnon.members.models import Organisation
+from compagnon.members.permissions import member_required, signed_in_viewer
+from compagnon.members.selectors import Viewer
+
+REPORT_CSS = Path(__file__).resolve().parent / "static" / "insights" / "report.css"
+FIRST_YEAR = 2020  # the club opened in February 2020
+
+
+def _year(request: HttpRequest) -> tuple[int | None, str]:
+    """The year asked for in ?year=, and a message when it cannot be used."""
+    raw = (request.GET.get("year") or "").strip()
+    if not raw:
+        return None, ""
+    last = timezone.localdate().year
+    if raw.isdigit() and FIRST_YEAR <= int(raw) <= last:
+        return int(raw), ""
+    return None, _("Choose a year between %(first)d and %(last)d; showing all years.") % {
+        "first": FIRST_YEAR,
+        "last": last,
+    }
+
+
+def _figures(organisation: Organisation | None) -> dict[str, Any]:
+    snapshot, stale = snapshot_read(organisation=organisation)
+    shown = figures_visible(snapshot.payload)
+    retention = shown.get("retention")
+    growth = shown.get("growth") or {}
+    # Building the specs with Altair costs more than the rest of the page: they are kept per
+    # snapshot and language, so a new computation (a new computed_at) makes new ones.
+    key = f"insights-charts:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{get_language()}"
+    built = cache.get(key)
+    if built is None:
+        built = (
+            charts.survival_chart(retention["curves"]) if retention else None,
+            charts.growth_chart(growth),
+        )
+        cache.set(key, built, timeout=2 * 24 * 3600)
+    survival, growth_block = built
+    labels = charts.source_labels()
+    groups = charts.group_labels()
+    curves = (retention or {}).get("curves") or {}
+    ticks = sorted({row["t"] for curve in curves.values() if curve for row in curve["at_risk"]})
+    at_risk = {
+        "ticks": ticks,
+        "rows": [
+            {
+                "label": groups[name],
+                "counts": [{r["t"]: r["n"] for r in curve["at_risk"]}.get(t) for t in ticks],
+            }
+            for name, curve in curves.items()
+            if curve
+        ],
+    }
+    horizon = [
+        (groups[name], value)
+        for name, value in ((retention or {}).get("retention_at_horizon") or {}).items()
+    ]
+    return {
+        "snapshot": snapshot,
+        "stale": stale,
+        "retention": retention,
+        "survival": survival[0] if survival else None,
+        "survival_altair": survival[1] if survival else None,
+        "growth_rows": [
+            {"label": labels[name], **figures}
+            for name, figures in growth.items()
+            if figures is not None
+        ],
+        "growth": growth_block[0] if growth_block else None,
+        "growth_altair": growth_block[1] if growth_block else None,
+        "at_risk": at_risk,
+        "horizon": horizon,
+    }
+
+
+@member_required
+def my_growth(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    """A person's own growth: private to them (there is no page for someone else's)."""
+    person = viewer.person
+    history = person_own_history(person) if person else []
+    levels = person_own_feedback_levels(person) if person else []
+    context = {
+        "history": history,
+        "chart": charts.history_chart(history),
+        "feedback_levels": levels,
+    }
+    response = render(request, "insights/my_growth.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _organisation_context(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
+    year, year_error = _year(request)
+    return {
+        "organisation": organisation,
+        "year": year,
+        "year_error": year_error,
+        "years": list(range(timezone.localdate().year, FIRST_YEAR - 1, -1)),
+        "participation": organisation_participation(organisation, year=year),
+        **_figures(organisation),
+    }
+
+
+@signed_in_viewer
+def organisation_dashboard(request: HttpRequest, viewer: Viewer, slug: str) -> HttpResponse:
+    organisation = organisation_insights_for_viewer(viewer, slug)
+    response = render(
+        request, "insights/organisation.html", _organisation_context(request, organisation)
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@signed_in_viewer
+def organisation_pdf(request: HttpRequest, viewer: Viewer, slug: str) -> HttpResponse:
+    from weasyprint import CSS, HTML
+
+    organisation = organisation_insights_for_viewer(viewer, slug)
+    context = _organisation_context(request, organisation)
+    for name in ("survival", "growth"):
+        chart = context.pop(f"{name}_altair")
+        context[f"{name}_svg"] = mark_safe(chart_svg(chart)) if chart is not None else ""
+    html = render(request, "insights/organisation_pdf.html", context).content.decode()
+    pdf = HTML(string=html, base_url=str(REPORT_CSS.parent)).write_pdf(
+        stylesheets=[CSS(filename=str(REPORT_CSS))]
+    )
+    year = context["year"] or "all"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{organisation.slug}-insights-{year}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@signed_in_viewer
+def organisation_csv(request: HttpRequest, viewer: Viewer, slug: str) -> HttpResponse:
+    """Participation year by year, one row per year."""
+    organisation = organisation_insights_for_viewer(viewer, slug)
+    keys = [
+        ("active_people", _("Active people")),
+        ("attendances", _("Workshop attendances")),
+        ("workshops_attended", _("Workshops attended")),
+        ("workshops_hosted", _("Workshops hosted")),
+        ("hours_given", _("Hours given (hosting)")),
+        ("cases", _("Cases brought")),
+        ("challenges_entered", _("Challenges entered")),
+        ("learning_completions", _("Lessons completed")),
+    ]
+
+    def rows():
+        yield [_("Year"), *(label for _key, label in keys)]
+        for year in range(FIRST_YEAR, timezone.localdate().year + 1):
+            figures = organisation_participation(organisation, year=year)
+            yield [year, *(figures[key] for key, _label in keys)]
+
+    return csv_streaming_response(rows(), filename=f"{organisation.slug}-participation.csv")
+
+
+@signed_in_viewer
+def club_dashboard(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    club_insights_allowed(viewer)
+    year, year_error = _year(request)
+    context = {
+        "year": year,
+        "year_error": year_error,
+        "years": list(range(timezone.localdate().year, FIRST_YEAR - 1, -1)),
+        "funnel": club_funnel(year=year),
+        "renewal_risk": renewal_risk(),
+        "organisations": organisations_with_people(),
+        **_figures(None),
+    }
+    response = render(request, "insights/club.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@signed_in_viewer
+def recompute(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    """Staff: queue a recomputation of the club's and every organisation's figures."""
+    club_insights_allowed(viewer)
+    from compagnon.insights.tasks import insights_recompute_all_task
+
+    insights_recompute_all_task.enqueue()
+    messages.success(request, _("Recomputation queued: the figures update in a few minutes."))
+    return redirect("insights:club")
