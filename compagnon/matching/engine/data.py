@@ -105,9 +105,9 @@ class Weights:
     # a learned model (learn.py) replaces them once the club has enough answered invitations.
     tags: float = 1.0
     interests: float = 0.05
-    concepts: float = 0.298  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
-    words: float = 0.120  # cosine of word uni+bigram TF-IDF
-    chars: float = 0.298  # cosine of character 3-5-gram TF-IDF
+    concepts: float = 0.350  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
+    words: float = 0.010  # cosine of word uni+bigram TF-IDF
+    chars: float = 0.420  # cosine of character 3-5-gram TF-IDF
     concept_idf: bool = (
         False  # weigh concepts by their idf over the club (rare sub-areas count more)
     )

@@ -235,36 +235,30 @@ class _Features(_Base):
         w, T = self.weights, self._T
         scale = 1.0 if profile.declared else w.undeclared_text
         spread = self._spread_strength(profile.strength, scale)
+        sub_columns: dict[int, float] = {}
         if w.sibling_text != 1.0 and profile.sub_text:
             # Text read from a sub-area counts per sub-area (docs/matching.md): the tag
             # column credits it at the sibling share; the "any sub-area" column adds back
             # what makes a case naming none of the tag's sub-areas score as per tag; each
-            # sub-area's column adds what makes a case naming that sub-area credit it fully.
+            # sub-area's column adds the rest of that sub-area's text value, on top of a
+            # declaration (which names the tag, not the sub-area).
             best_sub: dict[int, float] = {}
-            tag_of_sub: dict[int, int] = {}
             for j, value in profile.sub_text.items():
-                u = tag_of_sub[j] = self.taxonomy.index[self._sub_keys[j].split("|", 1)[0]]
+                u = self.taxonomy.index[self._sub_keys[j].split("|", 1)[0]]
                 best_sub[u] = max(best_sub.get(u, 0.0), value)
-
-            def strength(u: int, text: float) -> float:
+                spread_sub = (1.0 - w.sibling_text) * value * scale
+                if spread_sub > 0:
+                    sub_columns[2 * T + j] = spread_sub
+            sibling = {}
+            for u in profile.strength:
                 a = profile.declared.get(u, 0.0)
-                return max(a, text) + w.corroboration * min(a, text)
-
-            general = profile.general
-            sibling = {
-                u: strength(u, max(general.get(u, 0.0), w.sibling_text * best_sub.get(u, 0.0)))
-                for u in profile.strength
-            }
+                b = max(profile.general.get(u, 0.0), w.sibling_text * best_sub.get(u, 0.0))
+                sibling[u] = max(a, b) + w.corroboration * min(a, b)
             per_tag, spread = spread, self._spread_strength(sibling, scale)
             for t, value in per_tag.items():
                 if value > spread.get(t, 0.0) + 1e-9:
                     spread[T + t] = value - spread.get(t, 0.0)
-            for j, value in profile.sub_text.items():
-                u = tag_of_sub[j]
-                shared = max(general.get(u, 0.0), w.sibling_text * best_sub[u])
-                full = strength(u, max(shared, value)) * scale
-                if full > spread.get(u, 0.0) + 1e-9:
-                    spread[2 * T + j] = full - spread.get(u, 0.0)
+            spread.update(sub_columns)
         wanted: dict[int, float] = {}
         for u, s in profile.interest.items():
             for t, credit in self._spread_interest[u]:
