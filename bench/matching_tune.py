@@ -1,4 +1,4 @@
-"""Fit the weights of the score's parts on the dev set ("atelier") only.
+"""Fit the weights of the score's parts on the dev set ("atelier", with "fratrie") only.
 
 Run: uv run python bench/matching_tune.py
 
@@ -17,6 +17,8 @@ reached the higher dev objective (BM25 only if better by more than 0.002). Then,
 against the same margin: the parent-tag credit, the sub-area tag scale (raw parts only),
 an idf on concepts, and a scale on the tag values of people who declared no skill.
 The parts are normalised per case as the engine scores them (`--raw`: not).
+`--sibling`: the sub-area credit of text evidence (`Weights.sibling_text`), tuned on
+the dev set's two parts together (atelier and fratrie; about 7 minutes).
 Never reads the held-out sets.
 """
 
