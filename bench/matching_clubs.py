@@ -960,5 +960,226 @@ def demo(seed: int = 404) -> Club:
     return club
 
 
+# =================================================================================================
+# Generator 5: "fratrie" (dev set, second part, since 2026-12-05): sibling sub-topics
+# =================================================================================================
+# Written from issue 11's description of real clubs, not from the held-out generators: texts
+# describe the work (methods, data, problems) in one sub-topic of a tag while many other
+# members work on a sibling sub-topic of the same tag; declared skills name the parent tag
+# only (or nothing, 30 %); truth is per sub-topic. Within a tag one sub-topic is common and
+# its siblings are rare, and cases are drawn evenly over sub-topics: a case on a rare
+# sub-topic meets many people whose text names a common sibling.
+
+# tag/sub -> (French phrases, English phrases, popularity)
+FRATRIE_WORDS: dict[str, tuple[list[str], list[str], float]] = {
+    "time-series/demand-forecasting": (
+        [
+            "prévoir les ventes par magasin",
+            "modèles saisonniers des ventes",
+            "prévision de la demande hôtelière",
+        ],
+        ["store-level sales forecasting", "seasonal demand models", "predicting weekly demand"],
+        4.0,
+    ),
+    "time-series/anomalies": (
+        ["repérer les pannes dans les relevés de capteurs", "alertes sur des séries de mesures"],
+        ["spotting faults in sensor readings", "alerting on drifting meter series"],
+        0.5,
+    ),
+    "time-series/signal": (
+        ["filtrage de signaux vibratoires", "analyse spectrale de mesures"],
+        ["filtering vibration signals", "spectral analysis of measurements"],
+        0.4,
+    ),
+    "nlp/extraction": (
+        ["extraire des entités de comptes rendus", "classer automatiquement des courriels"],
+        ["pulling named entities out of reports", "routing emails with text classifiers"],
+        3.0,
+    ),
+    "nlp/sentiment": (
+        ["mesurer la tonalité des avis clients", "analyse d'opinion sur les réseaux sociaux"],
+        ["measuring the tone of customer reviews", "opinion mining on social media"],
+        0.6,
+    ),
+    "nlp/legal": (
+        ["relire des contrats avec des modèles de langue", "indexer la jurisprudence"],
+        ["reviewing contracts with language models", "indexing case law"],
+        0.4,
+    ),
+    "nlp/translation": (
+        ["traduction automatique de notices techniques", "aligner des corpus bilingues"],
+        ["machine translation of technical manuals", "aligning bilingual corpora"],
+        0.4,
+    ),
+    "causality/experiments": (
+        ["piloter des tests A/B sur le site", "plans d'expérience pour les campagnes"],
+        ["running A/B tests on the website", "designing randomised experiments for campaigns"],
+        3.0,
+    ),
+    "causality/observational": (
+        [
+            "évaluer une politique publique par doubles différences",
+            "appariement sur score de propension",
+        ],
+        [
+            "difference-in-differences for a policy evaluation",
+            "propensity score matching on registry data",
+        ],
+        0.6,
+    ),
+    "causality/uplift": (
+        ["modèles d'uplift pour cibler les relances", "effet hétérogène d'un traitement"],
+        ["uplift models to target reminders", "heterogeneous treatment effects"],
+        0.4,
+    ),
+    "forecasting/energy": (
+        ["prévoir la consommation électrique du lendemain", "projeter la charge du réseau"],
+        ["next-day electricity consumption forecasts", "projecting grid load"],
+        3.0,
+    ),
+    "forecasting/supply": (
+        ["dimensionner les stocks des entrepôts", "réapprovisionnement des magasins"],
+        ["sizing warehouse stock", "store replenishment planning"],
+        0.6,
+    ),
+    "forecasting/tourism": (
+        ["anticiper le taux d'occupation des hôtels", "fréquentation des sites touristiques"],
+        ["anticipating hotel occupancy", "visitor numbers at tourist sites"],
+        0.4,
+    ),
+    "computer-vision/detection": (
+        ["contrôle visuel des pièces sur la chaîne", "détecter des défauts sur des images"],
+        ["visual inspection of parts on the line", "detecting defects in images"],
+        3.0,
+    ),
+    "computer-vision/documents": (
+        ["lire des factures scannées", "reconnaissance de caractères sur formulaires"],
+        ["reading scanned invoices", "character recognition on forms"],
+        0.5,
+    ),
+    "computer-vision/medical": (
+        ["segmenter des IRM", "aide au diagnostic sur radiographies"],
+        ["segmenting MRI scans", "diagnosis support on X-rays"],
+        0.4,
+    ),
+    "optimisation/routing": (
+        ["optimiser les tournées de livraison", "calcul d'itinéraires pour les techniciens"],
+        ["optimising delivery rounds", "route planning for field technicians"],
+        2.0,
+    ),
+    "optimisation/scheduling": (
+        ["planifier les équipes d'un hôpital", "ordonnancement d'ateliers"],
+        ["rostering hospital staff", "job-shop scheduling"],
+        0.5,
+    ),
+}
+FRATRIE_LEVELS = {
+    "fr": {
+        4: ["Je fais référence sur {x} depuis dix ans.", "Thèse puis dix ans sur {x}."],
+        3: ["J'ai livré plusieurs projets de {x} en production.", "Des années sur {x}."],
+        2: ["Je travaille régulièrement sur {x}.", "Mon quotidien : {x}."],
+        1: ["Une première mission sur {x}.", "Je débute sur {x}."],
+    },
+    "en": {
+        4: ["Go-to person for {x} for a decade.", "PhD and ten years on {x}."],
+        3: ["Delivered several {x} projects to production.", "Years of {x}."],
+        2: ["I work on {x} regularly.", "My day job: {x}."],
+        1: ["One first assignment on {x}.", "Beginner at {x}."],
+    },
+}
+FRATRIE_CASE = {
+    "fr": ["Un partenaire cherche de l'aide pour {x}.", "Retour d'expérience souhaité : {x}."],
+    "en": ["A partner is looking for help with {x}.", "Looking for hands-on experience: {x}."],
+}
+
+
+def fratrie(
+    seed: int = 505, n_people: int = 500, n_cases: int = 180, *, with_truth: bool = True
+) -> Club:
+    rng = random.Random(seed)
+    topics = list(FRATRIE_WORDS)
+    popularity = [FRATRIE_WORDS[t][2] for t in topics]
+    orgs, org_weights = organisations(rng, 30, "Fratrie")
+    docs, truths, wishes, languages = [], [], [], {}
+    for pid in range(n_people):
+        lang = "fr" if rng.random() < 0.5 else "en"
+        first = rng.choices(topics, popularity)[0]
+        chosen = [first]
+        if rng.random() < 0.4:  # a second topic, often a sibling of the first
+            if rng.random() < 0.5:
+                siblings = [t for t in topics if tag_of(t) == tag_of(first) and t != first]
+                chosen.append(rng.choice(siblings))
+            else:
+                chosen.append(rng.choices(topics, popularity)[0])
+        truth = {t: rng.choices([1, 2, 3, 4], [0.2, 0.4, 0.25, 0.15])[0] for t in chosen}
+        wish = {rng.choice(topics)} - set(truth) if rng.random() < 0.3 else set()
+        if rng.random() < 0.3:  # a spreadsheet cell
+            lang = "mix"
+            cells = [rng.choice(FRATRIE_WORDS[t][rng.random() < 0.5]) for t in truth]
+            cells += ["envie d'apprendre : " + rng.choice(FRATRIE_WORDS[t][0]) for t in wish]
+            text = noisy(rng, "; ".join(cells), 0.05)
+        else:
+            i = 0 if lang == "fr" else 1
+            sentences = [rng.choice(ATELIER_FILLER[lang])]
+            for t, level in truth.items():
+                x = rng.choice(FRATRIE_WORDS[t][i])
+                sentences.append(rng.choice(FRATRIE_LEVELS[lang][level]).format(x=x))
+            for t in wish:
+                x = rng.choice(FRATRIE_WORDS[t][i])
+                sentences.append(rng.choice(ATELIER_WISH[lang]).format(x=x))
+            rng.shuffle(sentences)
+            text = noisy(rng, " ".join(sentences), 0.03)
+        tag_levels: dict[str, int] = {}
+        for t, level in truth.items():
+            tag_levels[tag_of(t)] = max(tag_levels.get(tag_of(t), 0), level)
+        skills = declare(rng, tag_levels, missing=0.3, parent_only=1.0, off_by_one=0.3,
+                         spurious=0.1)  # fmt: skip
+        interests = {tag_of(t) for t in wish if rng.random() < 0.6}
+        org = rng.choices(orgs, org_weights)[0]
+        spoken = ({lang} if lang != "mix" else {"fr", "en"}) | (
+            {"fr", "en"} if rng.random() < 0.5 else set()
+        )
+        docs.append(person_doc(pid, rng, text, skills, interests, org, spoken))
+        truths.append(truth)
+        wishes.append(wish)
+        languages[pid] = lang
+    cases = []
+    for _ in range(n_cases):
+        lang = "fr" if rng.random() < 0.5 else "en"
+        case_topics = [rng.choice(topics)]  # evenly over sub-topics, rare ones included
+        i = 0 if lang == "fr" else 1
+        x = rng.choice(FRATRIE_WORDS[case_topics[0]][i])
+        if rng.random() < 0.3:
+            text = noisy(rng, x, 0.05)
+        else:
+            text = rng.choice(FRATRIE_CASE[lang]).format(x=x)
+        tags = {tag_of(case_topics[0])} if rng.random() < 0.7 else set()
+        query = case_query(rng, text, tags, lang, orgs)
+        relevance = {}
+        for doc, truth, wish in zip(docs, truths, wishes, strict=True) if with_truth else ():
+            if doc.organisation in query.exclude_organisations:
+                continue
+            level = truth.get(case_topics[0], 0)
+            grade = (
+                3
+                if level >= 3
+                else 2
+                if level == 2
+                else 1
+                if level or case_topics[0] in wish
+                else 0
+            )
+            if grade:
+                relevance[doc.id] = grade
+        cases.append(Case(query, relevance, tuple(case_topics), lang))
+    club = Club("fratrie", docs, cases, languages)
+    for truth in truths:
+        for t in truth:
+            club.topic_people[t] = club.topic_people.get(t, 0) + 1
+    return club
+
+
 GENERATORS = {"atelier": atelier, "conseil": conseil, "tableur": tableur, "demo": demo}
 DEV = "atelier"
+# The dev set's second part (since 2026-12-05): tuned on with atelier, never reported as held-out.
+DEV_EXTRA = {"fratrie": fratrie}

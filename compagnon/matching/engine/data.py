@@ -88,6 +88,12 @@ class Weights:
     # scaled by this: a text names a tag for a sibling sub-topic as readily as for the
     # case's own, a declaration is a statement. Fitted on the dev set (matching_tune.py).
     undeclared_text: float = 1.0
+    # Text evidence read from a vocabulary sub-area of a tag ("seasonal ARIMA" for Time
+    # Series) is credited per sub-area: full on a case that names that sub-area or none of
+    # the tag's, this share on a case that names only a sibling sub-area of the same tag.
+    # Declared skills stay per tag. 1 = per tag (the engine before the sub-area credit of
+    # 2026-12-05). Fitted on the dev set, atelier + fratrie (matching_tune.py --sibling).
+    sibling_text: float = 0.3
     parent: float = 0.7  # credit per level when the skill is on an ancestor of the case tag
     child: float = 0.6  # credit per level when the skill is on a descendant
     interest_related: float = 0.4  # interest on the parent or a child of the case tag
@@ -99,9 +105,9 @@ class Weights:
     # a learned model (learn.py) replaces them once the club has enough answered invitations.
     tags: float = 1.0
     interests: float = 0.05
-    concepts: float = 0.357  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
-    words: float = 0.076  # cosine of word uni+bigram TF-IDF
-    chars: float = 0.253  # cosine of character 3-5-gram TF-IDF
+    concepts: float = 0.350  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
+    words: float = 0.010  # cosine of word uni+bigram TF-IDF
+    chars: float = 0.420  # cosine of character 3-5-gram TF-IDF
     concept_idf: bool = (
         False  # weigh concepts by their idf over the club (rare sub-areas count more)
     )

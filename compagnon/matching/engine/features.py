@@ -1,6 +1,7 @@
 """Turning people and cases into the rows and vectors of the score.
 
-A person is one row `[H (T) | W (T) | concepts (C) | word TF-IDF (V) | raw words]`
+A person is one row `[tag block (G) | W (T) | concepts (C) | word TF-IDF (V) | raw words]`,
+the tag block being `[H (T) | any sub-area (T) | each sub-area (S)]`
 (docs/matching.md); a case is compiled into the weights that meet those columns.
 `_Features` is a part of `Ranker` (ranker.py), split out for reading.
 """
@@ -44,6 +45,9 @@ class _Compiled(NamedTuple):
     excluded: np.ndarray
     base: int
     language_bit: int  # 0: no language asked; -1: a language nobody declared
+    # (G,) the tag part's case weights over the tag block: tag_weights on H; on each tag,
+    # its named sub-areas' columns, or its "any sub-area" column when it names none.
+    tag_block: np.ndarray
     # Weights.sub_area_tags when the case text names a vocabulary sub-area, else 1: it scales
     # the tag part (declared skills name tags, not the sub-area the case is about).
     tag_scale: float = 1.0
@@ -57,6 +61,8 @@ class _Profile(NamedTuple):
     strength: dict[int, float]  # S(u) = max(declared, text) + c * min(...)
     interest: dict[int, float]
     mentions: list[Mention]
+    general: dict[int, float]  # text evidence from the tag's names and general terms
+    sub_text: dict[int, float]  # sub-area column -> text evidence from its terms
 
 
 class _Features(_Base):
@@ -92,7 +98,7 @@ class _Features(_Base):
                     raw_vocab[word] = len(raw_vocab)
             raw.add([raw_vocab[w] for w in counts], counts.values())
         return (
-            tags.csr(2 * self._T),
+            tags.csr(self._G + self._T),
             concepts.csr(self._C),
             words.csr(len(word_vocab)),
             raw.csr(len(raw_vocab)),
@@ -195,6 +201,8 @@ class _Features(_Base):
         if mentions is None:
             mentions = self._matcher.mentions(analysis or analyse(doc.text))
         text: dict[int, float] = {}
+        general: dict[int, float] = {}
+        sub_text: dict[int, float] = {}
         interest = {index[slug]: 1.0 for slug in sorted(doc.interests) if slug in index}
         for mention in mentions:
             u = index[mention.slug]
@@ -204,32 +212,69 @@ class _Features(_Base):
             if mention.kind == INTEREST or (wish and mention.slug not in doc.skills):
                 interest[u] = max(interest.get(u, 0.0), w.text_interest * mention.weight)
             else:
-                value = w.text_expert if mention.kind == EXPERT else w.text_mention
-                text[u] = max(text.get(u, 0.0), value * mention.weight)
+                value = (
+                    w.text_expert if mention.kind == EXPERT else w.text_mention
+                ) * mention.weight
+                text[u] = max(text.get(u, 0.0), value)
+                j = self._sub_index.get(mention.concept)
+                if j is None:
+                    general[u] = max(general.get(u, 0.0), value)
+                else:
+                    sub_text[j] = max(sub_text.get(j, 0.0), value)
         strength = {}
         for u in declared.keys() | text.keys():
             a, b = declared.get(u, 0.0), text.get(u, 0.0)
             strength[u] = max(a, b) + w.corroboration * min(a, b)
-        return _Profile(declared, text, strength, interest, mentions)
+        return _Profile(declared, text, strength, interest, mentions, general, sub_text)
 
     def _tag_values(
         self, doc: PersonDoc[IdT], analysis: Analysis
     ) -> tuple[list[int], list[float], list[Mention]]:
         """The person's tag columns: expertise spread over the hierarchy, then interests."""
         profile = self._profile(doc, analysis)
-        scale = 1.0 if profile.declared else self.weights.undeclared_text
-        spread: dict[int, float] = {}
-        for u, s in profile.strength.items():
-            for t, credit in self._spread[u]:
-                if credit * s * scale > spread.get(t, 0.0):
-                    spread[t] = credit * s * scale
+        w, T = self.weights, self._T
+        scale = 1.0 if profile.declared else w.undeclared_text
+        spread = self._spread_strength(profile.strength, scale)
+        sub_columns: dict[int, float] = {}
+        if w.sibling_text != 1.0 and profile.sub_text:
+            # Text read from a sub-area counts per sub-area (docs/matching.md): the tag
+            # column credits it at the sibling share; the "any sub-area" column adds back
+            # what makes a case naming none of the tag's sub-areas score as per tag; each
+            # sub-area's column adds the rest of that sub-area's text value, on top of a
+            # declaration (which names the tag, not the sub-area).
+            best_sub: dict[int, float] = {}
+            for j, value in profile.sub_text.items():
+                u = self.taxonomy.index[self._sub_keys[j].split("|", 1)[0]]
+                best_sub[u] = max(best_sub.get(u, 0.0), value)
+                spread_sub = (1.0 - w.sibling_text) * value * scale
+                if spread_sub > 0:
+                    sub_columns[2 * T + j] = spread_sub
+            sibling = {}
+            for u in profile.strength:
+                a = profile.declared.get(u, 0.0)
+                b = max(profile.general.get(u, 0.0), w.sibling_text * best_sub.get(u, 0.0))
+                sibling[u] = max(a, b) + w.corroboration * min(a, b)
+            per_tag, spread = spread, self._spread_strength(sibling, scale)
+            for t, value in per_tag.items():
+                if value > spread.get(t, 0.0) + 1e-9:
+                    spread[T + t] = value - spread.get(t, 0.0)
+            spread.update(sub_columns)
         wanted: dict[int, float] = {}
         for u, s in profile.interest.items():
             for t, credit in self._spread_interest[u]:
                 if credit * s > wanted.get(t, 0.0):
                     wanted[t] = credit * s
-        columns = list(spread) + [self._T + t for t in wanted]
+        columns = list(spread) + [self._G + t for t in wanted]
         return columns, list(spread.values()) + list(wanted.values()), profile.mentions
+
+    def _spread_strength(self, strength: dict[int, float], scale: float) -> dict[int, float]:
+        """H(t) = max_u credit(t, u) * S(u) * scale over the hierarchy."""
+        spread: dict[int, float] = {}
+        for u, s in strength.items():
+            for t, credit in self._spread[u]:
+                if credit * s * scale > spread.get(t, 0.0):
+                    spread[t] = credit * s * scale
+        return spread
 
     def _compile(self, query: CaseQuery) -> _Compiled:
         w, index = self.weights, self.taxonomy.index
@@ -255,6 +300,19 @@ class _Features(_Base):
             weights /= total
         concept_idx, concept_val = self._case_concepts(mentions)
         revealed = any("|" in mention.concept for mention in mentions)
+        T = self._T
+        tag_block = np.zeros(self._G, np.float32)
+        tag_block[:T] = weights
+        named: dict[int, set[int]] = {}
+        for mention in mentions:
+            j = self._sub_index.get(mention.concept)
+            if j is not None:
+                named.setdefault(index[mention.slug], set()).add(j)
+        for t in np.flatnonzero(weights).tolist():
+            if t in named:
+                tag_block[2 * T + np.array(sorted(named[t]))] = weights[t]
+            else:
+                tag_block[T + t] = weights[t]
         # words
         counts = Counter(f for f in analysis.features() if f in self._words)
         word_idx = np.array([self._words[f] for f in counts], np.int64)
@@ -303,6 +361,7 @@ class _Features(_Base):
             excluded=excluded,
             base=self._base_codes.get(query.base or "", -2) if query.base else -3,
             language_bit=language_bit,
+            tag_block=tag_block,
             tag_scale=w.sub_area_tags if revealed else 1.0,
         )
 
@@ -322,8 +381,8 @@ class _Features(_Base):
         cq = query if isinstance(query, _Compiled) else self._compile(query)
         w = weights or self.weights
         q = np.zeros(self._n_features, np.float32)
-        q[: self._T] = w.tags * cq.tag_scale * cq.tag_weights
-        q[self._T : 2 * self._T] = w.interests * cq.tag_weights
+        q[: self._G] = w.tags * cq.tag_scale * cq.tag_block
+        q[self._G : self._G + self._T] = w.interests * cq.tag_weights
         q[self._off_concepts + cq.concept_idx] = w.concepts * cq.concept_val
         q[self._off_words + cq.word_idx] = w.words * cq.word_val
         if cq.char_idx.size and len(self._raw):

@@ -76,6 +76,10 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
                 near.append(taxonomy.index[parent])
             self._spread_interest.append([(u, 1.0)] + [(t, weights.interest_related) for t in near])
         self._T = T
+        # Sub-area columns of the tag block: [H (T) | any sub-area (T) | each sub-area (S)].
+        self._sub_keys = [key for key in taxonomy.concepts if "|" in key]
+        self._sub_index = {key: j for j, key in enumerate(self._sub_keys)}
+        self._G = 2 * T + len(self._sub_keys)  # width of the tag block
         self._encoder: SentenceEncoder | None = None
         self._embedded: np.ndarray | None = None  # (rows, d) unit sentence embeddings
         self._C = len(taxonomy.concepts)
@@ -130,11 +134,11 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
 
     @property
     def _off_concepts(self) -> int:
-        return 2 * self._T
+        return self._G + self._T
 
     @property
     def _off_words(self) -> int:
-        return 2 * self._T + self._C
+        return self._G + self._T + self._C
 
     @property
     def _off_raw(self) -> int:
@@ -498,7 +502,7 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         cols = np.flatnonzero(q[: self._off_raw])
         if not cols.size or not n:
             return np.zeros((4, n))
-        bounds = np.array([0, self._T, self._off_concepts, self._off_words])
+        bounds = np.array([0, self._G, self._off_concepts, self._off_words])
         block = np.searchsorted(bounds, cols, side="right") - 1
         keys, values = [], []
         for matrix, first in self._column_copies():
@@ -586,18 +590,18 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
     def _parts(self, rows: np.ndarray, cq: _Compiled, weights: Weights | None = None) -> np.ndarray:
         """Score parts per row, in PARTS order (their sum is the base score)."""
         sub = self._rows(rows)
-        T, w = self._T, weights or self.weights
+        G, T, w = self._G, self._T, weights or self.weights
         parts = np.zeros((sub.shape[0], len(PARTS)), np.float64)
         row_of_value = np.repeat(np.arange(sub.shape[0]), np.diff(sub.indptr))
         cols, data = sub.indices, sub.data.astype(np.float64)
-        tag = cols < T
-        tag_weights = w.tags * cq.tag_scale * cq.tag_weights
+        tag = cols < G
+        tag_weights = w.tags * cq.tag_scale * cq.tag_block
         np.add.at(parts[:, 0], row_of_value[tag], data[tag] * tag_weights[cols[tag]])
-        interest = (cols >= T) & (cols < 2 * T)
+        interest = (cols >= G) & (cols < G + T)
         np.add.at(
             parts[:, 1],
             row_of_value[interest],
-            data[interest] * w.interests * cq.tag_weights[cols[interest] - T],
+            data[interest] * w.interests * cq.tag_weights[cols[interest] - G],
         )
         concept = (cols >= self._off_concepts) & (cols < self._off_words)
         if cq.concept_idx.size and concept.any():
