@@ -345,9 +345,7 @@ def quiz_first_best_for_insights(
     rows: dict[tuple[int, int], dict[str, Any]] = {}
     for person_id, lesson_id, title_fr, title_en, score in attempts.order_by(
         "user_id", "lesson_id", "number", "pk"
-    ).values_list(
-        "user__person__id", "lesson_id", "lesson__title_fr", "lesson__title_en", "score"
-    ):
+    ).values_list("user__person__id", "lesson_id", "lesson__title_fr", "lesson__title_en", "score"):
         row = rows.get((person_id, lesson_id))
         if row is None:
             rows[(person_id, lesson_id)] = {
@@ -377,9 +375,9 @@ def cohort_funnels_for_insights(*, organisation_id: int) -> list[tuple[Cohort, d
     if not cohorts:
         return []
     members = list(
-        CohortMember.objects.filter(
-            cohort__in=cohorts, organisation_id=organisation_id
-        ).order_by("cohort_id", "pk")
+        CohortMember.objects.filter(cohort__in=cohorts, organisation_id=organisation_id).order_by(
+            "cohort_id", "pk"
+        )
     )
     programme_ids = {cohort.programme_id for cohort in cohorts}
     totals = dict(

@@ -219,4 +219,3 @@ def test_an_accepted_proposal_lands_in_the_skills_history_as_learning(member_a):
     assert list(
         SkillLevelChange.objects.filter(person=member_a).values_list("level", "source")
     ) == [(3, "learning")]
-
