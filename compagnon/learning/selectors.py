@@ -402,7 +402,9 @@ def cohort_funnels_for_insights(*, organisation_id: int) -> list[tuple[Cohort, d
     programme_of = {cohort.pk: cohort.programme_id for cohort in cohorts}
     for member in members:
         programme_id = programme_of[member.cohort_id]
-        stat = progress.get((member.user_id, programme_id), {}) if member.user_id else {}
+        stat: dict[str, Any] = (
+            progress.get((member.user_id, programme_id), {}) if member.user_id else {}
+        )
         by_cohort[member.cohort_id].append(
             FunnelRow(
                 member=member,
