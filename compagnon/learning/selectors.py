@@ -387,8 +387,8 @@ def cohort_funnels_for_insights(*, organisation_id: int) -> list[tuple[Cohort, d
         .values_list("module__programme_id", "n")
     )
     user_ids = {member.user_id for member in members if member.user_id}
-    progress = {
-        (row["user_id"], row["lesson__module__programme_id"]): row
+    progress: dict[tuple[int, int], dict[str, Any]] = {
+        (row["user_id"], row["lesson__module__programme_id"]): dict(row)
         for row in LessonProgress.objects.filter(
             user_id__in=user_ids, lesson__module__programme_id__in=programme_ids
         )
