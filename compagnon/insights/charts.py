@@ -20,6 +20,7 @@ def source_labels() -> dict[str, str]:
         "feedback": _("“I learned” feedback (levels before and after)"),
         "history": _("Profile skill levels over time"),
         "challenges": _("Challenge results (percentile, first and latest)"),
+        "quizzes": _("Quiz scores out of 100 (first and best attempt)"),
     }
 
 

@@ -1,6 +1,7 @@
 """Skills growth, from what people already give (seed 002: "a formal evaluation would weigh
 down the exchanges"): the levels before and after in "I learned" feedback, the history of
-profile levels, and challenge results over time. One pair (before, after) per person and
+profile levels, challenge results over time, and quiz scores (first and best attempt, read
+from the learning app's selectors). One pair (before, after) per person and
 source, so the bootstrap resamples people, not answers.
 """
 
@@ -116,6 +117,21 @@ def challenge_pairs(person_ids: list[int] | None) -> dict[int, tuple[float, floa
     return pairs
 
 
+def quiz_pairs(person_ids: list[int] | None) -> dict[int, tuple[float, float]]:
+    """Per person who sent a quiz: their mean score (0-100) over their quizzes at the first
+    attempt and at the best one. Best is never below first: the gain says what trying again
+    (after re-reading the lesson) brought, not a comparison with people who did not learn."""
+    from compagnon.learning.selectors import quiz_first_best_for_insights
+
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+    for row in quiz_first_best_for_insights(person_ids=person_ids):
+        entry = sums[row["person_id"]]
+        entry[0] += row["first"]
+        entry[1] += row["best"]
+        entry[2] += 1
+    return {pk: (first / n, best / n) for pk, (first, best, n) in sums.items()}
+
+
 def growth_figures(person_ids: list[int] | None) -> dict[str, Any]:
     """Each source's gain, effect size and share of people who improved, with 95 % CIs."""
     figures: dict[str, Any] = {}
@@ -124,6 +140,7 @@ def growth_figures(person_ids: list[int] | None) -> dict[str, Any]:
         ("feedback", feedback_pairs),
         ("history", history_pairs),
         ("challenges", challenge_pairs),
+        ("quizzes", quiz_pairs),
     ):
         pairs = build(list(chosen) if chosen is not None else None)
         if chosen is not None:

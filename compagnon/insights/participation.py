@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from compagnon.members.models import Organisation, Person, SkillLevelChange, SkillSource
+from compagnon.members.models import Organisation, Person
 
 
 def _year_bounds(year: int | None) -> tuple[dt.datetime, dt.datetime] | None:
@@ -24,10 +24,12 @@ def _year_bounds(year: int | None) -> tuple[dt.datetime, dt.datetime] | None:
 
 
 def organisation_participation(organisation: Organisation, *, year: int | None) -> dict[str, Any]:
-    """Active people, workshops attended, cases and outcomes, time given, challenges, learning."""
+    """Active people, workshops attended, cases and outcomes, time given, challenges, and
+    learning (lessons completed, modules and programmes finished, from the learning app)."""
     from compagnon.cases.models import Case, CaseStatus
     from compagnon.challenges.models import TeamMembership
     from compagnon.knowledge.models import Outcome
+    from compagnon.learning.selectors import completion_counts_for_insights
     from compagnon.workshops.models import Attendance, Registration, RegistrationStatus, Workshop
 
     bounds = _year_bounds(year)
@@ -38,9 +40,6 @@ def organisation_participation(organisation: Organisation, *, year: int | None) 
     cases = Case.objects.filter(organisation=organisation).exclude(status=CaseStatus.DRAFT)
     outcomes = Outcome.objects.filter(organisations=organisation)
     challenges = TeamMembership.objects.filter(user__person__organisation=organisation)
-    learning = SkillLevelChange.objects.filter(
-        person__organisation=organisation, source=SkillSource.LEARNING
-    )
     if bounds is not None:
         attended = attended.filter(
             workshop__starts_at__gte=bounds[0], workshop__starts_at__lt=bounds[1]
@@ -49,7 +48,6 @@ def organisation_participation(organisation: Organisation, *, year: int | None) 
         cases = cases.filter(created_at__gte=bounds[0], created_at__lt=bounds[1])
         outcomes = outcomes.filter(date__year=year)
         challenges = challenges.filter(joined_at__gte=bounds[0], joined_at__lt=bounds[1])
-        learning = learning.filter(changed_at__gte=bounds[0], changed_at__lt=bounds[1])
     active = (
         set(attended.values_list("person_id", flat=True))
         | set(cases.values_list("brought_by_id", flat=True))
@@ -80,7 +78,7 @@ def organisation_participation(organisation: Organisation, *, year: int | None) 
         "case_statuses": dict(case_statuses),
         "outcomes": dict(outcome_kinds),
         "challenges_entered": challenges.values("challenge_id").distinct().count(),
-        "learning_completions": learning.count(),
+        **completion_counts_for_insights(organisation_id=organisation.pk, year=year),
     }
 
 

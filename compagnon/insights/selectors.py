@@ -5,7 +5,8 @@
 - An organisation's figures: its managers and staff (404 for anyone else).
 - The club's figures, all organisations and renewal risk: staff.
 - k-anonymity: no figure computed over fewer than K_MIN people is ever shown (`figure_visible`).
-  Every display path of a statistic goes through `figures_visible()`.
+  Every display path of a statistic goes through `figures_visible()`; a cohort's funnel on
+  an organisation's page through `cohort_funnels_visible()`.
 """
 
 from __future__ import annotations
@@ -76,6 +77,20 @@ def figures_visible(payload: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
+def cohort_funnels_visible(organisation: Organisation) -> list[dict[str, Any]]:
+    """The organisation's cohorts with its people's funnel; the counts of a cohort with fewer
+    than K_MIN of the organisation's people are withheld (the cohort is listed, not counted)."""
+    from compagnon.learning.selectors import cohort_funnels_for_insights
+
+    return [
+        {
+            "cohort": cohort,
+            "counts": counts if figure_visible(counts["invited"]) else None,
+        }
+        for cohort, counts in cohort_funnels_for_insights(organisation_id=organisation.pk)
+    ]
+
+
 # --- access -----------------------------------------------------------------------------------
 
 
@@ -96,6 +111,24 @@ def person_own_history(person: Person) -> list[SkillLevelChange]:
         .select_related("tag")
         .order_by("changed_at", "pk")
     )
+
+
+def person_own_learning(person: Person) -> dict[str, Any]:
+    """A person's own lessons, modules and programmes finished, and their quizzes (first and
+    best attempt). Their own data: the K_MIN rule is about others, not this page."""
+    from compagnon.learning.selectors import (
+        completion_counts_for_insights,
+        quiz_first_best_for_insights,
+    )
+
+    if person.user_id is None:
+        return {"counts": None, "quizzes": []}
+    return {
+        "counts": completion_counts_for_insights(user_id=person.user_id),
+        "quizzes": sorted(
+            quiz_first_best_for_insights(user_id=person.user_id), key=lambda row: row["lesson"]
+        ),
+    }
 
 
 def person_own_feedback_levels(person: Person) -> list[Any]:

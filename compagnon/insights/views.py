@@ -21,13 +21,16 @@ from compagnon.insights import charts
 from compagnon.insights.participation import club_funnel, organisation_participation, renewal_risk
 from compagnon.insights.selectors import (
     club_insights_allowed,
+    cohort_funnels_visible,
     figures_visible,
     organisation_insights_for_viewer,
     organisations_with_people,
     person_own_feedback_levels,
     person_own_history,
+    person_own_learning,
 )
 from compagnon.insights.services import snapshot_read
+from compagnon.learning.selectors import completion_counts_for_insights
 from compagnon.members.models import Organisation
 from compagnon.members.permissions import member_required, signed_in_viewer
 from compagnon.members.selectors import Viewer
@@ -113,6 +116,7 @@ def my_growth(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         "history": history,
         "chart": charts.history_chart(history),
         "feedback_levels": levels,
+        "learning": person_own_learning(person) if person else None,
     }
     response = render(request, "insights/my_growth.html", context)
     response["Cache-Control"] = "private, no-store"
@@ -127,6 +131,7 @@ def _organisation_context(request: HttpRequest, organisation: Organisation) -> d
         "year_error": year_error,
         "years": list(range(timezone.localdate().year, FIRST_YEAR - 1, -1)),
         "participation": organisation_participation(organisation, year=year),
+        "cohorts": cohort_funnels_visible(organisation),
         **_figures(organisation),
     }
 
@@ -175,7 +180,9 @@ def organisation_csv(request: HttpRequest, viewer: Viewer, slug: str) -> HttpRes
         ("hours_given", _("Hours given (hosting)")),
         ("cases", _("Cases brought")),
         ("challenges_entered", _("Challenges entered")),
-        ("learning_completions", _("Lessons completed")),
+        ("lessons_completed", _("Lessons completed")),
+        ("modules_finished", _("Modules finished")),
+        ("programmes_finished", _("Programmes finished")),
     ]
 
     def rows():
@@ -197,6 +204,7 @@ def club_dashboard(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         "years": list(range(timezone.localdate().year, FIRST_YEAR - 1, -1)),
         "funnel": club_funnel(year=year),
         "renewal_risk": renewal_risk(),
+        "learning": completion_counts_for_insights(),
         "organisations": organisations_with_people(),
         **_figures(None),
     }

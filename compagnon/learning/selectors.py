@@ -3,7 +3,8 @@
 Cohorts: staff see all; an organisation's manager sees the cohorts that
 include their organisation (and in a funnel only their organisation's people);
 a member sees the cohorts they joined. Anyone else gets 404.
-The `*_for_insights` functions are the figures the Insights pages will read.
+The `*_for_insights` functions are the figures the Insights pages read (insights imports
+them; learning never imports insights).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from compagnon.learning.models import (
@@ -23,6 +24,8 @@ from compagnon.learning.models import (
     LessonProgress,
     Module,
     Programme,
+    QuizAttempt,
+    _bilingual,
 )
 from compagnon.members.selectors import Viewer
 
@@ -283,64 +286,134 @@ def cohort_funnel(cohort: Cohort, viewer: Viewer) -> Funnel:
                 total=total,
             )
         )
-    counts = {
+    return Funnel(rows=rows, counts=_funnel_counts(rows))
+
+
+def _funnel_counts(rows: list[FunnelRow]) -> dict[str, int]:
+    return {
         "invited": len(rows),
         "started": sum(r.started for r in rows),
         "half": sum(r.half for r in rows),
         "finished": sum(r.finished for r in rows),
         "wants_more": sum(r.wants_more for r in rows),
     }
-    return Funnel(rows=rows, counts=counts)
 
 
 # --- for Insights ----------------------------------------------------------------------------------
 
 
-def completions_for_insights(*, organisation_id: int | None = None) -> list[dict[str, Any]]:
-    """Per programme: lessons completed and certificates, optionally for one organisation."""
+def completion_counts_for_insights(
+    *, organisation_id: int | None = None, user_id: int | None = None, year: int | None = None
+) -> dict[str, int]:
+    """Lessons completed, modules finished (badges), programmes finished (certificates) and
+    the people who completed a lesson: for the club, one organisation's people or one
+    account, optionally in one year. Three queries."""
+    lessons = LessonProgress.objects.filter(completed_at__isnull=False)
+    badges = Badge.objects.all()
     certificates = Certificate.objects.all()
-    progress = LessonProgress.objects.filter(completed_at__isnull=False)
     if organisation_id is not None:
+        lessons = lessons.filter(user__person__organisation_id=organisation_id)
+        badges = badges.filter(user__person__organisation_id=organisation_id)
         certificates = certificates.filter(user__person__organisation_id=organisation_id)
-        progress = progress.filter(user__person__organisation_id=organisation_id)
-    lessons = dict(
-        progress.values_list("lesson__module__programme_id")
-        .annotate(n=Count("id"))
-        .values_list("lesson__module__programme_id", "n")
+    if user_id is not None:
+        lessons = lessons.filter(user_id=user_id)
+        badges = badges.filter(user_id=user_id)
+        certificates = certificates.filter(user_id=user_id)
+    if year is not None:
+        lessons = lessons.filter(completed_at__year=year)
+        badges = badges.filter(awarded_at__year=year)
+        certificates = certificates.filter(issued_at__year=year)
+    done = lessons.aggregate(n=Count("id"), learners=Count("user_id", distinct=True))
+    return {
+        "lessons_completed": done["n"],
+        "learners": done["learners"],
+        "modules_finished": badges.count(),
+        "programmes_finished": certificates.count(),
+    }
+
+
+def quiz_first_best_for_insights(
+    *, person_ids: list[int] | None = None, user_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Per person and quiz: the score (0-100) of their first attempt and of their best one.
+    People without a member profile are left out. One query."""
+    attempts = QuizAttempt.objects.filter(user__person__isnull=False)
+    if person_ids is not None:
+        attempts = attempts.filter(user__person__in=person_ids)
+    if user_id is not None:
+        attempts = attempts.filter(user_id=user_id)
+    rows: dict[tuple[int, int], dict[str, Any]] = {}
+    for person_id, lesson_id, title_fr, title_en, score in attempts.order_by(
+        "user_id", "lesson_id", "number", "pk"
+    ).values_list("user__person__id", "lesson_id", "lesson__title_fr", "lesson__title_en", "score"):
+        row = rows.get((person_id, lesson_id))
+        if row is None:
+            rows[(person_id, lesson_id)] = {
+                "person_id": person_id,
+                "lesson_id": lesson_id,
+                "lesson": _bilingual(title_fr, title_en),
+                "first": score,
+                "best": score,
+                "attempts": 1,
+            }
+        else:
+            row["best"] = max(row["best"], score)
+            row["attempts"] += 1
+    return list(rows.values())
+
+
+def cohort_funnels_for_insights(*, organisation_id: int) -> list[tuple[Cohort, dict[str, int]]]:
+    """The funnel (as on the cohort's follow-up page) of every cohort that includes the
+    organisation, counting that organisation's people only. Four queries whatever the
+    number of cohorts."""
+    cohorts = list(
+        Cohort.objects.filter(organisations=organisation_id)
+        .select_related("programme")
+        .order_by("-starts_on", "pk")
+        .distinct()
     )
-    certs = dict(
-        certificates.values_list("programme_id")
-        .annotate(n=Count("id"))
-        .values_list("programme_id", "n")
-    )
-    return [
-        {
-            "programme": programme,
-            "lessons_completed": lessons.get(programme.pk, 0),
-            "certificates": certs.get(programme.pk, 0),
-        }
-        for programme in Programme.objects.filter(pk__in=set(lessons) | set(certs))
-    ]
-
-
-def quiz_scores_for_insights() -> list[dict[str, Any]]:
-    """Per quiz lesson: attempts, people, mean best score."""
-    rows = (
-        LessonProgress.objects.filter(quiz_score__isnull=False)
-        .values("lesson_id", "lesson__title_en")
-        .annotate(people=Count("id"), mean_score=Avg("quiz_score"))
-        .order_by("lesson_id")
-    )
-    return [dict(row) for row in rows]
-
-
-def cohort_funnels_for_insights(viewer: Viewer) -> list[tuple[Cohort, dict[str, int]]]:
-    return [
-        (cohort, cohort_funnel(cohort, viewer).counts)
-        for cohort in cohorts_visible_to(viewer).filter(
-            Exists(CohortMember.objects.filter(cohort=OuterRef("pk")))
+    if not cohorts:
+        return []
+    members = list(
+        CohortMember.objects.filter(cohort__in=cohorts, organisation_id=organisation_id).order_by(
+            "cohort_id", "pk"
         )
-    ]
+    )
+    programme_ids = {cohort.programme_id for cohort in cohorts}
+    totals = dict(
+        Lesson.objects.filter(module__programme_id__in=programme_ids)
+        .values_list("module__programme_id")
+        .annotate(n=Count("id"))
+        .values_list("module__programme_id", "n")
+    )
+    user_ids = {member.user_id for member in members if member.user_id}
+    progress: dict[tuple[int, int], dict[str, Any]] = {
+        (row["user_id"], row["lesson__module__programme_id"]): dict(row)
+        for row in LessonProgress.objects.filter(
+            user_id__in=user_ids, lesson__module__programme_id__in=programme_ids
+        )
+        .values("user_id", "lesson__module__programme_id")
+        .annotate(
+            started=Count("id"),
+            completed=Count("id", filter=Q(completed_at__isnull=False)),
+        )
+    }
+    by_cohort: dict[int, list[FunnelRow]] = {cohort.pk: [] for cohort in cohorts}
+    programme_of = {cohort.pk: cohort.programme_id for cohort in cohorts}
+    for member in members:
+        programme_id = programme_of[member.cohort_id]
+        stat: dict[str, Any] = (
+            progress.get((member.user_id, programme_id), {}) if member.user_id else {}
+        )
+        by_cohort[member.cohort_id].append(
+            FunnelRow(
+                member=member,
+                started=bool(stat.get("started")),
+                completed=stat.get("completed", 0),
+                total=totals.get(programme_id, 0),
+            )
+        )
+    return [(cohort, _funnel_counts(by_cohort[cohort.pk])) for cohort in cohorts]
 
 
 @dataclass
@@ -359,7 +432,7 @@ def quiz_item_analysis(lesson: Lesson) -> tuple[int, list[ItemStats]]:
     -1 to 1; below 0.2 the question tells strong and weak learners apart poorly).
     Two queries.
     """
-    from compagnon.learning.models import QuizAnswer, QuizAttempt
+    from compagnon.learning.models import QuizAnswer
 
     firsts: dict[int, QuizAttempt] = {}
     for attempt in QuizAttempt.objects.filter(lesson=lesson).order_by("user_id", "number", "pk"):

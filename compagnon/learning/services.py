@@ -41,7 +41,7 @@ from compagnon.learning.models import (
     QuizQuestion,
     SkillProposal,
 )
-from compagnon.members.models import Organisation, Person, Skill
+from compagnon.members.models import Organisation, Person, Skill, SkillSource
 from compagnon.members.selectors import viewer_for
 from compagnon.members.services import person_interest_add, person_skill_set
 
@@ -505,6 +505,7 @@ def skill_proposal_answer(*, proposal: SkillProposal, user: User, accept: bool) 
                 level=max(locked.level, current.level if current else 0),
                 can_teach=current.can_teach if current else False,
                 actor=user,
+                source=SkillSource.LEARNING,
             )
         locked.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
         locked.decided_at = timezone.now()

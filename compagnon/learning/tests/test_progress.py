@@ -199,3 +199,23 @@ def test_certificate_is_issued_once(member_a):
     first = Certificate.objects.get()
     again = services.certificate_issue(user=member_a.user, programme=lesson.module.programme)
     assert again.pk == first.pk
+
+
+def test_an_accepted_proposal_lands_in_the_skills_history_as_learning(member_a):
+    """Insights counts growth from this history: the source says it came from a lesson."""
+    from compagnon.members.models import SkillLevelChange
+
+    tag = TagFactory(slug="sql", label_en="SQL", label_fr="SQL")
+    lesson = LessonFactory()
+    lesson.module.tags.add(tag)
+    lesson.module.skill_level = 3
+    lesson.module.save()
+    services.consent_set(user=member_a.user, propose_skills=True)
+    services.lesson_mark_read(user=member_a.user, lesson=lesson)
+    services.skill_proposal_answer(
+        proposal=SkillProposal.objects.get(), user=member_a.user, accept=True
+    )
+
+    assert list(
+        SkillLevelChange.objects.filter(person=member_a).values_list("level", "source")
+    ) == [(3, "learning")]

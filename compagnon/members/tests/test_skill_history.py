@@ -154,18 +154,3 @@ def test_the_migration_seeds_todays_levels_once():
     seed(django_apps, None)
 
     assert sorted(_history(person)) == [("a", None, 3, "initial"), ("b", None, 1, "initial")]
-
-
-def test_the_learning_seam_records_completions(member_a):
-    from compagnon.insights.seams import LearningCompletion, learning_completions_record
-
-    tag = TagFactory(slug="sql")
-    events = [
-        LearningCompletion(member_a.pk, "sql-1", timezone.now(), tag_id=tag.pk, level_reached=2),
-        LearningCompletion(member_a.pk, "sql-2", timezone.now(), tag_id=tag.pk, level_reached=3),
-        LearningCompletion(member_a.pk, "intro", timezone.now()),  # no skill: nothing to raise
-    ]
-
-    assert learning_completions_record(events) == 1
-    assert learning_completions_record(events) == 0  # twice: already reached
-    assert _history(member_a) == [("sql", None, 3, "learning")]
