@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from altair import SCHEMA_URL
+
 # The site's palette (site.css): greens first, then colours that stay distinct for the common
 # colour-vision deficiencies (Okabe-Ito order).
 PALETTE = ["#17603a", "#e69f00", "#0072b2", "#cc79a7", "#009e73", "#d55e00", "#56b4e9", "#4a5551"]
@@ -56,6 +58,8 @@ class ChartBlock:
 def chart_spec(chart: Any, *, width: int | str = "container", height: int = 260) -> dict[str, Any]:
     """An Altair chart (or a Vega-Lite dict) as a spec with the site's look, sized to its box."""
     spec = dict(chart) if isinstance(chart, dict) else chart.to_dict()
+    # Drawn by the Vega-Lite of node_modules, the version Altair writes for: one schema for all.
+    spec["$schema"] = SCHEMA_URL
     spec.setdefault("width", width)
     spec.setdefault("height", height)
     spec.setdefault("autosize", {"type": "fit", "contains": "padding"})
