@@ -62,7 +62,8 @@ def chart_spec(chart: Any, *, width: int | str = "container", height: int = 260)
     spec["$schema"] = SCHEMA_URL
     spec.setdefault("width", width)
     spec.setdefault("height", height)
-    spec.setdefault("autosize", {"type": "fit", "contains": "padding"})
+    # Fit the width to the box; the height is the plot's own, so axes and legends add to it.
+    spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
     spec["config"] = {**CONFIG, **spec.get("config", {})}
     return spec
 
