@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from compagnon.cases.models import CaseStatus
 from compagnon.core.charts import chart_svg
 from compagnon.core.csvsafe import csv_streaming_response
 from compagnon.insights import charts
@@ -194,6 +195,14 @@ def organisation_csv(request: HttpRequest, viewer: Viewer, slug: str) -> HttpRes
     return csv_streaming_response(rows(), filename=f"{organisation.slug}-participation.csv")
 
 
+def _labelled(funnel: dict[str, Any]) -> dict[str, Any]:
+    """The funnel's steps carry status keys; people read the statuses' names."""
+    labels = {**dict(CaseStatus.choices), "outcome": _("With an outcome")}
+    for step in funnel["steps"]:
+        step["label"] = labels.get(step["status"], step["status"])
+    return funnel
+
+
 @signed_in_viewer
 def club_dashboard(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     club_insights_allowed(viewer)
@@ -202,7 +211,7 @@ def club_dashboard(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         "year": year,
         "year_error": year_error,
         "years": list(range(timezone.localdate().year, FIRST_YEAR - 1, -1)),
-        "funnel": club_funnel(year=year),
+        "funnel": _labelled(club_funnel(year=year)),
         "renewal_risk": renewal_risk(),
         "learning": completion_counts_for_insights(),
         "organisations": organisations_with_people(),
