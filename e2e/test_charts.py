@@ -47,3 +47,12 @@ def test_chart_is_drawn_without_breaking_the_policy(page, transactional_db):
         page.get_by_text("Afficher les chiffres sous forme de tableau")
     ).click()
     expect(page.get_by_role("row")).to_have_count(4)
+
+
+def test_a_page_without_a_chart_fetches_no_chart_library(page, transactional_db):
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    assert [url for url in fetched if "/static/compagnon/charts.js" in url]
+    assert not [url for url in fetched if "/static/vendor/vega" in url], fetched

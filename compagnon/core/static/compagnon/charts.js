@@ -2,7 +2,7 @@
 // it) with vega-embed. Loaded as a module on every page, it fetches Vega only when a chart is
 // there. Vega's expression interpreter replaces its code generator, so no eval is needed and the
 // Content-Security-Policy stays strict. Without JavaScript the description and the table remain.
-import { expressionInterpreter } from "vega-interpreter";
+// Nothing is fetched on a page without a chart: the interpreter is imported on demand too.
 
 const urls = document.querySelector('meta[name="compagnon-charts"]').dataset;
 const french = document.documentElement.lang === "fr";
@@ -33,7 +33,9 @@ function loadVega() {
   if (!loading) {
     loading = loadScript(urls.vega)
       .then(() => loadScript(urls.vegaLite))
-      .then(() => loadScript(urls.vegaEmbed));
+      .then(() => loadScript(urls.vegaEmbed))
+      .then(() => import("vega-interpreter"))
+      .then((module) => module.expressionInterpreter);
   }
   return loading;
 }
@@ -41,7 +43,7 @@ function loadVega() {
 async function draw(root) {
   const canvases = root.querySelectorAll("[data-chart]:not([data-chart-drawn])");
   if (!canvases.length) { return; }
-  await loadVega();
+  const expressionInterpreter = await loadVega();
   for (const canvas of canvases) {
     canvas.setAttribute("data-chart-drawn", "");
     const source = canvas.closest(".chart").querySelector('script[type="application/json"]');
