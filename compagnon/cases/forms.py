@@ -22,6 +22,7 @@ from compagnon.cases.services import (
     INTERESTED_NEEDED_MAX,
     NOTE_MAX_LENGTH,
 )
+from compagnon.core.forms import DateInput
 from compagnon.members.filters import FastSelectMultiple, FilterForm, TagTree
 from compagnon.members.forms import AccessibleForm
 from compagnon.members.models import Base, Language, MembershipStatus, Organisation, Person, Tag
@@ -148,7 +149,7 @@ class CaseForm(AccessibleForm):
     horizon = forms.DateField(
         label=_("Wanted by"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=_("Leave empty if there is no deadline."),
     )
     wants_research = forms.BooleanField(

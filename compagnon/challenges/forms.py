@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from compagnon.challenges.metrics import metric_choices
 from compagnon.challenges.models import Challenge
 from compagnon.challenges.services import CHALLENGE_FIELDS
+from compagnon.core.forms import DateTimeInput
 
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_INPUT = DateTimeInput()
 
 
 class ChallengeForm(forms.ModelForm):

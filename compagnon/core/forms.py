@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 
@@ -21,3 +22,22 @@ def form_add_service_errors(
     for field, field_errors in error.error_dict.items():
         field = (renamed or {}).get(field, field)
         form.add_error(field if field in form.fields else None, field_errors)
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value is always ISO (`2026-12-05`): the browser shows it in
+    the reader's locale, and a localised value ("05/12/2026") would leave the picker empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A browser date-and-time picker, with the ISO value `datetime-local` requires."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")

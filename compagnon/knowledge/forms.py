@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from compagnon.cases.models import Case
+from compagnon.core.forms import DateInput
 from compagnon.knowledge.models import (
     NOTE_MAX_LENGTH,
     REPORT_SECTIONS,
@@ -185,9 +186,7 @@ class OutcomeForm(AccessibleForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Markdown."),
     )
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisations involved"),
         queryset=Organisation.objects.exclude(status=MembershipStatus.LAPSED).order_by("name"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from compagnon.core.forms import DateInput
 from compagnon.learning.models import Audience, Cohort, LessonLevel, Programme
 from compagnon.members.models import Organisation
 
@@ -68,8 +69,8 @@ class CohortForm(forms.ModelForm):
             "enrol_by_domain",
         )
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
             "reminder_weekday": forms.Select(
                 choices=(
                     (0, _("Monday")),

@@ -9,6 +9,7 @@ from django.db import models
 from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 
+from compagnon.core.forms import DateInput
 from compagnon.members.models import Base, Language, Level, Person, Tag
 from compagnon.members.services import ORCID_MESSAGE, ORCID_PATTERN, PROFILE_FIELDS
 from compagnon.members.tags import TagResolver
@@ -67,7 +68,7 @@ class ProfileForm(forms.ModelForm):
         fields = list(PROFILE_FIELDS)
         widgets = {
             "bio": forms.Textarea(attrs={"maxlength": BIO_MAX_LENGTH, "rows": 6}),
-            "do_not_invite_before": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "do_not_invite_before": DateInput(),
             "directory_visibility": forms.RadioSelect,
             "linkedin_url": forms.URLInput(attrs={"placeholder": "https://www.linkedin.com/in/…"}),
             "github_url": forms.URLInput(attrs={"placeholder": "https://github.com/…"}),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from compagnon.core.forms import DateInput
 from compagnon.news.models import Author, Language, Post
 
 ZIP_MAX_UPLOAD = 100 * 1024 * 1024
@@ -18,7 +19,7 @@ class PostForm(forms.Form):
         label=_("Slug"), max_length=200, help_text=_("The end of the post's address.")
     )
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     description = forms.CharField(
         label=_("Description"), max_length=500, required=False,
         help_text=_("One or two sentences for lists, feeds and link previews."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from compagnon.core.forms import DateInput, DateTimeInput
 from compagnon.members.models import Base, Organisation, Person, Tag
 from compagnon.workshops.feedback import LEVELS
 from compagnon.workshops.models import (
@@ -16,7 +17,7 @@ from compagnon.workshops.models import (
 )
 from compagnon.workshops.services import case_is_copied_by_default
 
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_WIDGET = DateTimeInput()
 
 
 class CalendarFilterForm(forms.Form):
@@ -150,7 +151,7 @@ class WorkshopForm(forms.ModelForm):
 class SessionRowForm(forms.Form):
     """One line of the sessions in the new-workshop form: a day, a start and an end."""
 
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Date"), widget=DateInput())
     starts = forms.TimeField(
         label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -175,7 +176,7 @@ SessionRowFormSet = forms.formset_factory(
 class DuplicateForm(forms.Form):
     first_day = forms.DateField(
         label=_("Date of the first session"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("The other sessions follow at the same distance, at the same times of day."),
     )
 
