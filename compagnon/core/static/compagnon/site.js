@@ -74,3 +74,32 @@ document.addEventListener("keydown", function (event) {
     openAll();
   }
 })();
+(function () {
+  // A table wider than the screen scrolls inside its `.table-scroll` frame. A frame that
+  // scrolls takes keyboard focus (arrow keys scroll it) and is named after its table's
+  // caption; one that fits stays out of the tab order.
+  function frame(el) {
+    var scrolls = el.scrollWidth > el.clientWidth + 1;
+    if (scrolls && !el.hasAttribute("tabindex")) {
+      el.tabIndex = 0;
+      el.setAttribute("role", "region");
+      var caption = el.querySelector("caption");
+      if (caption && !el.hasAttribute("aria-label")) {
+        el.setAttribute("aria-label", caption.textContent.trim());
+      }
+      el.setAttribute("data-scroll-frame", "");
+    } else if (!scrolls && el.hasAttribute("data-scroll-frame")) {
+      el.removeAttribute("tabindex");
+      el.removeAttribute("role");
+      el.removeAttribute("data-scroll-frame");
+    }
+  }
+  function all() { document.querySelectorAll(".table-scroll").forEach(frame); }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", all);
+  } else {
+    all();
+  }
+  window.addEventListener("resize", all);
+  document.addEventListener("htmx:afterSettle", all);
+})();
