@@ -93,7 +93,11 @@ class EngagementShown:
     case_link: bool  # whether the case's page is theirs to open
 
 
-def engagement_shown_to(engagement: Engagement, viewer: Viewer) -> EngagementShown:
+def engagement_shown_to(
+    engagement: Engagement, viewer: Viewer, *, with_case_link: bool = True
+) -> EngagementShown:
+    """`with_case_link` asks whether the viewer may open the case (one query): lists
+    leave it out, the engagement's own page asks it."""
     case = engagement.case
     shown = case_shown_to(case, viewer)
     is_expert = viewer.person is not None and viewer.person.pk == engagement.expert_id
@@ -101,7 +105,7 @@ def engagement_shown_to(engagement: Engagement, viewer: Viewer) -> EngagementSho
         organisation, asker = case.organisation, engagement.asker
     else:
         organisation, asker = None, None
-    case_link = cases_visible_to(viewer).filter(pk=case.pk).exists()
+    case_link = with_case_link and cases_visible_to(viewer).filter(pk=case.pk).exists()
     return EngagementShown(organisation=organisation, asker=asker, case_link=case_link)
 
 

@@ -44,7 +44,7 @@ def engagement_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
             "status", "-starts_on", "-pk"
         )
     )
-    rows = [(e, engagement_shown_to(e, viewer)) for e in engagements]
+    rows = [(e, engagement_shown_to(e, viewer, with_case_link=False)) for e in engagements]
     return render(request, "engagements/engagement_list.html", {"rows": rows})
 
 

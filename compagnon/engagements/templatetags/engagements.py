@@ -24,7 +24,7 @@ def case_engagements(context, case):
     viewer = viewer_for(getattr(request, "user", None))
     engagements = engagements_for_case(case, viewer)
     # Whoever may not see who brought the case does not see what grew from it either.
-    rows = [(e, engagement_shown_to(e, viewer)) for e in engagements]
+    rows = [(e, engagement_shown_to(e, viewer, with_case_link=False)) for e in engagements]
     return {
         "case": case,
         "rows": rows,
