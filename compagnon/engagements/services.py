@@ -305,6 +305,8 @@ def report_refusal(engagement: Engagement, person: Person | None, actor: User | 
         return _("Complete your profile before writing a report.")
     if not (_staff(actor) or person.pk in (engagement.expert_id, engagement.asker_id)):
         return _("The expert, the person who asked and staff write status reports.")
+    if engagement.status != EngagementStatus.ACTIVE:
+        return _("This engagement is closed: its closing summary is the last word.")
     return ""
 
 

@@ -279,6 +279,9 @@ def test_reports_by_the_expert_the_asker_and_staff_only(
     with pytest.raises(ValidationError, match="Write where"):
         services.report_add(engagement=engagement, person=member_b, actor=member_b.user, body=" ")
     assert engagement.reports.count() == 3
+    services.engagement_close(engagement=engagement, actor=staff_user, summary="Done")
+    with pytest.raises(PermissionDenied, match="closed"):
+        services.report_add(engagement=engagement, person=member_b, actor=member_b.user, body="x")
 
 
 def test_closing_records_the_knowledge_outcome_on_the_case(engagement, staff_user, member_a):
