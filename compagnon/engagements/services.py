@@ -314,13 +314,15 @@ def report_add(
     *, engagement: Engagement, person: Person | None, actor: User | None, body: str
 ) -> StatusReport:
     body = (body or "").strip()
-    refusal = report_refusal(engagement, person, actor)
-    if refusal:
-        raise PermissionDenied(refusal)
-    if not body:
-        raise ValidationError({"body": _("Write where the work stands.")})
     with transaction.atomic():
-        report = StatusReport(engagement=engagement, author=person, body=body)
+        # Read the status again: the page may be older than a close.
+        fresh = Engagement.objects.get(pk=engagement.pk)
+        refusal = report_refusal(fresh, person, actor)
+        if refusal:
+            raise PermissionDenied(refusal)
+        if not body:
+            raise ValidationError({"body": _("Write where the work stands.")})
+        report = StatusReport(engagement=fresh, author=person, body=body)
         report.full_clean()
         report.save()
     return report
