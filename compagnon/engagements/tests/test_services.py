@@ -323,3 +323,19 @@ def test_closing_with_an_untitled_outcome_is_refused_and_writes_nothing(engageme
 def test_only_staff_close(engagement, member_a):
     with pytest.raises(PermissionDenied):
         services.engagement_close(engagement=engagement, actor=member_a.user, summary="")
+
+
+def test_the_tick_command_queues_the_reminders(engagement, member_b, time_machine):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _log(engagement, member_b, TODAY)
+    time_machine.move_to(dt.datetime(2026, 3, 21, 9, 0, tzinfo=dt.UTC), tick=False)
+    out = StringIO()
+    call_command("engagements_tick", stdout=out)
+    call_command("engagements_tick", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "engagement reminders queued: 1",
+        "engagement reminders queued: 0",
+    ]
