@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "compagnon.desk",
     "compagnon.learning",
     "compagnon.insights",
+    "compagnon.engagements",
     "compagnon.site",
 ]
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("staff/matching/", include("compagnon.matching.urls")),
     path("learning/", include("compagnon.learning.urls")),
     path("insights/", include("compagnon.insights.urls")),
+    path("engagements/", include("compagnon.engagements.urls")),
     path("admin/", admin.site.urls),
 ]
 
