@@ -239,3 +239,23 @@ def ranked(
 ) -> list[int]:
     """Indices of the entries, best first, by the challenge's declared ranking."""
     return sorted(range(len(scores)), key=lambda i: ranking.key(scores[i], higher_is_better))
+
+
+def parse_weights(text: str) -> tuple[dict[str, float], list[str]]:
+    """`accuracy=1, demographic_parity_difference=0.5` -> ({name: weight}, unreadable parts)."""
+    weights: dict[str, float] = {}
+    unreadable = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        name, sign, value = part.partition("=")
+        try:
+            weight = float(value)
+        except ValueError:
+            weight = float("nan")
+        if not sign or not name.strip() or not np.isfinite(weight):
+            unreadable.append(part)
+            continue
+        weights[name.strip()] = weight
+    return weights, unreadable

@@ -100,6 +100,18 @@ URL_TABLE = {
         kwargs=lambda w: {"slug": _challenges(w).challenge_members.slug, "pk": w.data_file.pk},
         note="after accepting the rules (member_a, staff); others are sent to the rules",
     ),
+    "challenges:sample_submission": [
+        Case(
+            {**members_only(REDIRECT), "member_a": 200, "staff": 200},
+            kwargs=MEMBERS,
+            note="after accepting the rules (member_a, staff); others are sent to the rules",
+        ),
+        Case(
+            {**everyone(REDIRECT), "anonymous": LOGIN},
+            kwargs=PUBLIC,
+            note="public: no one has accepted its rules",
+        ),
+    ],
     "challenges:leaderboard": [
         Case(members_only(), kwargs=MEMBERS),
         Case(everyone(200), kwargs=PUBLIC),
