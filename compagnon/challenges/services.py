@@ -355,7 +355,9 @@ def _solution_reparse(*, challenge: Challenge, version: SolutionVersion, actor: 
     """A new solution version from the current one's original CSV, read with today's columns."""
     with version.original.open("rb") as handle:
         upload = UploadedFile(
-            file=handle, name=os.path.basename(version.original.name), size=version.original.size
+            file=handle,
+            name=os.path.basename(version.original.name or "solution.csv"),
+            size=version.original.size,
         )
         try:
             solution_upload(

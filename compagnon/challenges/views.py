@@ -397,6 +397,19 @@ def my_submissions(request: HttpRequest, viewer: Viewer, challenge: Challenge) -
     context = _context(request, viewer, challenge)
     team = context["team"]
     submissions = list(submissions_of_team(team))
+    others = [(name, metric_label(name)) for name in challenge.extra_metric_list]
+    for submission in submissions:
+        # Aggregates over the split only: no per-row or per-group figure reaches the page.
+        submission.other_public = [
+            (label, submission.public_metrics[name])
+            for name, label in others
+            if name in submission.public_metrics
+        ]
+        submission.other_private = [
+            (label, submission.private_metrics[name])
+            for name, label in others
+            if name in submission.private_metrics
+        ]
     context.update(
         submissions=submissions,
         pending=any(s.status in PENDING_STATUSES for s in submissions),
