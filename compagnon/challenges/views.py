@@ -165,7 +165,11 @@ def challenge_detail(request: HttpRequest, viewer: Viewer, challenge: Challenge)
         rules_html=render_markdown(challenge.rules),
         data_files=list(challenge.data_files.all()) if context["accepted"] else [],
         data_file_count=challenge.data_files.count(),
-        leaderboard=leaderboard_public(challenge)[:10],
+        leaderboard=(
+            leaderboard_private(challenge)
+            if challenge.private_revealed_at is not None
+            else leaderboard_public(challenge)
+        )[:10],
         has_solution=solution_current(challenge) is not None,
         **ranking_context(challenge),
     )
