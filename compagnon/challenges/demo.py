@@ -23,6 +23,7 @@ from compagnon.challenges.models import (
     Challenge,
     ChallengeStatus,
     ChallengeVisibility,
+    DiscussionPost,
     RulesAcceptance,
     Submission,
     Team,
@@ -228,6 +229,21 @@ def _load_fair(challenge: Challenge, seed: int, people: list[Person], staff, *, 
             code_url=f"https://github.com/club-demo/defi-equite-equipe-{k + 1}"
             if k % 2 == 0
             else "",
+        )
+    thread = [
+        (people[0].user if people else None, "Le seuil de 0,1 porte-t-il sur la partie publique ?"),
+        (
+            staff,
+            "Le classement public utilise la partie publique, le classement privé la partie "
+            "privée : la contrainte s'applique à chacun. / The bound applies to each split.",
+        ),
+    ]
+    for k, (author, body) in enumerate(thread):
+        DiscussionPost.objects.create(
+            challenge=challenge,
+            author=author,
+            body=body,
+            created_at=base + timedelta(days=1, hours=k),
         )
 
 

@@ -84,3 +84,12 @@ class TeamNameForm(forms.Form):
 
 class TeamInviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address of the person to invite"))
+
+
+class DiscussionPostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown. Everyone who can see the challenge reads it."),
+    )

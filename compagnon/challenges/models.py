@@ -493,3 +493,25 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}@v{self.solution_version_id}: {self.public}"
+
+
+class DiscussionPost(models.Model):
+    """A message in a challenge's discussion thread (Markdown, sanitised when shown)."""
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="discussion_posts"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("discussion post")
+        verbose_name_plural = _("discussion posts")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["challenge", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:60]

@@ -21,6 +21,7 @@ from compagnon.challenges.models import (
     Challenge,
     ChallengeStatus,
     ChallengeVisibility,
+    DiscussionPost,
     Submission,
     SubmissionStatus,
     Team,
@@ -264,4 +265,13 @@ def invitations_for(challenge: Challenge, user: Any) -> QuerySet[TeamInvitation]
 def challenge_cards(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
     return challenges.annotate(
         team_count=Count("teams", filter=Q(teams__merged_into__isnull=True), distinct=True)
+    )
+
+
+def discussion_posts(challenge: Challenge) -> QuerySet[DiscussionPost]:
+    """The thread, oldest first, with each author's name in the same query."""
+    return (
+        DiscussionPost.objects.filter(challenge=challenge)
+        .select_related("author__person")
+        .order_by("created_at", "pk")
     )

@@ -51,6 +51,7 @@ from compagnon.challenges.models import (
     ChallengeStatus,
     ChallengeVisibility,
     DataFile,
+    DiscussionPost,
     RankingKind,
     RulesAcceptance,
     Score,
@@ -1283,3 +1284,30 @@ def submissions_requeue_stuck(now: datetime | None = None) -> dict[str, int]:
             outcome = _requeue_or_fail(submission, now)
         counts["failed" if outcome == "failed" else "requeued"] += 1
     return counts
+
+
+# --- discussion ---------------------------------------------------------------------------
+
+DISCUSSION_MAX_LENGTH = 5000
+
+
+def discussion_post_add(*, challenge: Challenge, author: Any, body: str) -> DiscussionPost:
+    """A message in the challenge's thread, by someone who may take part (or run it)."""
+    viewer = viewer_for(author)
+    if not (challenge_can_take_part(challenge, viewer) or challenge_can_manage(challenge, viewer)):
+        raise PermissionDenied
+    text = (body or "").strip()
+    if not text:
+        raise ValidationError({"body": _("Write a message before sending.")})
+    if len(text) > DISCUSSION_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "body": _("A message is limited to %(limit)s characters.")
+                % {"limit": DISCUSSION_MAX_LENGTH}
+            }
+        )
+    with transaction.atomic():
+        post = DiscussionPost(challenge=challenge, author=author, body=text)
+        post.full_clean()
+        post.save()
+    return post

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/accept-rules/", views.rules_accept, name="rules_accept"),
     path("<slug:slug>/data/<int:pk>/", views.data_file_download, name="data_file_download"),
     path("<slug:slug>/sample-submission.csv", views.sample_submission, name="sample_submission"),
+    path("<slug:slug>/discussion/", views.discussion, name="discussion"),
     path("<slug:slug>/leaderboard/", views.leaderboard, name="leaderboard"),
     path("<slug:slug>/leaderboard.csv", views.leaderboard_export, name="leaderboard_export"),
     path("<slug:slug>/submit/", views.submit, name="submit"),

@@ -28,6 +28,7 @@ from compagnon.challenges import conf
 from compagnon.challenges.forms import (
     ChallengeForm,
     DataFileForm,
+    DiscussionPostForm,
     SolutionForm,
     TeamInviteForm,
     TeamNameForm,
@@ -48,6 +49,7 @@ from compagnon.challenges.selectors import (
     challenge_for_viewer,
     challenges_visible_to,
     default_final_ids,
+    discussion_posts,
     invitations_for,
     leaderboard_private,
     leaderboard_public,
@@ -65,6 +67,7 @@ from compagnon.challenges.services import (
     challenge_update,
     data_file_add,
     data_file_remove,
+    discussion_post_add,
     expected_header,
     merge_allowed,
     quota_for,
@@ -302,6 +305,37 @@ def metric_columns(challenge: Challenge) -> list[dict[str, Any]]:
         }
         for name in challenge.metric_names
     ]
+
+
+@challenge_view()
+def discussion(request: HttpRequest, viewer: Viewer, challenge: Challenge) -> HttpResponse:
+    """The challenge's thread: everyone who sees the challenge reads it; participants write."""
+    context = _context(request, viewer, challenge)
+    can_post = context["can_take_part"] or context["can_manage"]
+    form = DiscussionPostForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return to_sign_in(request)
+        if not can_post:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                post = discussion_post_add(
+                    challenge=challenge, author=request.user, body=form.cleaned_data["body"]
+                )
+            except ValidationError as error:
+                form_add_service_errors(form, error)
+            else:
+                messages.success(request, gettext("Message posted."))
+                url = reverse("challenges:discussion", args=[challenge.slug])
+                return redirect(f"{url}#post-{post.pk}")
+        status = 400
+    posts = [
+        (post, render_markdown(post.body, heading_offset=2)) for post in discussion_posts(challenge)
+    ]
+    context.update(posts=posts, form=form, can_post=can_post)
+    return render(request, "challenges/discussion.html", context, status=status)
 
 
 # --- submitting --------------------------------------------------------------------------

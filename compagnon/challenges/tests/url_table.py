@@ -112,6 +112,24 @@ URL_TABLE = {
             note="public: no one has accepted its rules",
         ),
     ],
+    "challenges:discussion": [
+        Case(members_only(), kwargs=MEMBERS),
+        Case(everyone(200), kwargs=PUBLIC, note="public: anyone reads"),
+        Case(
+            members_only(REDIRECT),
+            method="post",
+            kwargs=MEMBERS,
+            data=lambda w: {"body": "Which split is public?"},
+            note="participants and organisers post",
+        ),
+        Case(
+            members_only(400),
+            method="post",
+            kwargs=MEMBERS,
+            data=lambda w: {"body": " "},
+            note="empty: the form says so",
+        ),
+    ],
     "challenges:leaderboard": [
         Case(members_only(), kwargs=MEMBERS),
         Case(everyone(200), kwargs=PUBLIC),
