@@ -1311,3 +1311,12 @@ def discussion_post_add(*, challenge: Challenge, author: Any, body: str) -> Disc
         post.full_clean()
         post.save()
     return post
+
+
+def discussion_post_remove(*, post: DiscussionPost, actor: Any) -> None:
+    """Moderation: staff or the challenge's organisers take a message down."""
+    if not challenge_can_manage(post.challenge, viewer_for(actor)):
+        raise PermissionDenied
+    with transaction.atomic():
+        DiscussionPost.objects.filter(pk=post.pk).delete()
+        logger.info("discussion post %s removed by user %s", post.pk, getattr(actor, "pk", None))

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from compagnon.challenges.models import DiscussionPost
-from compagnon.challenges.services import discussion_post_add
+from compagnon.challenges.services import discussion_post_add, discussion_post_remove
 from compagnon.members.tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +63,12 @@ def test_the_thread_runs_a_fixed_number_of_queries(client, challenge, member_a):
         assert page.count('data-testid="discussion-post"') == DiscussionPost.objects.count()
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_organisers_take_a_message_down_others_cannot(challenge, member_a, staff_user):
+    post = discussion_post_add(challenge=challenge, author=member_a.user, body="spam")
+    with pytest.raises(PermissionDenied):
+        discussion_post_remove(post=post, actor=member_a.user)
+    assert DiscussionPost.objects.exists()
+    discussion_post_remove(post=post, actor=staff_user)
+    assert not DiscussionPost.objects.exists()
