@@ -16,6 +16,7 @@ from compagnon.challenges.models import (
     Challenge,
     ChallengeStatus,
     DataFile,
+    DiscussionPost,
     RulesAcceptance,
     Score,
     SolutionVersion,
@@ -29,6 +30,7 @@ from compagnon.challenges.services import (
     challenge_check,
     challenge_reveal_private,
     challenge_update,
+    discussion_post_remove,
 )
 from compagnon.core.admin import ClubStaffAdminMixin, ReadOnlyAdminMixin, service_action_run
 
@@ -186,3 +188,25 @@ admin.site.register(
         {"list_display": ("team", "invitee", "status", "created_at")},
     ),
 )
+
+
+@admin.register(DiscussionPost)
+class DiscussionPostAdmin(ReadOnly, ClubStaffAdminMixin, admin.ModelAdmin):
+    """Moderation: a message is taken down with the action, through the service."""
+
+    list_display = ("challenge", "author", "created_at", "__str__")
+    list_select_related = ("challenge", "author")
+    search_fields = ("body",)
+    actions = ("remove",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the action below, which goes through the service
+
+    @admin.action(description=_("Take the messages down"))
+    def remove(self, request, queryset):
+        service_action_run(
+            self,
+            request,
+            queryset.select_related("challenge").order_by("pk"),
+            lambda post: discussion_post_remove(post=post, actor=request.user),
+        )

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from compagnon.challenges.fairness import FAIRNESS_LABELS, Ranking, parse_weights
+from compagnon.challenges.fairness import HIGHER_IS_BETTER as FAIRNESS_HIGHER
 from compagnon.challenges.metrics import METRICS
 from compagnon.core.storage import PrivateStorage
 
@@ -42,6 +44,19 @@ def _solution_path(instance: SolutionVersion, filename: str) -> str:
 
 def _submission_path(instance: Submission, filename: str) -> str:
     return f"challenges/{instance.challenge_id}/submissions/{filename}"
+
+
+def metric_label(name: str) -> str:
+    entry = METRICS.get(name)
+    if entry is not None:
+        return str(entry.label)
+    return str(FAIRNESS_LABELS.get(name, name))
+
+
+class RankingKind(models.TextChoices):
+    METRIC = "metric", _("The primary metric")
+    WEIGHTED = "weighted", _("A weighted sum of metrics")
+    CONSTRAINT = "constraint", _("The primary metric under a constraint on another")
 
 
 class Challenge(models.Model):
@@ -105,6 +120,46 @@ class Challenge(models.Model):
     target_columns = models.CharField(
         _("target columns"), max_length=500, default="target", help_text=_("Comma-separated.")
     )
+    extra_metrics = models.CharField(
+        _("other metrics"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Comma-separated metric names shown beside the primary one, for example "
+            "demographic_parity_difference, disparate_impact_ratio."
+        ),
+    )
+    sensitive_column = models.CharField(
+        _("sensitive attribute column"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "A column of the solution only (never of a data file): the groups the fairness "
+            "metrics compare."
+        ),
+    )
+    ranking_kind = models.CharField(
+        _("ranking"), max_length=12, choices=RankingKind.choices, default=RankingKind.METRIC
+    )
+    ranking_weights = models.CharField(
+        _("weights"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "For a weighted sum: metric=weight, comma-separated, for example "
+            "accuracy=1, demographic_parity_difference=2. A lower-is-better metric counts "
+            "negatively."
+        ),
+    )
+    constraint_metric = models.CharField(_("constrained metric"), max_length=40, blank=True)
+    constraint_bound = models.FloatField(
+        _("constraint bound"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "At most this for a lower-is-better metric, at least this for a higher-is-better one."
+        ),
+    )
     private_revealed_at = models.DateTimeField(
         _("private leaderboard revealed at"), null=True, blank=True
     )
@@ -128,8 +183,45 @@ class Challenge(models.Model):
 
     @property
     def metric_label(self) -> str:
-        entry = METRICS.get(self.metric)
-        return str(entry.label) if entry is not None else self.metric
+        return metric_label(self.metric)
+
+    @property
+    def extra_metric_list(self) -> list[str]:
+        names = [name.strip() for name in self.extra_metrics.split(",") if name.strip()]
+        return [name for name in dict.fromkeys(names) if name != self.metric]
+
+    @property
+    def metric_names(self) -> list[str]:
+        """Every declared metric, the primary one first."""
+        return [self.metric, *self.extra_metric_list]
+
+    @property
+    def is_multi_metric(self) -> bool:
+        return bool(self.extra_metric_list)
+
+    def metric_directions(self) -> dict[str, bool]:
+        """Declared metric -> whether higher is better (unknown names are left out)."""
+        directions = {self.metric: self.higher_is_better}
+        for name in self.extra_metric_list:
+            if name in METRICS:
+                directions[name] = METRICS[name].higher_is_better
+            elif name in FAIRNESS_HIGHER:
+                directions[name] = FAIRNESS_HIGHER[name]
+        return directions
+
+    @property
+    def ranking(self) -> Ranking:
+        if self.ranking_kind == RankingKind.WEIGHTED:
+            weights, _unreadable = parse_weights(self.ranking_weights)
+            if weights:
+                return Ranking(metric=self.metric, weights=weights)
+        if self.ranking_kind == RankingKind.CONSTRAINT and self.constraint_metric:
+            return Ranking(
+                metric=self.metric,
+                constraint_metric=self.constraint_metric,
+                constraint_bound=self.constraint_bound,
+            )
+        return Ranking(metric=self.metric)
 
     @property
     def target_column_list(self) -> list[str]:
@@ -336,6 +428,15 @@ class Submission(models.Model):
     )
     public_score = models.FloatField(null=True, blank=True)
     private_score = models.FloatField(null=True, blank=True)
+    # Every declared metric (the primary one included): {name: value}, per split.
+    public_metrics = models.JSONField(default=dict, blank=True)
+    private_metrics = models.JSONField(default=dict, blank=True)
+    code_url = models.URLField(
+        _("code or notebook link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Optional; shown to everyone once the challenge has ended."),
+    )
     # Participant-safe: written by the scorer, which never quotes the solution.
     error_message = models.TextField(blank=True)
     counts_toward_quota = models.BooleanField(default=True)
@@ -377,6 +478,8 @@ class Score(models.Model):
     )
     public = models.FloatField()
     private = models.FloatField()
+    public_metrics = models.JSONField(default=dict, blank=True)
+    private_metrics = models.JSONField(default=dict, blank=True)
     scored_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -390,3 +493,25 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}@v{self.solution_version_id}: {self.public}"
+
+
+class DiscussionPost(models.Model):
+    """A message in a challenge's discussion thread (Markdown, sanitised when shown)."""
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="discussion_posts"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("discussion post")
+        verbose_name_plural = _("discussion posts")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["challenge", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:60]

@@ -42,6 +42,14 @@ import pyarrow.ipc as ipc
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from compagnon.challenges.fairness import (
+    CELLS,
+    FAIRNESS_LABELS,
+    FAIRNESS_METRICS,
+    NEEDS_NEGATIVES,
+    NEEDS_POSITIVES,
+    split_counts,
+)
 from compagnon.challenges.metrics import (
     KIND_LABEL,
     KIND_PROBABILITY,
@@ -80,6 +88,9 @@ class ScoreResult:
     metric: str
     rows: int
     timings: dict[str, float] = field(default_factory=dict, compare=False)
+    # Every metric scored (the primary one included): name -> value, per split.
+    public_metrics: dict[str, float] = field(default_factory=dict)
+    private_metrics: dict[str, float] = field(default_factory=dict)
 
 
 # --- reading helpers ---------------------------------------------------------------
@@ -424,6 +435,8 @@ class Solution:
         targets: Sequence[pa.Array],
         public: np.ndarray,
         usage_column: str = "Usage",
+        sensitive_column: str = "",
+        groups: np.ndarray | None = None,
     ) -> None:
         self.id_column = id_column
         self.target_columns = list(target_columns)
@@ -431,6 +444,9 @@ class Solution:
         self.ids = ids
         self.targets = list(targets)
         self.public_mask = public
+        # The sensitive attribute, as codes 0..G-1 (never its values: nothing to leak).
+        self.sensitive_column = sensitive_column
+        self.groups = groups
         self._derived: dict[str, Any] = {}
         self._checked: dict[str, str | None] = {}
         self._build_lookup()
@@ -465,8 +481,13 @@ class Solution:
         target_columns: Sequence[str] = ("target",),
         usage_column: str = "Usage",
         metric: str | None = None,
+        sensitive_column: str = "",
+        metrics: Sequence[str] = (),
     ) -> Solution:
-        """Read and check the organiser's CSV; `metric`, when given, is checked too."""
+        """Read and check the organiser's CSV; `metric` and `metrics`, when given, are checked.
+
+        `sensitive_column` names the sensitive attribute the fairness metrics group by.
+        """
         target_columns = list(target_columns)
         path = _materialise(path)
         if not target_columns:
@@ -479,7 +500,8 @@ class Solution:
                 _("The solution has no %(column)s column (Public/Private for each row).")
                 % {"column": _quote(usage_column)}
             )
-        missing = [name for name in [id_column, *target_columns] if name not in names]
+        required = [id_column, *target_columns] + ([sensitive_column] if sensitive_column else [])
+        missing = [name for name in required if name not in names]
         if missing:
             raise SolutionError(
                 _("The solution has no column named %(columns)s. Its columns: %(found)s.")
@@ -496,6 +518,9 @@ class Solution:
         ids = _solution_ids(table.column(id_column).combine_chunks())
         public = _solution_usage(table.column(usage_name).combine_chunks())
         targets = [_solution_target(table.column(n).combine_chunks(), n) for n in target_columns]
+        groups, labels = None, None
+        if sensitive_column:
+            groups, labels = _solution_groups(table.column(sensitive_column).combine_chunks())
         solution = cls(
             id_column=id_column,
             target_columns=target_columns,
@@ -503,9 +528,13 @@ class Solution:
             targets=targets,
             public=public,
             usage_column=usage_column,
+            sensitive_column=sensitive_column,
+            groups=groups,
         )
-        if metric is not None:
-            solution.check_metric(metric)
+        # For the organiser's messages only: never saved, so never loaded to score.
+        solution._derived["group_labels"] = labels
+        for name in [metric, *metrics] if metric is not None else metrics:
+            solution.check_metric(name)
         return solution
 
     # -- storage
@@ -514,11 +543,14 @@ class Solution:
         columns = {"id": self.ids, "public": pa.array(self.public_mask.view(np.int8))}
         for index, target in enumerate(self.targets):
             columns[f"t{index}"] = target
+        if self.groups is not None:
+            columns["group"] = pa.array(self.groups.astype(np.int32))
         metadata = {
             "format": FORMAT_VERSION,
             "id_column": self.id_column,
             "target_columns": self.target_columns,
             "usage_column": self.usage_column,
+            "sensitive_column": self.sensitive_column,
         }
         table = pa.table(columns).replace_schema_metadata({"compagnon": json.dumps(metadata)})
         tmp = f"{os.fspath(path)}.tmp"
@@ -543,6 +575,9 @@ class Solution:
 
         public = single("public").to_numpy(zero_copy_only=False).view(np.bool_)
         targets = [single(f"t{i}") for i in range(len(metadata["target_columns"]))]
+        groups = None
+        if "group" in table.column_names:
+            groups = single("group").to_numpy(zero_copy_only=False).astype(np.int64)
         return cls(
             id_column=metadata["id_column"],
             target_columns=metadata["target_columns"],
@@ -550,6 +585,8 @@ class Solution:
             ids=single("id"),
             targets=targets,
             public=public,
+            sensitive_column=metadata.get("sensitive_column", ""),
+            groups=groups,
         )
 
     # -- id lookup
@@ -800,10 +837,13 @@ class Solution:
 
         return self._derive("relevances", build)
 
-    def check_metric(self, metric: str) -> Metric:
-        """Raise SolutionError when `metric` cannot score this solution (checked once)."""
+    def check_metric(self, metric: str) -> Metric | None:
+        """Raise SolutionError when `metric` cannot score this solution (checked once).
+
+        Returns the registry entry; None for a fairness metric (not in the registry).
+        """
         entry = METRICS.get(metric)
-        if entry is None:
+        if entry is None and metric not in FAIRNESS_METRICS:
             raise SolutionError(_("Unknown metric %(metric)s.") % {"metric": _quote(metric)})
         if metric in self._checked:
             problem = self._checked[metric]
@@ -811,12 +851,108 @@ class Solution:
                 raise SolutionError(problem)
             return entry
         try:
-            self._check(entry)
+            if entry is None:
+                self._check_fairness(metric)
+            else:
+                self._check(entry)
         except (SolutionError, MetricUndefinedError) as error:
             self._checked[metric] = str(error)
             raise SolutionError(str(error)) from None
         self._checked[metric] = None
         return entry
+
+    # -- fairness: the sensitive attribute, and a 0/1 truth (1: the favourable outcome)
+    def _binary_truth(self) -> np.ndarray:
+        def build() -> np.ndarray:
+            if len(self.targets) != 1 or not pa.types.is_floating(self.targets[0].type):
+                raise SolutionError(
+                    _("A fairness metric needs one target column of 0 and 1 (1 is favourable).")
+                )
+            values = self.targets[0].to_numpy()
+            if not np.isin(values, (0.0, 1.0)).all() or np.unique(values).size != 2:
+                raise SolutionError(
+                    _(
+                        "For a fairness metric the target must be 0 or 1 (1 is the favourable "
+                        "outcome), with both present."
+                    )
+                )
+            return values == 1.0
+
+        return self._derive("binary_truth", build)
+
+    @property
+    def group_count(self) -> int:
+        return int(self.groups.max()) + 1 if self.groups is not None and len(self.groups) else 0
+
+    def _fairness_base(self) -> np.ndarray:
+        """Per row, the bincount cell of a 0 decision: public * G * 4 + group * 4 + truth * 2."""
+
+        def build() -> np.ndarray:
+            assert self.groups is not None
+            base = self.public_mask.astype(np.int64) * (self.group_count * CELLS)
+            base += self.groups * CELLS
+            base += self._binary_truth() * 2
+            return base
+
+        return self._derive("fairness_base", build)
+
+    def fairness_cells(self, decisions: np.ndarray) -> np.ndarray:
+        """Counts per split, group and (truth, decision): one bincount over the rows."""
+        cell = self._fairness_base() + decisions
+        return np.bincount(cell, minlength=2 * self.group_count * CELLS)
+
+    def _group_name(self, code: int) -> str:
+        labels = self._derived.get("group_labels")
+        return _quote(labels[code]) if labels is not None else str(code)
+
+    def _check_fairness(self, name: str) -> None:
+        if self.groups is None:
+            raise SolutionError(
+                _(
+                    "%(metric)s needs the sensitive attribute: name its column in the challenge "
+                    "(the solution must hold it)."
+                )
+                % {"metric": FAIRNESS_LABELS[name]}
+            )
+        truth = self._binary_truth()
+        groups, size = self.groups, self.group_count
+        for part, mask in ((_("public"), self.public_mask), (_("private"), ~self.public_mask)):
+            rows = np.bincount(groups[mask], minlength=size)
+            positives = np.bincount(groups[mask & truth], minlength=size)
+            present = rows > 0
+            if np.count_nonzero(present) < 2:
+                raise SolutionError(
+                    _(
+                        "The %(part)s rows hold a single group of the sensitive attribute: "
+                        "%(metric)s compares two groups or more."
+                    )
+                    % {"part": part, "metric": FAIRNESS_LABELS[name]}
+                )
+            lacking = []
+            if name in NEEDS_POSITIVES:
+                lacking += [
+                    (code, _("no positive row"))
+                    for code in np.flatnonzero(present & (positives == 0))
+                ]
+            if name in NEEDS_NEGATIVES:
+                lacking += [
+                    (code, _("no negative row"))
+                    for code in np.flatnonzero(present & (positives == rows))
+                ]
+            if lacking:
+                code, what = lacking[0]
+                raise SolutionError(
+                    _(
+                        "In the %(part)s rows, group %(group)s of the sensitive attribute has "
+                        "%(what)s: %(metric)s is undefined for it."
+                    )
+                    % {
+                        "part": part,
+                        "group": self._group_name(int(code)),
+                        "what": what,
+                        "metric": FAIRNESS_LABELS[name],
+                    }
+                )
 
     def _check(self, entry: Metric) -> None:
         public = self.public_mask
@@ -902,6 +1038,23 @@ def _solution_usage(column: pa.Array) -> np.ndarray:
     return np.ascontiguousarray(public, dtype=np.bool_)
 
 
+def _solution_groups(column: pa.Array) -> tuple[np.ndarray, list[str]]:
+    """The sensitive attribute as codes 0..G-1 (sorted values); every row must have one."""
+    stripped = pc.utf8_trim_whitespace(column)
+    empty = pc.equal(stripped, "").to_numpy(zero_copy_only=False)
+    if empty.any():
+        row = int(np.flatnonzero(empty)[0])
+        raise SolutionError(
+            _("Line %(line)s has no value for the sensitive attribute.") % {"line": _line(row)}
+        )
+    encoded = pc.dictionary_encode(stripped)
+    order = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    labels = encoded.dictionary.take(pa.array(order)).to_pylist()
+    return rank[encoded.indices.to_numpy()], labels
+
+
 def _solution_target(column: pa.Array, name: str) -> pa.Array:
     """Numbers when every cell is one (float64), otherwise labels or rankings (string)."""
     try:
@@ -922,17 +1075,34 @@ def _solution_target(column: pa.Array, name: str) -> pa.Array:
 
 
 def score_submission(
-    solution: Solution, submission: Source, *, metric: str = "rmse"
+    solution: Solution,
+    submission: Source,
+    *,
+    metric: str = "rmse",
+    metrics: Sequence[str] = (),
 ) -> ScoreResult:
     """Score one submission (path or bytes) on both splits of `solution`.
 
-    Raises SubmissionError (message safe for the participant) for a bad file, and
-    SolutionError when the metric cannot be computed on this solution.
+    `metric` is the primary metric (it reads the file); `metrics` are the others the
+    challenge declares: registry metrics of the same kind, and the fairness metrics
+    (which need a label or probability primary metric and the solution's sensitive
+    attribute). Raises SubmissionError (message safe for the participant) for a bad
+    file, and SolutionError when a metric cannot be computed on this solution.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
     submission = _materialise(submission)
     entry = solution.check_metric(metric)
+    if entry is None:
+        raise SolutionError(_("A fairness metric cannot be the primary metric."))
+    others = [name for name in dict.fromkeys(metrics) if name != metric]
+    for name in others:
+        other = solution.check_metric(name)
+        if other is not None and other.kind != entry.kind:
+            raise SolutionError(
+                _("%(metric)s reads another kind of prediction than %(primary)s.")
+                % {"metric": other.label, "primary": entry.label}
+            )
     names = _header(_head(submission), SubmissionError)
     expected = [solution.id_column, *solution.target_columns]
     _check_header(names, expected, SubmissionError)
@@ -961,20 +1131,52 @@ def score_submission(
     timings["align"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
+    public_metrics: dict[str, float] = {}
+    private_metrics: dict[str, float] = {}
     try:
-        public, private = entry.compute(truth, pred, solution.public_mask, **context)
+        for name in [metric, *(n for n in others if n not in FAIRNESS_METRICS)]:
+            pair = METRICS[name].compute(truth, pred, solution.public_mask, **context)
+            public_metrics[name], private_metrics[name] = float(pair[0]), float(pair[1])
+        fairness = [name for name in others if name in FAIRNESS_METRICS]
+        if fairness:
+            decisions = _decisions(entry, pred, context)
+            public_counts, private_counts = split_counts(
+                solution.fairness_cells(decisions), solution.group_count
+            )
+            for name in fairness:
+                public_metrics[name] = FAIRNESS_METRICS[name](public_counts)
+                private_metrics[name] = FAIRNESS_METRICS[name](private_counts)
     except MetricUndefinedError as error:
         raise SolutionError(str(error)) from None
-    if not (np.isfinite(public) and np.isfinite(private)):
+    values = [*public_metrics.values(), *private_metrics.values()]
+    if not np.isfinite(values).all():
         raise SolutionError(_("The metric gave no finite score on this solution."))
     timings["metric"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     return ScoreResult(
-        public=float(public),
-        private=float(private),
+        public=public_metrics[metric],
+        private=private_metrics[metric],
         metric=metric,
         rows=solution.n_rows,
         timings=timings,
+        public_metrics=public_metrics,
+        private_metrics=private_metrics,
+    )
+
+
+def _decisions(entry: Metric, pred: Any, context: dict[str, Any]) -> np.ndarray:
+    """The favourable decisions (0/1 per row) a fairness metric reads from the predictions.
+
+    Labels: the prediction is the label 1. Probabilities: the probability of 1 is 0.5 or more.
+    """
+    if entry.kind == KIND_LABEL:
+        # The solution's check made the labels the numbers 0 and 1: the code of 1 is 1.
+        favourable = int(np.searchsorted(context["classes"], 1.0))
+        return (pred == favourable).view(np.int8)
+    if entry.kind == KIND_PROBABILITY and pred.ndim == 1:
+        return (pred >= 0.5).view(np.int8)
+    raise SolutionError(
+        _("Fairness metrics read yes/no decisions: choose a label or a probability metric.")
     )
 
 
@@ -1019,7 +1221,7 @@ def _aligned(
             codes = pc.fill_null(found, -1).to_numpy().astype(np.int64)
         pred = np.empty(n, dtype=np.int64)
         pred[rows] = codes
-        return truth, pred, {"n_classes": len(classes)}
+        return truth, pred, {"n_classes": len(classes), "classes": classes}
     truth_rows = solution._relevances()
     aligned: list[list[str]] = [[] for _ in range(n)]
     for row, cell in zip(rows.tolist(), table.column(columns[0]).to_pylist(), strict=True):

@@ -32,6 +32,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.template.defaultfilters import filesizeformat
@@ -42,13 +43,16 @@ from django.utils.translation import gettext_lazy
 
 from compagnon.accounts.models import User
 from compagnon.challenges import conf
-from compagnon.challenges.metrics import METRICS
+from compagnon.challenges.fairness import FAIRNESS_METRICS, parse_weights
+from compagnon.challenges.metrics import KIND_LABEL, KIND_PROBABILITY, METRICS
 from compagnon.challenges.models import (
     PENDING_STATUSES,
     Challenge,
     ChallengeStatus,
     ChallengeVisibility,
     DataFile,
+    DiscussionPost,
+    RankingKind,
     RulesAcceptance,
     Score,
     SolutionVersion,
@@ -90,7 +94,15 @@ CHALLENGE_FIELDS = (
     "higher_is_better",
     "id_column",
     "target_columns",
+    "extra_metrics",
+    "sensitive_column",
+    "ranking_kind",
+    "ranking_weights",
+    "constraint_metric",
+    "constraint_bound",
 )
+# What the scorer reads: a change re-scores every submission.
+SCORING_FIELDS = ("metric", "extra_metrics", "sensitive_column")
 
 
 # --- who may do what -------------------------------------------------------------
@@ -150,8 +162,101 @@ def _challenge_errors(challenge: Challenge) -> None:
         errors.setdefault("submissions_per_day", []).append(_("Allow at least one a day."))
     if challenge.slug in RESERVED_SLUGS:
         errors.setdefault("slug", []).append(_("This address is reserved: choose another."))
+    _metrics_errors(challenge, errors)
+    _ranking_errors(challenge, errors)
     if errors:
         raise ValidationError(errors)
+
+
+def _metrics_errors(challenge: Challenge, errors: dict[str, list[Any]]) -> None:
+    """The other metrics: known, reading the primary metric's predictions; fairness's needs."""
+    primary = METRICS.get(challenge.metric)
+    fairness = []
+    for name in challenge.extra_metric_list:
+        if name in FAIRNESS_METRICS:
+            fairness.append(name)
+            continue
+        entry = METRICS.get(name)
+        if entry is None:
+            errors.setdefault("extra_metrics", []).append(
+                _(
+                    "Unknown metric “%(name)s”: use the names of docs/metrics.md, for example "
+                    "f1_macro, demographic_parity_difference or disparate_impact_ratio."
+                )
+                % {"name": name[:40]}
+            )
+        elif primary is not None and entry.kind != primary.kind:
+            errors.setdefault("extra_metrics", []).append(
+                _(
+                    "%(metric)s does not read the same predictions as the primary metric "
+                    "(%(primary)s): every metric of a challenge scores the same file."
+                )
+                % {"metric": entry.label, "primary": primary.label}
+            )
+    sensitive = challenge.sensitive_column.strip()
+    if fairness and primary is not None and primary.kind not in (KIND_LABEL, KIND_PROBABILITY):
+        errors.setdefault("extra_metrics", []).append(
+            _(
+                "Fairness metrics read yes/no decisions: choose a label metric (accuracy, F1) "
+                "or a probability metric (ROC AUC, log loss) as the primary metric."
+            )
+        )
+    if fairness and not sensitive:
+        errors.setdefault("sensitive_column", []).append(
+            _("Name the solution's sensitive attribute column: the fairness metrics need it.")
+        )
+    if sensitive and sensitive in [challenge.id_column, *challenge.target_column_list, "Usage"]:
+        errors.setdefault("sensitive_column", []).append(
+            _("The sensitive attribute is a column of its own, not the id, a target or Usage.")
+        )
+
+
+def _ranking_errors(challenge: Challenge, errors: dict[str, list[Any]]) -> None:
+    declared = set(challenge.metric_names)
+    if challenge.ranking_kind == RankingKind.WEIGHTED:
+        weights, unreadable = parse_weights(challenge.ranking_weights)
+        if unreadable:
+            errors.setdefault("ranking_weights", []).append(
+                _("Cannot read %(parts)s: write metric=weight, for example accuracy=1.")
+                % {"parts": ", ".join(f"“{part[:40]}”" for part in unreadable[:3])}
+            )
+        elif not weights:
+            errors.setdefault("ranking_weights", []).append(
+                _("A weighted sum needs weights: metric=weight, comma-separated.")
+            )
+        for name in weights:
+            if name not in declared:
+                errors.setdefault("ranking_weights", []).append(
+                    _(
+                        "“%(name)s” has a weight but is not one of the challenge's metrics: "
+                        "add it to the other metrics, or remove its weight."
+                    )
+                    % {"name": name[:40]}
+                )
+        if weights and not any(weights.values()):
+            errors.setdefault("ranking_weights", []).append(
+                _("At least one weight must be other than 0.")
+            )
+    elif challenge.ranking_kind == RankingKind.CONSTRAINT:
+        name = challenge.constraint_metric.strip()
+        if not name:
+            errors.setdefault("constraint_metric", []).append(
+                _("Choose the metric the constraint is on.")
+            )
+        elif name == challenge.metric:
+            errors.setdefault("constraint_metric", []).append(
+                _("The constraint is on another metric than the primary one.")
+            )
+        elif name not in declared:
+            errors.setdefault("constraint_metric", []).append(
+                _(
+                    "“%(name)s” is not one of the challenge's metrics: add it to the other "
+                    "metrics first."
+                )
+                % {"name": name[:40]}
+            )
+        if challenge.constraint_bound is None:
+            errors.setdefault("constraint_bound", []).append(_("Give the bound, for example 0.1."))
 
 
 def challenge_check(*, challenge: Challenge) -> None:
@@ -185,20 +290,42 @@ def challenge_update(*, challenge: Challenge, actor: Any, **fields: Any) -> Chal
         raise TypeError(f"unknown challenge fields: {sorted(unknown)}")
     with transaction.atomic():
         challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
-        old_metric = challenge.metric
+        old = {name: getattr(challenge, name) for name in SCORING_FIELDS}
+        old_metrics = challenge.metric_names
         for name, value in fields.items():
             setattr(challenge, name, value)
         if "metric" in fields and "higher_is_better" not in fields:
             challenge.higher_is_better = metric_direction_higher(challenge.metric)
         challenge.updated_at = timezone.now()
         _challenge_errors(challenge)
-        if challenge.metric != old_metric:
+        sensitive_changed = challenge.sensitive_column != old["sensitive_column"]
+        if sensitive_changed:
+            _data_files_without_sensitive(challenge)
+        metrics_changed = challenge.metric_names != old_metrics
+        if metrics_changed and not sensitive_changed:
             _metric_fits_solution(challenge)
         challenge.save()
-        if challenge.metric != old_metric:
+        version = solution_current(challenge)
+        if sensitive_changed and version is not None:
+            # The parsed solution holds the groups of the old column: parse the original again.
+            _solution_reparse(challenge=challenge, version=version, actor=actor)
+        elif metrics_changed:
             # Scores in another metric mean nothing: drop them and score everything again.
             challenge_rescore_all(challenge=challenge, actor=actor, force=True)
     return challenge
+
+
+def _data_files_without_sensitive(challenge: Challenge) -> None:
+    for data_file in challenge.data_files.all():
+        try:
+            sensitive_column_check(challenge, data_file.file.path)
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    "sensitive_column": _("Data file %(name)s: %(reason)s")
+                    % {"name": data_file.name, "reason": " ".join(error.messages)}
+                }
+            ) from error
 
 
 def _metric_fits_solution(challenge: Challenge) -> None:
@@ -208,18 +335,40 @@ def _metric_fits_solution(challenge: Challenge) -> None:
     version = solution_current(challenge)
     if version is None:
         return
-    try:
-        solution_load(version).check_metric(challenge.metric)
-    except SolutionError as error:
-        raise ValidationError(
-            {
-                "metric": _(
-                    "The current solution cannot be scored with this metric: %(reason)s "
-                    "Choose another metric, or upload a solution that fits it first."
-                )
-                % {"reason": str(error)}
-            }
-        ) from error
+    solution = solution_load(version)
+    for name in challenge.metric_names:
+        try:
+            solution.check_metric(name)
+        except SolutionError as error:
+            field = "metric" if name == challenge.metric else "extra_metrics"
+            raise ValidationError(
+                {
+                    field: _(
+                        "The current solution cannot be scored with this metric: %(reason)s "
+                        "Choose another metric, or upload a solution that fits it first."
+                    )
+                    % {"reason": str(error)}
+                }
+            ) from error
+
+
+def _solution_reparse(*, challenge: Challenge, version: SolutionVersion, actor: Any) -> None:
+    """A new solution version from the current one's original CSV, read with today's columns."""
+    with version.original.open("rb") as handle:
+        upload = UploadedFile(
+            file=handle,
+            name=os.path.basename(version.original.name or "solution.csv"),
+            size=version.original.size,
+        )
+        try:
+            solution_upload(
+                challenge=challenge,
+                upload=upload,
+                actor=actor,
+                note=_("Read again for the sensitive attribute column."),
+            )
+        except ValidationError as error:
+            raise ValidationError({"sensitive_column": error.messages}) from error
 
 
 def challenge_rules_accept(*, challenge: Challenge, user: Any) -> RulesAcceptance:
@@ -279,6 +428,39 @@ def zip_check(path: str) -> None:
             raise ValidationError(_("Zip archives inside a zip archive are refused."))
 
 
+def _csv_heads(path: str) -> list[bytes]:
+    """The first bytes of the file, or of each member of a zip archive."""
+    if zipfile.is_zipfile(path):
+        heads = []
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.infolist()[:100]:
+                with archive.open(member) as handle:
+                    heads.append(handle.read(HEADER_READ_BYTES))
+        return heads
+    with open(path, "rb") as handle:
+        return [handle.read(HEADER_READ_BYTES)]
+
+
+def sensitive_column_check(challenge: Challenge, path: str) -> None:
+    """Refuse a data file whose header names the sensitive attribute: it stays in the solution."""
+    column = challenge.sensitive_column.strip().lower()
+    if not column:
+        return
+    for head in _csv_heads(path):
+        first_line = head.decode("utf-8-sig", errors="replace").splitlines()[:1]
+        for separator in (",", ";", "\t"):
+            cells = next(csv.reader(first_line, delimiter=separator), []) if first_line else []
+            if column in {cell.strip().lower() for cell in cells}:
+                raise ValidationError(
+                    _(
+                        "This file has a column “%(column)s”, the challenge's sensitive "
+                        "attribute: it stays in the solution only. Remove the column and "
+                        "upload the file again."
+                    )
+                    % {"column": challenge.sensitive_column}
+                )
+
+
 def data_file_add(
     *, challenge: Challenge, upload: UploadedFile, actor: Any, description: str = ""
 ) -> DataFile:
@@ -292,6 +474,7 @@ def data_file_add(
     try:
         if zipfile.is_zipfile(path):
             zip_check(path)
+        sensitive_column_check(challenge, path)
     finally:
         if is_copy:
             os.unlink(path)
@@ -345,6 +528,8 @@ def solution_upload(
                 target_columns=challenge.target_column_list,
                 usage_column="Usage",
                 metric=challenge.metric,
+                sensitive_column=challenge.sensitive_column.strip(),
+                metrics=challenge.extra_metric_list,
             )
         except SolutionError as error:
             raise ValidationError(str(error)) from error
@@ -375,6 +560,39 @@ def solution_upload(
             os.unlink(path)
         shutil.rmtree(parsed_dir, ignore_errors=True)
     return version
+
+
+def sample_submission_rows(challenge: Challenge) -> list[list[Any]] | None:
+    """A sample submission: the solution's ids, sorted, each with a placeholder prediction.
+
+    Sorted, not in the solution's order: an organiser's file ordered by group or by Usage
+    would otherwise tell that order. Only the ids and the target columns: never the
+    sensitive attribute or Usage. None before a solution is uploaded.
+    """
+    import pyarrow.compute as pc
+
+    from compagnon.challenges.metrics import KIND_RANKING, KIND_VALUE
+
+    version = solution_current(challenge)
+    if version is None:
+        return None
+    solution = solution_load(version)
+    entry = METRICS.get(challenge.metric)
+    kind = entry.kind if entry is not None else KIND_VALUE
+    if kind == KIND_PROBABILITY:
+        placeholder: Any = 0.5
+    elif kind == KIND_RANKING:
+        placeholder = ""
+    elif kind == KIND_LABEL:
+        placeholder = solution._label_codes()[1][0]
+        placeholder = placeholder.as_py() if hasattr(placeholder, "as_py") else placeholder
+        if isinstance(placeholder, float) and placeholder.is_integer():
+            placeholder = int(placeholder)
+    else:
+        placeholder = 0
+    ids = solution.ids.take(pc.sort_indices(solution.ids)).to_pylist()
+    header = [challenge.id_column, *challenge.target_column_list]
+    return [header, *([identifier] + [placeholder] * (len(header) - 1) for identifier in ids)]
 
 
 def solution_current(challenge: Challenge) -> SolutionVersion | None:
@@ -754,6 +972,19 @@ def submission_header_check(challenge: Challenge, upload: UploadedFile) -> None:
         )
 
 
+def code_url_check(code_url: str) -> None:
+    if not code_url:
+        return
+    try:
+        URLValidator(schemes=["http", "https"])(code_url)
+    except ValidationError as error:
+        raise ValidationError(
+            {"code_url": _("Give the full address of the code, starting with https://.")}
+        ) from error
+    if len(code_url) > 500:
+        raise ValidationError({"code_url": _("This address is too long (500 characters at most).")})
+
+
 class QuotaExceeded(ValidationError):
     pass
 
@@ -764,6 +995,7 @@ def submission_create(
     user: Any,
     upload: UploadedFile,
     description: str = "",
+    code_url: str = "",
     now: datetime | None = None,
 ) -> Submission:
     now = now or timezone.now()
@@ -786,6 +1018,7 @@ def submission_create(
             % {"limit": filesizeformat(conf.submission_max_bytes())}
         )
     submission_header_check(challenge, upload)
+    code_url_check(code_url)
     with transaction.atomic():
         team = team_of(challenge, user) or _own_team(challenge, user)
         team = _team_locked(team)
@@ -810,6 +1043,7 @@ def submission_create(
             original_name=os.path.basename(upload.name or "submission.csv")[:255],
             size=upload.size or 0,
             description=description[:300],
+            code_url=code_url,
             created_at=now,
             queued_at=now,
         )
@@ -933,7 +1167,12 @@ def submission_score_run(submission_id: int, version_id: int | None = None) -> s
     challenge = submission.challenge
     try:
         solution = solution_load(version)
-        result = score_submission(solution, submission.file.path, metric=challenge.metric)
+        result = score_submission(
+            solution,
+            submission.file.path,
+            metric=challenge.metric,
+            metrics=challenge.extra_metric_list,
+        )
     except SubmissionError as error:
         with transaction.atomic():
             Submission.objects.filter(pk=submission.pk).update(
@@ -943,6 +1182,8 @@ def submission_score_run(submission_id: int, version_id: int | None = None) -> s
                 scoring_started_at=None,
                 public_score=None,
                 private_score=None,
+                public_metrics={},
+                private_metrics={},
                 selected_for_final=False,
             )
         return "invalid"
@@ -966,7 +1207,12 @@ def submission_score_run(submission_id: int, version_id: int | None = None) -> s
         Score.objects.get_or_create(
             submission=submission,
             solution_version=version,
-            defaults={"public": result.public, "private": result.private},
+            defaults={
+                "public": result.public,
+                "private": result.private,
+                "public_metrics": result.public_metrics,
+                "private_metrics": result.private_metrics,
+            },
         )
         current = solution_current(challenge)
         if current is None or current.pk == version.pk:
@@ -974,6 +1220,8 @@ def submission_score_run(submission_id: int, version_id: int | None = None) -> s
                 status=SubmissionStatus.SCORED,
                 public_score=result.public,
                 private_score=result.private,
+                public_metrics=result.public_metrics,
+                private_metrics=result.private_metrics,
                 solution_version=version,
                 scored_at=timezone.now(),
                 scoring_started_at=None,
@@ -1036,3 +1284,39 @@ def submissions_requeue_stuck(now: datetime | None = None) -> dict[str, int]:
             outcome = _requeue_or_fail(submission, now)
         counts["failed" if outcome == "failed" else "requeued"] += 1
     return counts
+
+
+# --- discussion ---------------------------------------------------------------------------
+
+DISCUSSION_MAX_LENGTH = 5000
+
+
+def discussion_post_add(*, challenge: Challenge, author: Any, body: str) -> DiscussionPost:
+    """A message in the challenge's thread, by someone who may take part (or run it)."""
+    viewer = viewer_for(author)
+    if not (challenge_can_take_part(challenge, viewer) or challenge_can_manage(challenge, viewer)):
+        raise PermissionDenied
+    text = (body or "").strip()
+    if not text:
+        raise ValidationError({"body": _("Write a message before sending.")})
+    if len(text) > DISCUSSION_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "body": _("A message is limited to %(limit)s characters.")
+                % {"limit": DISCUSSION_MAX_LENGTH}
+            }
+        )
+    with transaction.atomic():
+        post = DiscussionPost(challenge=challenge, author=author, body=text)
+        post.full_clean()
+        post.save()
+    return post
+
+
+def discussion_post_remove(*, post: DiscussionPost, actor: Any) -> None:
+    """Moderation: staff or the challenge's organisers take a message down."""
+    if not challenge_can_manage(post.challenge, viewer_for(actor)):
+        raise PermissionDenied
+    with transaction.atomic():
+        DiscussionPost.objects.filter(pk=post.pk).delete()
+        logger.info("discussion post %s removed by user %s", post.pk, getattr(actor, "pk", None))

@@ -28,6 +28,7 @@ from compagnon.challenges import conf
 from compagnon.challenges.forms import (
     ChallengeForm,
     DataFileForm,
+    DiscussionPostForm,
     SolutionForm,
     TeamInviteForm,
     TeamNameForm,
@@ -41,12 +42,14 @@ from compagnon.challenges.models import (
     Submission,
     TeamInvitation,
     TeamInvitationStatus,
+    metric_label,
 )
 from compagnon.challenges.selectors import (
     challenge_cards,
     challenge_for_viewer,
     challenges_visible_to,
     default_final_ids,
+    discussion_posts,
     invitations_for,
     leaderboard_private,
     leaderboard_public,
@@ -64,10 +67,12 @@ from compagnon.challenges.services import (
     challenge_update,
     data_file_add,
     data_file_remove,
+    discussion_post_add,
     expected_header,
     merge_allowed,
     quota_for,
     rules_accepted,
+    sample_submission_rows,
     solution_current,
     solution_upload,
     submission_create,
@@ -163,7 +168,13 @@ def challenge_detail(request: HttpRequest, viewer: Viewer, challenge: Challenge)
         rules_html=render_markdown(challenge.rules),
         data_files=list(challenge.data_files.all()) if context["accepted"] else [],
         data_file_count=challenge.data_files.count(),
-        leaderboard=leaderboard_public(challenge)[:10],
+        leaderboard=(
+            leaderboard_private(challenge)
+            if challenge.private_revealed_at is not None
+            else leaderboard_public(challenge)
+        )[:10],
+        has_solution=solution_current(challenge) is not None,
+        **ranking_context(challenge),
     )
     if context["team"] is not None:
         context["quota"] = quota_for(challenge, context["team"])
@@ -195,8 +206,12 @@ def data_file_download(
 
 
 def _board(request: HttpRequest, viewer: Viewer, challenge: Challenge) -> tuple[str, list]:
-    """Which board the viewer asked for and may see: private once revealed (staff: a preview)."""
-    board = request.GET.get("board", "public")
+    """Which board the viewer asked for and may see: private once revealed (staff: a preview).
+
+    Once revealed, the private board is the one shown by default.
+    """
+    default = "private" if challenge.private_revealed_at is not None else "public"
+    board = request.GET.get("board", default)
     if board == "private" and (
         challenge.private_revealed_at is not None or challenge_can_manage(challenge, viewer)
     ):
@@ -209,6 +224,15 @@ def leaderboard(request: HttpRequest, viewer: Viewer, challenge: Challenge) -> H
     board, entries = _board(request, viewer, challenge)
     context = _context(request, viewer, challenge, board=board, entries=entries)
     context["own_team_id"] = context["team"].pk if context["team"] else None
+    context.update(ranking_context(challenge))
+    context["rows"] = [
+        (
+            entry,
+            list(zip(context["columns"], entry.metric_cells(challenge.metric_names), strict=True)),
+        )
+        for entry in entries
+    ]
+    context["show_code"] = challenge.phase() == "ended"
     return render(request, "challenges/leaderboard.html", context)
 
 
@@ -217,6 +241,7 @@ def leaderboard_export(
     request: HttpRequest, viewer: Viewer, challenge: Challenge
 ) -> HttpResponseBase:
     board, entries = _board(request, viewer, challenge)
+    names = challenge.extra_metric_list
     header = [
         gettext("rank"),
         gettext("team"),
@@ -224,7 +249,10 @@ def leaderboard_export(
         gettext("submitted at (UTC)"),
         gettext("entries"),
         gettext("baseline"),
+        *names,
     ]
+    if names:
+        header.append(gettext("Pareto front"))
     rows = [header] + [
         [
             entry.rank if entry.rank is not None else "",
@@ -233,10 +261,81 @@ def leaderboard_export(
             entry.submitted_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
             entry.entries,
             "yes" if entry.is_baseline else "",
+            *("" if value is None else repr(value) for value in entry.metric_cells(names)),
+            *(["yes" if entry.on_front else ""] if names else []),
         ]
         for entry in entries
     ]
     return csv_streaming_response(rows, filename=f"{challenge.slug}-{board}-leaderboard.csv")
+
+
+@challenge_view(take_part=True)
+def sample_submission(
+    request: HttpRequest, viewer: Viewer, challenge: Challenge
+) -> HttpResponseBase:
+    """The solution's ids with a placeholder prediction: a file the scorer accepts as it is."""
+    if not rules_accepted(challenge, request.user):
+        messages.warning(request, gettext("Accept the rules to download the data."))
+        return redirect(reverse("challenges:challenge_detail", args=[challenge.slug]) + "#rules")
+    rows = sample_submission_rows(challenge)
+    if rows is None:
+        raise Http404
+    return csv_streaming_response(rows, filename=f"{challenge.slug}-sample-submission.csv")
+
+
+def ranking_context(challenge: Challenge) -> dict[str, Any]:
+    ranking = challenge.ranking
+    return {
+        "columns": metric_columns(challenge),
+        "ranking": ranking,
+        "weight_rows": [(metric_label(name), weight) for name, weight in ranking.weights.items()],
+        "constraint_label": metric_label(ranking.constraint_metric),
+    }
+
+
+def metric_columns(challenge: Challenge) -> list[dict[str, Any]]:
+    """The leaderboard's metric columns: name, label, direction."""
+    directions = challenge.metric_directions()
+    return [
+        {
+            "name": name,
+            "label": metric_label(name),
+            "higher": directions.get(name, True),
+            "primary": name == challenge.metric,
+        }
+        for name in challenge.metric_names
+    ]
+
+
+@challenge_view()
+def discussion(request: HttpRequest, viewer: Viewer, challenge: Challenge) -> HttpResponse:
+    """The challenge's thread: everyone who sees the challenge reads it; participants write."""
+    context = _context(request, viewer, challenge)
+    can_post = context["can_take_part"] or context["can_manage"]
+    form = DiscussionPostForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return to_sign_in(request)
+        if not can_post:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                post = discussion_post_add(
+                    challenge=challenge, author=request.user, body=form.cleaned_data["body"]
+                )
+            except ValidationError as error:
+                form_add_service_errors(form, error)
+            else:
+                messages.success(request, gettext("Message posted."))
+                url = reverse("challenges:discussion", args=[challenge.slug])
+                return redirect(f"{url}#post-{post.pk}")
+        status = 400
+    posts = [
+        (post, render_markdown(post.body, heading_offset=2)) for post in discussion_posts(challenge)
+    ]
+    context.update(posts=posts, form=form, can_post=can_post)
+    return render(request, "challenges/discussion.html", context, status=status)
 
 
 # --- submitting --------------------------------------------------------------------------
@@ -305,6 +404,7 @@ def _submit(request: HttpRequest, viewer: Viewer, challenge: Challenge) -> HttpR
                 user=request.user,
                 upload=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
+                code_url=form.cleaned_data["code_url"],
             )
         except ValidationError as error:
             form_add_service_errors(form, error)
@@ -335,6 +435,19 @@ def my_submissions(request: HttpRequest, viewer: Viewer, challenge: Challenge) -
     context = _context(request, viewer, challenge)
     team = context["team"]
     submissions = list(submissions_of_team(team))
+    others = [(name, metric_label(name)) for name in challenge.extra_metric_list]
+    for submission in submissions:
+        # Aggregates over the split only: no per-row or per-group figure reaches the page.
+        submission.other_public = [
+            (label, submission.public_metrics[name])
+            for name, label in others
+            if name in submission.public_metrics
+        ]
+        submission.other_private = [
+            (label, submission.private_metrics[name])
+            for name, label in others
+            if name in submission.private_metrics
+        ]
     context.update(
         submissions=submissions,
         pending=any(s.status in PENDING_STATUSES for s in submissions),

@@ -100,6 +100,36 @@ URL_TABLE = {
         kwargs=lambda w: {"slug": _challenges(w).challenge_members.slug, "pk": w.data_file.pk},
         note="after accepting the rules (member_a, staff); others are sent to the rules",
     ),
+    "challenges:sample_submission": [
+        Case(
+            {**members_only(REDIRECT), "member_a": 200, "staff": 200},
+            kwargs=MEMBERS,
+            note="after accepting the rules (member_a, staff); others are sent to the rules",
+        ),
+        Case(
+            {**everyone(REDIRECT), "anonymous": LOGIN},
+            kwargs=PUBLIC,
+            note="public: no one has accepted its rules",
+        ),
+    ],
+    "challenges:discussion": [
+        Case(members_only(), kwargs=MEMBERS),
+        Case(everyone(200), kwargs=PUBLIC, note="public: anyone reads"),
+        Case(
+            members_only(REDIRECT),
+            method="post",
+            kwargs=MEMBERS,
+            data=lambda w: {"body": "Which split is public?"},
+            note="participants and organisers post",
+        ),
+        Case(
+            members_only(400),
+            method="post",
+            kwargs=MEMBERS,
+            data=lambda w: {"body": " "},
+            note="empty: the form says so",
+        ),
+    ],
     "challenges:leaderboard": [
         Case(members_only(), kwargs=MEMBERS),
         Case(everyone(200), kwargs=PUBLIC),
