@@ -20,7 +20,7 @@ from django.db.models import Count, Max, Prefetch
 from compagnon.careers.models import CandidateProfile, CandidateVisibility, Offer, WorkPlace
 from compagnon.matching.engine import CaseQuery, PersonDoc, Ranker, Taxonomy
 from compagnon.matching.index import active_weights, taxonomy_rows, vocabulary_rows
-from compagnon.matching.reasons import reasons_text
+from compagnon.matching.reasons import _slugs_in, reasons_text, tag_labels
 from compagnon.members.models import Skill, Tag
 
 
@@ -170,6 +170,15 @@ class RankedOffer:
     reasons: Sequence[str]
 
 
+def _labelled(reason_lists: Sequence[Sequence]) -> list[list[str]]:
+    """Sentences for several matches' reasons, with the tag labels read in one query."""
+    slugs: set[str] = set()
+    for reasons in reason_lists:
+        slugs |= _slugs_in(reasons)
+    labels = tag_labels(slugs) if slugs else {}
+    return [reasons_text(reasons, labels) for reasons in reason_lists]
+
+
 def _move_reason(profile: CandidateProfile, offer: Offer) -> list[str]:
     from django.utils.translation import gettext
 
@@ -184,12 +193,12 @@ def candidates_for_offer(offer: Offer, *, k: int = 20) -> list[RankedCandidate]:
     matches = ranker.rank(query_for_offer(offer), k=k)
     profiles = CandidateProfile.objects.select_related("person").prefetch_related("bases")
     by_id = profiles.in_bulk([match.person_id for match in matches])
+    texts = _labelled([match.reason_codes or match.reasons for match in matches])
     found = []
-    for match in matches:
+    for match, reasons in zip(matches, texts, strict=True):
         profile = by_id.get(match.person_id)
         if profile is None or profile.visibility == CandidateVisibility.HIDDEN:
             continue
-        reasons = reasons_text(match.reason_codes or match.reasons)
         found.append(RankedCandidate(profile, match.score, reasons + _move_reason(profile, offer)))
     return found
 
@@ -213,13 +222,11 @@ def offers_for_candidate(
     matches = ranker.rank_cases(
         profile.pk, {offer.pk: query_for_offer(offer) for offer in offers}, k=k
     )
+    texts = _labelled([getattr(m, "reason_codes", None) or m.reasons for m in matches])
     found = []
-    for match in matches:
-        codes = getattr(match, "reason_codes", None) or match.reasons
+    for match, reasons in zip(matches, texts, strict=True):
         offer = by_id[match.case_id]
-        found.append(
-            RankedOffer(offer, match.score, reasons_text(codes) + _move_reason(profile, offer))
-        )
+        found.append(RankedOffer(offer, match.score, reasons + _move_reason(profile, offer)))
     return found
 
 
@@ -235,8 +242,9 @@ def candidates_for_query(help_request, *, k: int = 10) -> list[RankedCandidate]:
     by_id = CandidateProfile.objects.select_related("person").in_bulk(
         [match.person_id for match in matches]
     )
+    texts = _labelled([m.reason_codes or m.reasons for m in matches])
     return [
-        RankedCandidate(by_id[m.person_id], m.score, reasons_text(m.reason_codes or m.reasons))
-        for m in matches
+        RankedCandidate(by_id[m.person_id], m.score, reasons)
+        for m, reasons in zip(matches, texts, strict=True)
         if m.person_id in by_id
     ]

@@ -190,7 +190,9 @@ def pipeline_of_organisation(viewer: Viewer) -> QuerySet[JobApplication]:
 
 
 def pipeline_of_candidate(profile: CandidateProfile) -> QuerySet[JobApplication]:
-    return JobApplication.objects.filter(candidate=profile).select_related("offer__organisation")
+    return JobApplication.objects.filter(candidate=profile).select_related(
+        "offer__organisation", "candidate"
+    )
 
 
 def application_for_viewer(viewer: Viewer, pk: int) -> JobApplication:
