@@ -17,13 +17,40 @@ from compagnon.careers.selectors import placements_count
 from compagnon.careers.tests.factories import OfferFactory, SessionFactory, slots
 from compagnon.members.models import Skill, Tag
 from compagnon.members.tests.factories import OrganisationFactory, PersonFactory, UserFactory
-from e2e.accounts import PASSWORD, account, sign_in
+from e2e.accounts import PASSWORD, account
 
 PHONE = {"width": 390, "height": 844}
+# The machine running the journeys is shared: generous waits, the steps stay the same.
+TIMEOUT = 120_000
+
+
+def _context(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.set_default_navigation_timeout(TIMEOUT)
+    return context, page
+
+
+def sign_in(browser, live_server, email):
+    context, page = _context(browser, live_server)
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    return context, page
 
 
 @pytest.fixture
-def club(transactional_db):
+def patient_expect():
+    expect.set_options(timeout=TIMEOUT)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+@pytest.fixture
+def club(transactional_db, patient_expect):
     staff = UserFactory(email="animateur@club.example", is_staff=True, password=PASSWORD)
     EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
     PersonFactory(user=staff, email=staff.email, organisation=None, membership_type="staff")
@@ -56,8 +83,7 @@ def test_a_phd_candidate_is_matched_contacted_booked_and_hired(browser, live_ser
     offer = club["offer"]
 
     # A PhD candidate from outside the club asks to join.
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
-    visitor = context.new_page()
+    context, visitor = _context(browser, live_server)
     visitor.goto("/careers/join/")
     form = visitor.get_by_test_id("careers-join-form")
     form.locator("input[name=contact_name]").fill("Paula Docteure")

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 MAX_ENTRIES = 500
 
 
@@ -61,7 +63,7 @@ def _read_value(text: str, i: int) -> tuple[str, int]:
     while i < n and text[i].isspace():
         i += 1
     if i >= n:
-        raise PublicationsError("A field has no value.")
+        raise PublicationsError(_("A field has no value."))
     if text[i] == "{":
         depth, start = 0, i
         while i < n:
@@ -72,7 +74,7 @@ def _read_value(text: str, i: int) -> tuple[str, int]:
                 if depth == 0:
                     return text[start + 1 : i], i + 1
             i += 1
-        raise PublicationsError("A brace is never closed.")
+        raise PublicationsError(_("A brace is never closed."))
     if text[i] == '"':
         start = i + 1
         i += 1
@@ -85,10 +87,10 @@ def _read_value(text: str, i: int) -> tuple[str, int]:
             elif text[i] == '"' and depth == 0:
                 return text[start:i], i + 1
             i += 1
-        raise PublicationsError("A quoted value is never closed.")
+        raise PublicationsError(_("A quoted value is never closed."))
     match = re.compile(r"[A-Za-z0-9_.:-]+").match(text, i)
     if not match:
-        raise PublicationsError("A field value cannot be read.")
+        raise PublicationsError(_("A field value cannot be read."))
     return match.group(0), match.end()
 
 
@@ -138,7 +140,7 @@ def bibtex_parse(text: str) -> list[ParsedPublication]:
                 break
             j += 1
         if end < 0:
-            raise PublicationsError("An entry is never closed: check its braces.")
+            raise PublicationsError(_("An entry is never closed: check its braces."))
         j = end + 1
         body = text[head.end() : j - 1]
         i = j
@@ -167,7 +169,9 @@ def bibtex_parse(text: str) -> list[ParsedPublication]:
             )
         )
         if len(entries) > MAX_ENTRIES:
-            raise PublicationsError(f"More than {MAX_ENTRIES} entries: send fewer at a time.")
+            raise PublicationsError(
+                _("More than %(max)s entries: send fewer at a time.") % {"max": MAX_ENTRIES}
+            )
     return entries
 
 
@@ -204,9 +208,11 @@ def orcid_parse(text: str) -> tuple[str, list[ParsedPublication]]:
     try:
         record = json.loads(text)
     except json.JSONDecodeError as error:
-        raise PublicationsError("This is not an ORCID record: the JSON cannot be read.") from error
+        raise PublicationsError(
+            _("This is not an ORCID record: the JSON cannot be read.")
+        ) from error
     if not isinstance(record, dict):
-        raise PublicationsError("This is not an ORCID record.")
+        raise PublicationsError(_("This is not an ORCID record."))
     orcid = _text(record, "orcid-identifier", "path")
     works = (
         record.get("activities-summary", {}).get("works")
@@ -215,7 +221,7 @@ def orcid_parse(text: str) -> tuple[str, list[ParsedPublication]]:
     )
     groups = works.get("group") if isinstance(works, dict) else None
     if not isinstance(groups, list):
-        raise PublicationsError("This ORCID record lists no works.")
+        raise PublicationsError(_("This ORCID record lists no works."))
     found: list[ParsedPublication] = []
     for group in groups:
         summaries = group.get("work-summary") if isinstance(group, dict) else None
@@ -224,7 +230,9 @@ def orcid_parse(text: str) -> tuple[str, list[ParsedPublication]]:
             if work is not None:
                 found.append(work)
     if len(found) > MAX_ENTRIES:
-        raise PublicationsError(f"More than {MAX_ENTRIES} works: send fewer at a time.")
+        raise PublicationsError(
+            _("More than %(max)s works: send fewer at a time.") % {"max": MAX_ENTRIES}
+        )
     return orcid, found
 
 
@@ -233,11 +241,11 @@ def publications_parse(name: str, data: bytes) -> tuple[str, str, list[ParsedPub
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise PublicationsError("The file is not UTF-8 text.") from error
+        raise PublicationsError(_("The file is not UTF-8 text.")) from error
     lowered = name.lower()
     if lowered.endswith(".json") or text.lstrip().startswith("{"):
         orcid, works = orcid_parse(text)
         return "orcid", orcid, works
     if lowered.endswith(".bib") or "@" in text:
         return "bibtex", "", bibtex_parse(text)
-    raise PublicationsError("Send a BibTeX file (.bib) or an ORCID record (.json).")
+    raise PublicationsError(_("Send a BibTeX file (.bib) or an ORCID record (.json)."))
