@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, Prefetch
 
@@ -117,37 +118,64 @@ def _fingerprint() -> tuple:
         changed=Max("updated_at"),
         person_changed=Max("person__updated_at"),
     )
+    return (profiles["n"], profiles["ids"], profiles["changed"], profiles["person_changed"])
+
+
+def _taxonomy_fingerprint() -> tuple:
     tags = Tag.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    return (
-        profiles["n"],
-        profiles["ids"],
-        profiles["changed"],
-        profiles["person_changed"],
-        tags["n"],
-        tags["last"],
-    )
+    return (tags["n"], tags["last"])
 
 
 _LOCK = threading.Lock()
-_STATE: dict[str, object] = {}
+_STATE: dict[str, Any] = {}
 
 
 def taxonomy_current() -> Taxonomy:
     return Taxonomy(taxonomy_rows(), vocabulary=vocabulary_rows())
 
 
+def _docs(queryset) -> list[PersonDoc[int]]:
+    return [
+        candidate_doc(profile.pk, profile_facts(profile))
+        for profile in _profiles_for_docs(queryset).order_by("pk")
+    ]
+
+
 def candidates_ranker() -> Ranker:
-    """The process's ranker of consenting candidates, rebuilt when anything it holds changed."""
-    fingerprint = _fingerprint()
+    """The process's ranker of consenting candidates, kept fresh without refitting.
+
+    One aggregate query tells whether anything changed (count, highest id, last change of
+    a profile or of its person). When it did, the versions of the consenting profiles are
+    read (one narrow query), the changed ones reloaded and upserted, the gone ones removed.
+    A new taxonomy (or the first use) refits everything.
+    """
+    fingerprint, taxonomy = _fingerprint(), _taxonomy_fingerprint()
     with _LOCK:
-        if _STATE.get("fingerprint") == fingerprint and "ranker" in _STATE:
-            return _STATE["ranker"]  # type: ignore[return-value]
-        docs = [
-            candidate_doc(profile.pk, profile_facts(profile))
-            for profile in _profiles_for_docs(_consenting()).order_by("pk")
-        ]
-        ranker = Ranker.fit(docs, taxonomy=taxonomy_current(), weights=active_weights()[0])
-        _STATE["ranker"], _STATE["fingerprint"] = ranker, fingerprint
+        ranker: Ranker | None = _STATE.get("ranker")
+        if (
+            ranker is not None
+            and _STATE.get("fingerprint") == fingerprint
+            and _STATE.get("taxonomy") == taxonomy
+        ):
+            return ranker
+        versions = {
+            pk: (changed, person_changed)
+            for pk, changed, person_changed in _consenting().values_list(
+                "pk", "updated_at", "person__updated_at"
+            )
+        }
+        if ranker is None or _STATE.get("taxonomy") != taxonomy:
+            ranker = Ranker.fit(
+                _docs(_consenting()), taxonomy=taxonomy_current(), weights=active_weights()[0]
+            )
+        else:
+            known: dict[int, tuple] = _STATE["versions"]
+            changed = [pk for pk, version in versions.items() if known.get(pk) != version]
+            gone = [pk for pk in known if pk not in versions]
+            ranker.remove(gone)
+            if changed:
+                ranker.upsert(_docs(CandidateProfile.objects.filter(pk__in=changed)))
+        _STATE.update(ranker=ranker, fingerprint=fingerprint, taxonomy=taxonomy, versions=versions)
         return ranker
 
 
@@ -203,25 +231,84 @@ def candidates_for_offer(offer: Offer, *, k: int = 20) -> list[RankedCandidate]:
     return found
 
 
+def offer_doc(offer_id: int, query: CaseQuery) -> PersonDoc[int]:
+    """An offer as a row of the engine, for ranking offers for one candidate (the engine
+    read the other way round: the offer's skills wanted stand for skills held)."""
+    return PersonDoc(
+        id=offer_id,
+        text=query.text,
+        skills=dict.fromkeys(query.tags, 3),
+        interests=frozenset(),
+        organisation=f"offer:{offer_id}",
+        base=query.base,
+        languages=frozenset([query.language]) if query.language else frozenset(),
+        remote_ok=query.remote_ok,
+    )
+
+
+def candidate_query(facts: CandidateFacts) -> CaseQuery:
+    return CaseQuery(
+        text=facts.text, tags=list(facts.skills), base=facts.base, remote_ok=facts.remote_ok
+    )
+
+
+# Above this many offers, a reverse ranking picks the few worth scoring exactly.
+EXACT_OFFERS = 20
+
+
+def offers_shortlist(
+    ranker: Ranker,
+    profile_id: int,
+    facts: CandidateFacts,
+    queries: Mapping[int, CaseQuery],
+    *,
+    k: int,
+    offers_index: Ranker | None = None,
+) -> list:
+    """The k offers that suit a candidate best, scored by `rank_cases` (the same score as
+    candidates for an offer). `rank_cases` compiles every offer it is given; over many
+    offers, the offers themselves are first ranked as the engine's rows against the
+    candidate (one sparse product), and only the best 3k are scored exactly."""
+    if len(queries) > EXACT_OFFERS:
+        index = offers_index or Ranker.fit(
+            [offer_doc(pk, query) for pk, query in queries.items()], taxonomy=ranker.taxonomy
+        )
+        best = index.rank(candidate_query(facts), k=3 * k)
+        queries = {match.person_id: queries[match.person_id] for match in best}
+    return ranker.rank_cases(profile_id, queries, k=k)
+
+
+def _offers_index(offers: Sequence[Offer], taxonomy: Taxonomy) -> Ranker:
+    key = tuple(sorted((offer.pk, offer.updated_at) for offer in offers))
+    with _LOCK:
+        cached = _STATE.get("offers_index")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+    index = Ranker.fit(
+        [offer_doc(offer.pk, query_for_offer(offer)) for offer in offers], taxonomy=taxonomy
+    )
+    with _LOCK:
+        _STATE["offers_index"] = (key, index)
+    return index
+
+
 def offers_for_candidate(
     profile: CandidateProfile, offers: Sequence[Offer], *, k: int = 10
 ) -> list[RankedOffer]:
     """Of `offers` (skills and base loaded), those that suit the candidate best."""
     ranker = candidates_ranker()
+    facts = profile_facts(_profiles_for_docs(CandidateProfile.objects.filter(pk=profile.pk)).get())
     if profile.pk not in ranker:
         # A hidden candidate is not in the shared ranker; rank them alone, for themselves.
-        facts = profile_facts(
-            _profiles_for_docs(CandidateProfile.objects.filter(pk=profile.pk)).get()
-        )
         ranker = Ranker.fit(
             [candidate_doc(profile.pk, facts)],
             taxonomy=taxonomy_current(),
             weights=active_weights()[0],
         )
     by_id = {offer.pk: offer for offer in offers}
-    matches = ranker.rank_cases(
-        profile.pk, {offer.pk: query_for_offer(offer) for offer in offers}, k=k
-    )
+    queries = {offer.pk: query_for_offer(offer) for offer in offers}
+    index = _offers_index(offers, ranker.taxonomy) if len(offers) > EXACT_OFFERS else None
+    matches = offers_shortlist(ranker, profile.pk, facts, queries, k=k, offers_index=index)
     texts = _labelled([getattr(m, "reason_codes", None) or m.reasons for m in matches])
     found = []
     for match, reasons in zip(matches, texts, strict=True):

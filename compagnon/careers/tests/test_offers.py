@@ -274,3 +274,34 @@ def test_offers_past_their_date_are_closed_by_the_daily_task():
     old.refresh_from_db()
     live.refresh_from_db()
     assert (old.status, live.status) == (OfferStatus.CLOSED, OfferStatus.PUBLISHED)
+
+
+def test_many_offers_are_shortlisted_by_the_reverse_ranking(monkeypatch):
+    """Over EXACT_OFFERS offers, the engine ranks the offers first; the best still comes first."""
+    from compagnon.careers import matching
+
+    monkeypatch.setattr(matching, "EXACT_OFFERS", 2)
+    best = OfferFactory(title="Causal inference scientist")
+    offer_skill(best, "causal-inference", level=3)
+    others = [OfferFactory(title=f"Front-end {i}", description="React, CSS.") for i in range(4)]
+    strong = _skilled_candidate("causal-inference", 4, thesis_title="Causal inference")
+    found = offers_for_candidate(strong, [*others, best], k=3)
+    assert found[0].offer == best
+
+
+def test_the_candidates_index_follows_changes_without_refitting():
+    from compagnon.careers import matching
+
+    offer = OfferFactory(title="Causal inference scientist")
+    offer_skill(offer, "causal-inference", level=3)
+    first = _skilled_candidate("causal-inference", 3)
+    ranker = matching.candidates_ranker()
+    assert [item.profile for item in candidates_for_offer(offer)] == [first]
+    second = _skilled_candidate("causal-inference", 4)
+    assert matching.candidates_ranker() is ranker
+    assert second.pk in ranker
+    second.visibility = CandidateVisibility.HIDDEN
+    second.updated_at = timezone.now()
+    second.save()
+    assert matching.candidates_ranker() is ranker
+    assert second.pk not in ranker
