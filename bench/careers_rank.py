@@ -13,7 +13,7 @@ the same run, alternately with what it is compared with:
         « matching candidates » page calls) vs the bare sparse mat-vec `X @ q` (target < 50 ms);
     careers_offers_for_candidate_2k: `matching.offers_shortlist` (the candidate's « offers
         for me »): the 2 000 offers ranked as the engine's rows against the candidate, then
-        the best 30 scored exactly by `Ranker.rank_cases`, vs the same mat-vec
+        the best 20 scored exactly by `Ranker.rank_cases`, vs the same mat-vec
         (target < 50 ms).
 The booking burst (PostgreSQL, a database of its own): 100 candidates press « Book » on
 20 slots of one session at the same moment (25 threads, 4 candidates each; each reads the

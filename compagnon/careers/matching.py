@@ -268,12 +268,12 @@ def offers_shortlist(
     """The k offers that suit a candidate best, scored by `rank_cases` (the same score as
     candidates for an offer). `rank_cases` compiles every offer it is given; over many
     offers, the offers themselves are first ranked as the engine's rows against the
-    candidate (one sparse product), and only the best 3k are scored exactly."""
+    candidate (one sparse product), and only the best 2k are scored exactly."""
     if len(queries) > EXACT_OFFERS:
         index = offers_index or Ranker.fit(
             [offer_doc(pk, query) for pk, query in queries.items()], taxonomy=ranker.taxonomy
         )
-        best = index.rank(candidate_query(facts), k=3 * k)
+        best = index.rank(candidate_query(facts), k=2 * k)
         queries = {match.person_id: queries[match.person_id] for match in best}
     return ranker.rank_cases(profile_id, queries, k=k)
 

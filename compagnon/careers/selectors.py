@@ -105,11 +105,12 @@ def offer_managed_by(viewer: Viewer, pk: int) -> Offer:
 
 
 def offers_of_organisation(viewer: Viewer) -> QuerySet[Offer]:
-    if not viewer_is_recruiter(viewer):
+    organisation_id = viewer.organisation_id
+    if not viewer_is_recruiter(viewer) or organisation_id is None:
         return Offer.objects.none()
-    return _offers_with_skills(
-        Offer.objects.filter(organisation_id=viewer.organisation_id)
-    ).annotate(application_count=Count("applications"))
+    return _offers_with_skills(Offer.objects.filter(organisation_id=organisation_id)).annotate(
+        application_count=Count("applications")
+    )
 
 
 def offers_pending() -> QuerySet[Offer]:
@@ -182,11 +183,12 @@ def candidate_applications_pending() -> QuerySet[CandidateApplication]:
 
 
 def pipeline_of_organisation(viewer: Viewer) -> QuerySet[JobApplication]:
-    if not viewer_is_recruiter(viewer):
+    organisation_id = viewer.organisation_id
+    if not viewer_is_recruiter(viewer) or organisation_id is None:
         return JobApplication.objects.none()
-    return JobApplication.objects.filter(
-        offer__organisation_id=viewer.organisation_id
-    ).select_related("offer", "candidate__person")
+    return JobApplication.objects.filter(offer__organisation_id=organisation_id).select_related(
+        "offer", "candidate__person"
+    )
 
 
 def pipeline_of_candidate(profile: CandidateProfile) -> QuerySet[JobApplication]:

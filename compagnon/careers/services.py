@@ -168,7 +168,7 @@ def candidate_cv_remove(*, profile: CandidateProfile, actor: User) -> None:
         raise PermissionDenied("Only the candidate removes their CV.")
     with transaction.atomic():
         profile = CandidateProfile.objects.select_for_update().get(pk=profile.pk)
-        if profile.cv:
+        if profile.cv and profile.cv.name:
             old, storage = profile.cv.name, profile.cv.storage
             transaction.on_commit(lambda: storage.delete(old))
         profile.cv = ""
