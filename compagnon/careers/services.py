@@ -508,7 +508,7 @@ def application_move(
     viewer = viewer_for(actor)
     with transaction.atomic():
         application = (
-            JobApplication.objects.select_for_update()
+            JobApplication.objects.select_for_update(of=("self",))
             .select_related("offer", "candidate__person")
             .get(pk=application.pk)
         )
@@ -624,7 +624,7 @@ def message_send(*, thread: Thread, actor: User, body: str) -> Message:
         raise PermissionDenied("Not a party to this conversation.")
     with transaction.atomic():
         thread = (
-            Thread.objects.select_for_update()
+            Thread.objects.select_for_update(of=("self",))
             .select_related("candidate__person", "recruiter__organisation")
             .get(pk=thread.pk)
         )
