@@ -173,6 +173,16 @@ def candidate_cv_for_viewer(viewer: Viewer, pk: int) -> CandidateProfile:
     return profile
 
 
+def candidate_application_of(viewer: Viewer) -> CandidateApplication | None:
+    """The thesis details a candidate gave when asking to join (accepted on the desk's own
+    page, the profile is not made yet: the profile form starts from them)."""
+    if viewer.person is None:
+        return None
+    return CandidateApplication.objects.filter(
+        request__person=viewer.person, profile__isnull=True
+    ).first()
+
+
 def candidate_applications_pending() -> QuerySet[CandidateApplication]:
     return CandidateApplication.objects.filter(
         request__kind=RequestKind.PHD, request__status=RequestStatus.PENDING

@@ -253,7 +253,17 @@ def candidate_application_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def profile(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     current = selectors.profile_of(viewer)
-    form = ProfileForm(request.POST or None, instance=current)
+    initial = {}
+    application = selectors.candidate_application_of(viewer) if current is None else None
+    if application is not None:
+        initial = {
+            "thesis_title": application.thesis_title,
+            "lab": application.lab,
+            "supervisor": application.supervisor,
+            "defence_on": application.defence_on,
+            "orcid": application.orcid,
+        }
+    form = ProfileForm(request.POST or None, instance=current, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         bases = data.pop("bases")

@@ -248,3 +248,28 @@ def test_the_join_page_shows_the_message_and_keeps_the_input(client):
     assert "An ORCID iD reads" in page
     assert 'value="Graphs"' in page
     assert not MembershipRequest.objects.exists()
+
+
+def test_accepted_on_the_desk_the_profile_form_starts_from_the_thesis(
+    staff_user, client, committed
+):
+    from compagnon.desk.services import membership_request_accept
+
+    application = committed(
+        services.candidate_apply,
+        contact_name="Paula Doc",
+        contact_email="paula@univ.example",
+        needs="A job.",
+        thesis_title="Graph learning for power grids",
+        lab="LIRIS",
+    )
+    request, _invitation = membership_request_accept(request=application.request, actor=staff_user)
+    from compagnon.members.tests.factories import UserFactory
+
+    person = request.person
+    person.user = UserFactory(email=person.email)
+    person.save(update_fields=["user"])
+    client.force_login(person.user)
+    page = client.get("/careers/profile/").content.decode()
+    assert 'value="Graph learning for power grids"' in page
+    assert 'value="LIRIS"' in page
