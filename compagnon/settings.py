@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "compagnon.challenges",
     "compagnon.awards",
     "compagnon.benchathons",
+    "compagnon.careers",
     "compagnon.desk",
     "compagnon.learning",
     "compagnon.insights",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("challenges/", include("compagnon.challenges.urls")),
     path("awards/", include("compagnon.awards.urls")),
     path("benchathons/", include("compagnon.benchathons.urls")),
+    path("careers/", include("compagnon.careers.urls")),
     path("staff/matching/", include("compagnon.matching.urls")),
     path("learning/", include("compagnon.learning.urls")),
     path("insights/", include("compagnon.insights.urls")),

@@ -34,6 +34,7 @@ from django.utils import timezone
 from compagnon.accounts.models import User
 from compagnon.awards.demo import demo_awards_load
 from compagnon.benchathons.demo import demo_benchathons_load
+from compagnon.careers.demo import demo_careers_load
 from compagnon.cases.demo import demo_cases_load
 from compagnon.challenges.demo import demo_challenges_load
 from compagnon.engagements.demo import demo_engagements_load
@@ -57,6 +58,7 @@ from compagnon.site.demo.data import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     DEMO_PEOPLE_TOTAL,
+    MANAGER_EMAIL,
     ORGANISATIONS,
     RESEARCHER_EMAIL,
     STAFF_EMAIL,
@@ -416,6 +418,10 @@ DEMO_PARTS: tuple[tuple[str, Callable[[], int]], ...] = (
     ("learning programmes and cohorts", demo_learning_load),
     ("insights records", demo_insights_load),
     ("expert engagements", demo_engagements_load),
+    (
+        "careers",
+        partial(demo_careers_load, candidate_email=RESEARCHER_EMAIL, manager_email=MANAGER_EMAIL),
+    ),
 )
 
 
