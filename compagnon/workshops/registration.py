@@ -253,6 +253,18 @@ def _email_after_commit(registration: Registration, event: str) -> None:
     transaction.on_commit(
         lambda: registration_email_send.enqueue(registration_id=registration_id, event=event)
     )
+    if event == "confirmed":
+        from compagnon.webhooks.services import event_emit
+
+        event_emit(
+            event="registration.confirmed",
+            data={
+                "id": registration_id,
+                "workshop_id": registration.workshop_id,
+                "person_id": registration.person_id,
+                "seat": registration.seat,
+            },
+        )
 
 
 def registration_email_render(*, registration_id: int, event: str) -> bool:

@@ -1,0 +1,30 @@
+"""The API itself (`api_v1` namespace, mounted at /api/v1/) and the token pages (`api`)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path
+from django.views.decorators.http import conditional_page
+
+from compagnon.api import views
+from compagnon.api.api import api
+
+
+def _with_etags(patterns: list) -> list:
+    """Every GET answer carries an ETag of its body; If-None-Match on it gets a 304."""
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = conditional_page(pattern.callback)
+        elif isinstance(pattern, URLResolver):
+            _with_etags(pattern.url_patterns)
+    return patterns
+
+
+_patterns, _app_name, _namespace = api.urls
+api_v1_urls = (_with_etags(list(_patterns)), _app_name, _namespace)
+
+app_name = "api"
+urlpatterns = [
+    path("accounts/api-tokens/", views.tokens, name="tokens"),
+    path("accounts/api-tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("staff/api-tokens/", views.tokens_staff, name="tokens_staff"),
+]
