@@ -26,6 +26,11 @@ def _scope_choices() -> list[tuple[str, str]]:
     return choices
 
 
+def _expiry_choices() -> list[tuple[int, str]]:
+    # A callable: the labels are translated for each request, not once at import.
+    return [(days, _("%(days)d days") % {"days": days}) for days in EXPIRY_DAYS]
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
@@ -41,5 +46,5 @@ class TokenForm(forms.Form):
         label=_("Expires after"),
         coerce=int,
         initial=90,
-        choices=[(days, _("%(days)d days") % {"days": days}) for days in EXPIRY_DAYS],
+        choices=_expiry_choices,
     )

@@ -36,7 +36,7 @@ def demo_webhooks_load() -> int:
         ]
         for event, status, attempts, code, error, days_ago in rows:
             at = now - timedelta(days=days_ago)
-            Delivery.objects.create(
+            delivery = Delivery.objects.create(
                 endpoint=endpoint,
                 event=event,
                 message_id=f"msg_{uuid.uuid4().hex}",
@@ -48,4 +48,6 @@ def demo_webhooks_load() -> int:
                 last_error=error,
                 delivered_at=at if status == DeliveryStatus.DELIVERED else None,
             )
+            # created_at is auto_now_add: the log reads the day the event happened.
+            Delivery.objects.filter(pk=delivery.pk).update(created_at=at)
     return 4

@@ -67,7 +67,7 @@ def target_check(url: str) -> Target:
         infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
     except socket.gaierror:
         raise TargetRefused(f"The host {parts.hostname} does not resolve.") from None
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]
     for address in addresses:
         if not _allowed(ipaddress.ip_address(address.split("%")[0])):
             raise TargetRefused(
