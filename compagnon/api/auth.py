@@ -7,11 +7,16 @@ owner becomes `request.user`, so the selectors see the same viewer as the pages 
 
 from __future__ import annotations
 
+import threading
+import time
+
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
-from ninja.throttling import AuthRateThrottle
+from ninja.throttling import BaseThrottle
 
 from compagnon.api.models import ApiToken
 from compagnon.api.selectors import token_live_for_raw
@@ -57,20 +62,52 @@ def member_viewer(request: HttpRequest) -> Viewer:
     return viewer
 
 
-class TokenRateThrottle(AuthRateThrottle):
-    """One bucket per token (str(token) is its id), in the cache; 429 with Retry-After.
+class TokenRateThrottle(BaseThrottle):
+    """`API_RATE_LIMIT` requests per token and window, counted in the cache; 429 past it.
 
-    The rate is read from `API_RATE_LIMIT` at each request, so a deployment (or a test)
-    changes it without rebuilding the API.
+    A fixed window per token: `cache.add` then `cache.incr`, atomic on Redis, so every web
+    process shares one count (ninja's own throttle rewrites a list of timestamps, which two
+    processes can overwrite). The rate is read at each request, so a deployment or a test
+    changes it without rebuilding the API. ninja asks `wait()` without the request: the
+    answer is kept per thread.
     """
 
     def __init__(self) -> None:
-        super().__init__(api_rate())
+        self._local = threading.local()
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = api_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        token = getattr(request, "auth", None)
+        if token is None:
+            return True
+        allowed, period = _parse_rate(api_rate())
+        now = time.time()
+        window = int(now // period)
+        key = f"api-rate:{token.pk}:{window}"
+        cache.add(key, 0, timeout=period + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=period + 1)
+            count = 1
+        self._local.wait = (window + 1) * period - now
+        return count <= allowed
+
+    def wait(self) -> float | None:
+        return max(getattr(self._local, "wait", 1.0), 1.0)
+
+
+_PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+
+def _parse_rate(rate: str) -> tuple[int, int]:
+    """ "600/min" → (600, 60); a bad value names the setting."""
+    try:
+        count, period = rate.split("/")
+        return int(count), _PERIODS[period.strip()]
+    except (ValueError, KeyError):
+        raise ImproperlyConfigured(
+            f"API_RATE_LIMIT must read like 600/min (s, min, hour, day), not {rate!r}."
+        ) from None
 
 
 def api_rate() -> str:

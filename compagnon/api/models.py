@@ -58,7 +58,6 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
-        # Ninja's rate throttle keys on str(request.auth): one bucket per token.
         return f"api-token:{self.pk}"
 
     def has_scope(self, scope: str) -> bool:

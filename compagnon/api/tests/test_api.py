@@ -109,6 +109,14 @@ def test_rate_limit_per_token_is_429_with_retry_after(client, member_a, member_b
     assert client.get(url, **bearer(token_for(member_b.user))).status_code == 200
 
 
+@override_settings(API_RATE_LIMIT="often")
+def test_a_bad_rate_setting_names_the_variable(client, member_a):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="API_RATE_LIMIT"):
+        client.get(reverse("api_v1:posts"), **bearer(token_for(member_a.user)))
+
+
 def test_registering_goes_through_the_service(client, member_a):
     workshop = WorkshopFactory(audience=Audience.PUBLIC, onsite_seats=1)
     first = _post(client, "workshop_register", member_a.user, {}, workshop_id=workshop.pk)
