@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "compagnon.learning",
     "compagnon.insights",
     "compagnon.engagements",
+    "compagnon.api",
+    "compagnon.webhooks",
     "compagnon.site",
 ]
 
@@ -393,3 +395,14 @@ CHALLENGE_SCORING_MAX_ATTEMPTS = env_int("CHALLENGE_SCORING_MAX_ATTEMPTS", 3, mi
 
 # Insights: the computed figures pages read are recomputed nightly; older than this, stale.
 INSIGHTS_MAX_AGE_HOURS = env_int("INSIGHTS_MAX_AGE_HOURS", 26, minimum=1)
+
+# API: requests per token and window (429 with Retry-After past it), kept in the cache.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+# Webhooks: attempts per delivery (backoff doubles from WEBHOOK_RETRY_BASE_SECONDS), failures
+# in a row before an endpoint is switched off, and whether endpoints may resolve to loopback
+# addresses (tests and development only: production refuses private and loopback targets).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 10, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", DEBUG or TESTING)

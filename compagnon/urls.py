@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from compagnon.api.urls import api_v1_urls
+
 admin.site.site_header = "compagnon"
 admin.site.site_title = "compagnon"
 
@@ -30,6 +32,9 @@ urlpatterns = [
     path("learning/", include("compagnon.learning.urls")),
     path("insights/", include("compagnon.insights.urls")),
     path("engagements/", include("compagnon.engagements.urls")),
+    path("api/v1/", api_v1_urls),
+    path("", include("compagnon.api.urls")),
+    path("", include("compagnon.webhooks.urls")),
     path("admin/", admin.site.urls),
 ]
 

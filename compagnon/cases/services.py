@@ -473,6 +473,20 @@ def _after_transition(*, case: Case, transition: CaseTransition) -> None:
 
         case_id = case.pk
         transaction.on_commit(lambda: case_announce.enqueue(case_id))
+    if transition.to_status == CaseStatus.OPEN:
+        from compagnon.webhooks.services import event_emit
+
+        # Never the bringer nor, for an anonymised case, the organisation: what
+        # case_shown_to hides from other organisations stays out of the message.
+        event_emit(
+            event="case.opened",
+            data={
+                "id": case.pk,
+                "title": case.title,
+                "confidentiality": case.confidentiality,
+                "url": case_url(case),
+            },
+        )
 
 
 def case_is_announced(case: Case) -> bool:

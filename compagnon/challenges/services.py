@@ -1227,6 +1227,18 @@ def submission_score_run(submission_id: int, version_id: int | None = None) -> s
                 scoring_started_at=None,
                 error_message="",
             )
+            from compagnon.webhooks.services import event_emit
+
+            # The public score only: the private one stays hidden until the reveal.
+            event_emit(
+                event="submission.scored",
+                data={
+                    "id": submission.pk,
+                    "challenge": challenge.slug,
+                    "team_id": submission.team_id,
+                    "public_score": result.public,
+                },
+            )
         else:
             Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.SCORING).update(
                 status=SubmissionStatus.QUEUED, scoring_started_at=None

@@ -224,6 +224,12 @@ def report_publish(*, report: Report, actor: User, visibility: str | None = None
         if not report.is_published:
             report.status = ReportStatus.PUBLISHED
             report.published_at = timezone.now()
+            from compagnon.webhooks.services import event_emit
+
+            event_emit(
+                event="report.published",
+                data={"id": report.pk, "workshop_id": report.workshop_id, "title": report.title},
+            )
         report.full_clean()
         report.save()
         search_document_sync_report(report=report)

@@ -425,4 +425,14 @@ def person_join(
         person.updated_at = timezone.now()
         person.full_clean(validate_constraints=False)
         person.save()
+        from compagnon.webhooks.services import event_emit
+
+        event_emit(
+            event="member.joined",
+            data={
+                "person_id": person.pk,
+                "organisation": organisation.slug if organisation is not None else None,
+                "membership_type": membership_type,
+            },
+        )
     return person

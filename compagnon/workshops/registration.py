@@ -250,9 +250,25 @@ def _email_after_commit(registration: Registration, event: str) -> None:
     from compagnon.workshops.tasks import registration_email_send
 
     registration_id = registration.pk
-    transaction.on_commit(
-        lambda: registration_email_send.enqueue(registration_id=registration_id, event=event)
-    )
+    webhook = None
+    if event == "confirmed":
+        webhook = {
+            "id": registration_id,
+            "workshop_id": registration.workshop_id,
+            "person_id": registration.person_id,
+            "seat": registration.seat,
+        }
+    occurred_at = timezone.now()
+
+    def after_commit() -> None:
+        registration_email_send.enqueue(registration_id=registration_id, event=event)
+        if webhook is not None:
+            # One callback for both: the webhook (registration.confirmed) leaves with the email.
+            from compagnon.webhooks.services import deliveries_create
+
+            deliveries_create(event="registration.confirmed", data=webhook, at=occurred_at)
+
+    transaction.on_commit(after_commit)
 
 
 def registration_email_render(*, registration_id: int, event: str) -> bool:

@@ -13,6 +13,7 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -317,8 +318,24 @@ def workshop_publish(*, workshop: Workshop, by: User | None = None) -> Workshop:
         fresh.status = WorkshopStatus.PUBLISHED
         fresh.published_at = fresh.published_at or timezone.now()
         fresh.save(update_fields=["status", "published_at", "updated_at"])
+        _webhook_published(fresh)
     _refresh(workshop, fresh)
     return workshop
+
+
+def _webhook_published(workshop: Workshop) -> None:
+    from compagnon.webhooks.services import event_emit
+
+    event_emit(
+        event="workshop.published",
+        data={
+            "id": workshop.pk,
+            "title": workshop.title,
+            "audience": workshop.audience,
+            "starts_at": workshop.starts_at,
+            "url": settings.SITE_URL + workshop.get_absolute_url(),
+        },
+    )
 
 
 def workshop_close(*, workshop: Workshop, by: User | None = None) -> Workshop:

@@ -32,6 +32,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from compagnon.accounts.models import User
+from compagnon.api.demo import demo_api_load
 from compagnon.awards.demo import demo_awards_load
 from compagnon.benchathons.demo import demo_benchathons_load
 from compagnon.careers.demo import demo_careers_load
@@ -55,6 +56,7 @@ from compagnon.news.demo import demo_news_load
 from compagnon.newsletter.demo import demo_newsletter_load
 from compagnon.site.demo.data import (
     BASES,
+    DATA_SCIENTIST_EMAIL,
     DEMO_LOGINS,
     DEMO_PASSWORD,
     DEMO_PEOPLE_TOTAL,
@@ -65,6 +67,7 @@ from compagnon.site.demo.data import (
     DemoLogin,
 )
 from compagnon.site.demo.generator import PersonSpec, demo_people
+from compagnon.webhooks.demo import demo_webhooks_load
 from compagnon.workshops.demo import demo_workshops_load
 
 
@@ -422,6 +425,8 @@ DEMO_PARTS: tuple[tuple[str, Callable[[], int]], ...] = (
         "careers",
         partial(demo_careers_load, candidate_email=RESEARCHER_EMAIL, manager_email=MANAGER_EMAIL),
     ),
+    ("API tokens", partial(demo_api_load, owner_email=DATA_SCIENTIST_EMAIL)),
+    ("webhooks", demo_webhooks_load),
 )
 
 

@@ -1,0 +1,116 @@
+"""Where a webhook may go: the SSRF rule, and a request pinned to the address checked.
+
+An endpoint's host is resolved, and every address it resolves to must be public:
+private (10/8, 172.16/12, 192.168/16, fc00::/7), loopback, link-local (the cloud
+metadata address 169.254.169.254), multicast, reserved and unspecified addresses are
+refused. `WEBHOOK_ALLOW_LOOPBACK` (on in tests and development only) lets loopback
+through, so a test can deliver to a server it starts on 127.0.0.1. The check runs when
+staff register an endpoint and again before each attempt, and the connection goes to
+the address that was checked (a DNS answer that changes in between is not followed);
+redirects are not followed.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+
+class TargetRefused(Exception):
+    """The URL may not receive webhooks; the message says why (shown to staff)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    scheme: str
+    host: str
+    port: int
+    path: str
+    address: str
+
+
+def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return bool(getattr(settings, "WEBHOOK_ALLOW_LOOPBACK", False))
+    return not (
+        address.is_private
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+    )
+
+
+def target_check(url: str) -> Target:
+    """The URL's target, or TargetRefused when it is not http(s) or resolves to a private host."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise TargetRefused("Only http and https URLs receive webhooks.")
+    if not parts.hostname:
+        raise TargetRefused("The URL has no host.")
+    if parts.username or parts.password:
+        raise TargetRefused("Put no user name or password in the URL.")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise TargetRefused("The URL's port is not a number.") from None
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    except socket.gaierror:
+        raise TargetRefused(f"The host {parts.hostname} does not resolve.") from None
+    addresses = [str(info[4][0]) for info in infos]
+    for address in addresses:
+        if not _allowed(ipaddress.ip_address(address.split("%")[0])):
+            raise TargetRefused(
+                f"The host {parts.hostname} resolves to {address}, a private or loopback "
+                "address: webhooks go to public addresses only."
+            )
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return Target(parts.scheme, parts.hostname, port, path, addresses[0])
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self._address = target.address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(
+            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
+        )
+        self._address = target.address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def post(
+    target: Target, *, body: bytes, headers: dict[str, str], timeout: float
+) -> tuple[int, str]:
+    """POST `body` to the checked address; the status and the start of the answer."""
+    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    connection = connection_class(target, timeout)
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read(500).decode("utf-8", "replace")
+        return response.status, text
+    finally:
+        connection.close()
