@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "django_tasks",
     "django_tasks_db",
     "compagnon.core",
@@ -86,6 +89,7 @@ INSTALLED_APPS = [
     "compagnon.learning",
     "compagnon.insights",
     "compagnon.site",
+    "compagnon.sso",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +223,13 @@ if TESTING:
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", default=False)
+# Single sign-on: one company login per member organisation, configured in the admin
+# (compagnon.sso). Accounts are linked to imported profiles only, on a verified address.
+SOCIALACCOUNT_ADAPTER = "compagnon.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SSO_REQUESTS_TIMEOUT", 10, minimum=1)
 
 # Email: console in development, SMTP when EMAIL_HOST is set. Every message
 # goes through the task queue after the transaction commits (core.email).

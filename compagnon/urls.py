@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("compagnon.accounts.urls")),
+    path("accounts/", include("compagnon.sso.urls")),
     path("", include("compagnon.members.urls.pages")),
     path("staff/", include("compagnon.desk.urls.pages")),
     path("", include("compagnon.desk.urls.public")),
