@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "compagnon.insights",
     "compagnon.site",
     "compagnon.sso",
+    "compagnon.chat",
 ]
 
 MIDDLEWARE = [
@@ -362,6 +363,10 @@ CHAT_COMMAND_TOKEN = env_str("CHAT_COMMAND_TOKEN")
 CHAT_WEBHOOK_URL = env_str("CHAT_WEBHOOK_URL")
 # A chat account is linked to a person by a one-time code typed in the chat, valid this long.
 CHAT_LINK_CODE_MINUTES = env_int("CHAT_LINK_CODE_MINUTES", 15, minimum=1)
+# Invitation buttons: the chat server calls back with a token made from this secret
+# (empty: no invitation goes to the chat). The digest goes here, else to CHAT_WEBHOOK_URL.
+CHAT_ACTIONS_SECRET = env_str("CHAT_ACTIONS_SECRET")
+CHAT_DIGEST_WEBHOOK_URL = env_str("CHAT_DIGEST_WEBHOOK_URL")
 
 # Matching: how many people of one organisation an invitation set may hold,
 # how long a case invitation stays open, when the one reminder goes out.

@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/matching/", include("compagnon.matching.urls")),
     path("learning/", include("compagnon.learning.urls")),
     path("insights/", include("compagnon.insights.urls")),
+    path("chat/", include("compagnon.chat.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
         login = organisation_login_for_provider(sociallogin.account.provider)
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # A company login links itself on its first sign-in, to the imported person:
+            # nobody attaches an organisation's identity to whatever account they are in.
+            raise ImmediateHttpResponse(
+                refusal_response(
+                    request, _("A company login links itself the first time you sign in with it.")
+                )
+            )
         if login is None:
             raise ImmediateHttpResponse(
                 refusal_response(

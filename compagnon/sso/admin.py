@@ -42,13 +42,19 @@ class OrganisationLoginForm(forms.ModelForm):
         assume_scheme="https",
         label=_("issuer URL (OIDC)"),
         required=False,
-        help_text=_("The address the discovery document hangs from (…/.well-known/openid-configuration)."),
+        help_text=_(
+            "The address the discovery document hangs from (…/.well-known/openid-configuration)."
+        ),
     )
     entity_id = forms.CharField(label=_("IdP entity ID (SAML)"), required=False)
-    metadata_url = forms.URLField(assume_scheme="https", label=_("IdP metadata URL (SAML)"), required=False)
+    metadata_url = forms.URLField(
+        assume_scheme="https", label=_("IdP metadata URL (SAML)"), required=False
+    )
     sso_url = forms.URLField(
         assume_scheme="https",
-        label=_("IdP sign-in URL (SAML)"), required=False, help_text=_("Without a metadata URL.")
+        label=_("IdP sign-in URL (SAML)"),
+        required=False,
+        help_text=_("Without a metadata URL."),
     )
     x509cert = forms.CharField(
         label=_("IdP certificate (SAML)"),
@@ -80,9 +86,12 @@ class OrganisationLoginForm(forms.ModelForm):
         organisation = data.get("organisation")
         if organisation is None or self.errors:
             return data
-        if data.get("protocol") == Protocol.OIDC and not self.instance.pk:
-            if not data.get("client_secret"):
-                self.add_error("client_secret", _("The client secret is needed."))
+        if (
+            data.get("protocol") == Protocol.OIDC
+            and not self.instance.pk
+            and not data.get("client_secret")
+        ):
+            self.add_error("client_secret", _("The client secret is needed."))
         try:
             organisation_login_check(
                 organisation=organisation,
@@ -111,7 +120,15 @@ class OrganisationLoginAdmin(ClubStaffAdminMixin, admin.ModelAdmin):
             (_("OpenID Connect"), {"fields": ("server_url", "client_id", "client_secret")}),
             (
                 _("SAML 2.0"),
-                {"fields": ("entity_id", "metadata_url", "sso_url", "x509cert", "saml_email_trusted")},
+                {
+                    "fields": (
+                        "entity_id",
+                        "metadata_url",
+                        "sso_url",
+                        "x509cert",
+                        "saml_email_trusted",
+                    )
+                },
             ),
             *(
                 [(_("To give the organisation's IT team"), {"fields": ("addresses_for_the_idp",)})]

@@ -70,15 +70,16 @@ def _saml_settings(
     else:
         missing = [
             name
-            for name, value in (("entity_id", entity_id), ("sso_url", sso_url), ("x509cert", x509cert))
+            for name, value in (
+                ("entity_id", entity_id),
+                ("sso_url", sso_url),
+                ("x509cert", x509cert),
+            )
             if not value
         ]
         if missing:
             raise ValidationError(
-                {
-                    name: _("Needed unless a metadata URL is given.")
-                    for name in missing
-                },
+                {name: _("Needed unless a metadata URL is given.") for name in missing},
                 code="incomplete",
             )
         idp = {"entity_id": entity_id, "sso_url": sso_url, "x509cert": x509cert}
@@ -304,7 +305,10 @@ def _ensure_verified_address(user: User, email: str) -> None:
     address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
     if address is None:
         EmailAddress.objects.create(
-            user=user, email=email, verified=True, primary=not user.emailaddress_set.exists()
+            user=user,
+            email=email,
+            verified=True,
+            primary=not EmailAddress.objects.filter(user=user).exists(),
         )
     elif not address.verified:
         address.verified = True
@@ -368,6 +372,8 @@ def sso_user_for_sign_in(
                 created,
             )
         if not user.is_active:
-            raise _refuse("inactive", _("This account is switched off. Ask the club's staff."), login)
+            raise _refuse(
+                "inactive", _("This account is switched off. Ask the club's staff."), login
+            )
         _ensure_verified_address(user, email)
     return user

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from compagnon.accounts.models import User
 from compagnon.members.models import Person
-from compagnon.members.tests.factories import OrganisationFactory, PersonFactory, UserFactory
+from compagnon.members.tests.factories import OrganisationFactory, PersonFactory
 from compagnon.sso.services import organisation_login_save, organisation_login_set_enabled
 from compagnon.sso.tests.oidc_idp import CLIENT_ID, CLIENT_SECRET, PASSWORD, running_idp
 
@@ -108,7 +108,9 @@ def test_first_sign_in_creates_the_account_linked_to_the_imported_person(client,
     alice.refresh_from_db()
     assert alice.user == user
     assert not user.has_usable_password()
-    assert EmailAddress.objects.filter(user=user, email="alice@acme.example", verified=True).exists()
+    assert EmailAddress.objects.filter(
+        user=user, email="alice@acme.example", verified=True
+    ).exists()
     assert SocialAccount.objects.get(user=user).provider == "oidc-acme"
 
 

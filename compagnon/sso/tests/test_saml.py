@@ -154,7 +154,10 @@ def _saml_response(*, in_response_to: str, email: str, key: str, cert: str) -> s
 </saml:AttributeStatement>
 </saml:Assertion>"""
     signed_assertion = OneLogin_Saml2_Utils.add_sign(
-        assertion, key, cert, sign_algorithm=OneLogin_Saml2_Constants.RSA_SHA256,
+        assertion,
+        key,
+        cert,
+        sign_algorithm=OneLogin_Saml2_Constants.RSA_SHA256,
         digest_algorithm=OneLogin_Saml2_Constants.SHA256,
     ).decode()
     signed_assertion = signed_assertion.replace('<?xml version="1.0"?>', "").strip()

@@ -1,14 +1,14 @@
 """Run the test IdP: migrate a fresh SQLite file, add the users and the client, serve HTTP.
 
-    IDP_CONFIG='{"db": ..., "port": ..., "rsa_private_key": ..., "users": [...],
-    "client": {...}}' python -m compagnon.sso.tests.idp.serve
+IDP_CONFIG='{"db": ..., "port": ..., "rsa_private_key": ..., "users": [...],
+"client": {...}}' python -m compagnon.sso.tests.idp.serve
 """
 
 import os
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "compagnon.sso.tests.idp.settings"
 
-import django  # noqa: E402 (settings first)
+import django
 
 django.setup()
 
