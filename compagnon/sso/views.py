@@ -38,5 +38,14 @@ def company_login(request: HttpRequest) -> HttpResponse:
         if login.protocol == Protocol.OIDC:
             # The IdP can skip asking for the address the person just typed.
             kwargs["auth_params"] = {**provider.get_auth_params(), "login_hint": email}
-        return provider.redirect(request, process="login", next_url=next_url, **kwargs)
+        handover = provider.redirect(request, process="login", next_url=next_url, **kwargs)
+        if handover.status_code != 302:
+            return handover  # allauth's own error page
+        # A form's redirect may not leave the site (CSP form-action 'self'): a page with a
+        # link to the IdP instead, followed at once by sso/continue.js.
+        return render(
+            request,
+            "sso/continue.html",
+            {"continue_url": handover["Location"], "organisation": login.organisation},
+        )
     return render(request, "sso/company_login.html", {"form": form})
