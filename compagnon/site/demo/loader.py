@@ -62,6 +62,7 @@ from compagnon.site.demo.data import (
     DemoLogin,
 )
 from compagnon.site.demo.generator import PersonSpec, demo_people
+from compagnon.sso.demo import demo_sso_load
 from compagnon.workshops.demo import demo_workshops_load
 
 
@@ -414,6 +415,7 @@ DEMO_PARTS: tuple[tuple[str, Callable[[], int]], ...] = (
     ("benchathons", demo_benchathons_load),
     ("learning programmes and cohorts", demo_learning_load),
     ("insights records", demo_insights_load),
+    ("company logins", demo_sso_load),
 )
 
 

@@ -208,3 +208,17 @@ def test_a_bad_address_is_told(client, acme):
     response = client.post(reverse("sso:company_login"), {"email": "not an address"})
     assert response.status_code == 200
     assert "email" in response.content.decode().lower()
+
+
+def test_an_idp_that_does_not_answer_is_told_not_a_crash(client, db):
+    organisation = OrganisationFactory(name="Zed", slug="zed", email_domains="zed.example")
+    organisation_login_save(
+        organisation=organisation,
+        protocol="openid_connect",
+        client_id="x",
+        secret="y",
+        server_url="http://127.0.0.1:9",  # nothing listens on the discard port
+    )
+    response = client.post(reverse("sso:company_login"), {"email": "z@zed.example"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("account_login")
+    assert "is not answering" in response.content.decode()
