@@ -122,9 +122,15 @@ def organisation_login_check(
             code="no_domains",
         )
     if protocol == Protocol.OIDC:
+        problems: dict[str, Any] = {}
         if not client_id.strip():
-            raise ValidationError({"client_id": _("The client ID is needed.")}, code="client_id")
-        app_settings = _oidc_settings(server_url=server_url.strip())
+            problems["client_id"] = _("The client ID is needed.")
+        try:
+            app_settings = _oidc_settings(server_url=server_url.strip())
+        except ValidationError as error:
+            problems.update(error.message_dict)
+        if problems:
+            raise ValidationError(problems, code="incomplete")
         app_client_id = client_id.strip()
     else:
         app_settings = _saml_settings(
