@@ -258,6 +258,12 @@ def digest_text(*, now: datetime) -> str:
         return f"### {header}\n\n" + "\n\n".join(sections)
 
 
+def _digest_locked(digest_id: int) -> DigestPost:
+    # Two runs of the same week (two workers, a timer and a hand) take turns here: the
+    # second one reads the first one's claim, and posts nothing.
+    return DigestPost.objects.select_for_update().get(pk=digest_id)
+
+
 def chat_digest_post(*, now: datetime | None = None) -> bool:
     """Post this ISO week's digest once; False when already posted, claimed or not configured."""
     url = settings.CHAT_DIGEST_WEBHOOK_URL or settings.CHAT_WEBHOOK_URL
@@ -273,7 +279,7 @@ def chat_digest_post(*, now: datetime | None = None) -> bool:
                 )
         except IntegrityError:  # created by a concurrent run between its read and ours
             digest = DigestPost.objects.get(iso_year=iso_year, iso_week=iso_week)
-        digest = DigestPost.objects.select_for_update().get(pk=digest.pk)
+        digest = _digest_locked(digest.pk)
         if digest.posted_at is not None:
             return False
         if digest.claimed_at is not None and digest.claimed_at > now - CLAIM_STALE_AFTER:
