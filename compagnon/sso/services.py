@@ -178,7 +178,7 @@ def organisation_login_save(
     now = timezone.now()
     with transaction.atomic():
         login = (
-            OrganisationLogin.objects.select_for_update()
+            OrganisationLogin.objects.select_for_update(of=("self",))
             .select_related("app")
             .filter(organisation=organisation)
             .first()
@@ -353,7 +353,7 @@ def sso_user_for_sign_in(
     with transaction.atomic():
         person = _check_person(
             login,
-            Person.objects.select_for_update()
+            Person.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(email__iexact=email, organisation=login.organisation)
             .first(),
