@@ -10,6 +10,8 @@ from compagnon.members.models import Person
 from compagnon.members.tests.factories import OrganisationFactory, PersonFactory
 from compagnon.sso.services import organisation_login_save
 from compagnon.sso.tests.oidc_idp import CLIENT_ID, CLIENT_SECRET, PASSWORD, running_idp
+from compagnon.sso.tests.test_saml import _key_and_cert
+from e2e.axe import AXE, violations
 
 
 @pytest.fixture
@@ -73,4 +75,35 @@ def test_an_address_without_company_login_is_sent_to_the_password_form(
     company.locator("button[type=submit]").click()
     expect(page.locator("body")).to_contain_text("has no company login")
     expect(page.locator("input[name=password]")).to_be_visible()
+    context.close()
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run npm ci")
+@pytest.mark.parametrize("locale", ["fr-FR", "en-GB"])
+def test_the_company_login_pages_pass_axe(browser, live_server, transactional_db, locale):
+    acme = OrganisationFactory(name="Acme", slug="acme", email_domains="acme.example")
+    organisation_login_save(
+        organisation=acme,
+        protocol="saml",
+        entity_id="https://idp.acme.example/saml",
+        sso_url="https://idp.acme.example/saml/sso",
+        x509cert=_key_and_cert("idp.acme.example")[1],
+    )
+    context = browser.new_context(base_url=live_server.url, locale=locale, bypass_csp=True)
+    page = context.new_page()
+    for url in ("/accounts/login/", "/accounts/company-login/"):
+        page.goto(url)
+        assert violations(page) == [], url
+    # The hand-over page, held there (its script would go on to the IdP, unreachable here).
+    page.route(
+        "**/static/sso/continue.js",
+        lambda route: route.fulfill(body="", content_type="application/javascript"),
+    )
+    page.goto("/accounts/login/")
+    page.get_by_test_id("company-login").locator("input[name=email]").fill("x@acme.example")
+    page.get_by_test_id("company-login").locator("button[type=submit]").click()
+    expect(page.get_by_test_id("sso-continue")).to_be_attached()
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/accounts/company-login/")
+    assert violations(page) == [], "continue"
     context.close()
