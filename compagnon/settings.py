@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "django_tasks",
     "django_tasks_db",
     "compagnon.core",
@@ -90,6 +93,8 @@ INSTALLED_APPS = [
     "compagnon.api",
     "compagnon.webhooks",
     "compagnon.site",
+    "compagnon.sso",
+    "compagnon.chat",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +228,13 @@ if TESTING:
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", default=False)
+# Single sign-on: one company login per member organisation, configured in the admin
+# (compagnon.sso). Accounts are linked to imported profiles only, on a verified address.
+SOCIALACCOUNT_ADAPTER = "compagnon.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SSO_REQUESTS_TIMEOUT", 10, minimum=1)
 
 # Email: console in development, SMTP when EMAIL_HOST is set. Every message
 # goes through the task queue after the transaction commits (core.email).
@@ -355,6 +367,10 @@ CHAT_COMMAND_TOKEN = env_str("CHAT_COMMAND_TOKEN")
 CHAT_WEBHOOK_URL = env_str("CHAT_WEBHOOK_URL")
 # A chat account is linked to a person by a one-time code typed in the chat, valid this long.
 CHAT_LINK_CODE_MINUTES = env_int("CHAT_LINK_CODE_MINUTES", 15, minimum=1)
+# Invitation buttons: the chat server calls back with a token made from this secret
+# (empty: no invitation goes to the chat). The digest goes here, else to CHAT_WEBHOOK_URL.
+CHAT_ACTIONS_SECRET = env_str("CHAT_ACTIONS_SECRET")
+CHAT_DIGEST_WEBHOOK_URL = env_str("CHAT_DIGEST_WEBHOOK_URL")
 
 # Matching: how many people of one organisation an invitation set may hold,
 # how long a case invitation stays open, when the one reminder goes out.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("compagnon.accounts.urls")),
+    path("accounts/", include("compagnon.sso.urls")),
     path("", include("compagnon.members.urls.pages")),
     path("staff/", include("compagnon.desk.urls.pages")),
     path("", include("compagnon.desk.urls.public")),
@@ -35,6 +36,7 @@ urlpatterns = [
     path("api/v1/", api_v1_urls),
     path("", include("compagnon.api.urls")),
     path("", include("compagnon.webhooks.urls")),
+    path("chat/", include("compagnon.chat.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -376,6 +376,29 @@ def _answer_record(
     return invitation
 
 
+def case_invitation_answer_by_chat(
+    *, invitation: CaseInvitation, answer: str, person: Person
+) -> CaseInvitation:
+    """The invitee answers from the buttons of the chat message (compagnon.chat).
+
+    `person` is whom the clicking chat account is linked to by proof (ChatLink):
+    only the invited person answers. A message left on the site is kept.
+    """
+    if answer not in ANSWER_CHOICES:
+        raise ValidationError({"answer": _("Choose one of the answers.")}, code="invalid_answer")
+
+    def only_the_linked_invitee(locked: CaseInvitation) -> None:
+        if locked.person_id != person.pk:
+            raise PermissionDenied("Only the invited person answers an invitation.")
+
+    return _answer_record(
+        invitation=invitation,
+        answer=answer,
+        message=invitation.answer_message,
+        may_answer=only_the_linked_invitee,
+    )
+
+
 def case_hand_raise(*, case: Case, person: Person, message: str = "") -> CaseInvitation:
     """A member says "I'm interested" in a case without being invited.
 

@@ -68,6 +68,7 @@ from compagnon.site.demo.data import (
 )
 from compagnon.site.demo.generator import PersonSpec, demo_people
 from compagnon.webhooks.demo import demo_webhooks_load
+from compagnon.sso.demo import demo_sso_load
 from compagnon.workshops.demo import demo_workshops_load
 
 
@@ -427,6 +428,7 @@ DEMO_PARTS: tuple[tuple[str, Callable[[], int]], ...] = (
     ),
     ("API tokens", partial(demo_api_load, owner_email=DATA_SCIENTIST_EMAIL)),
     ("webhooks", demo_webhooks_load),
+    ("company logins", demo_sso_load),
 )
 
 

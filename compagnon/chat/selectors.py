@@ -1,0 +1,66 @@
+"""Reads for the chat: which invitations wait for a message, what the weekly digest lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from compagnon.cases.invitations import OPEN_FOR_INVITATIONS
+from compagnon.cases.models import Answer, Case, CaseInvitation, CaseStatus, Confidentiality
+from compagnon.knowledge.models import Report, ReportStatus
+from compagnon.workshops.models import Workshop, WorkshopStatus
+
+
+def invitations_to_post(now: datetime) -> QuerySet[CaseInvitation]:
+    """Pending, unexpired invitations to a case still looking, for someone with a linked chat."""
+    return CaseInvitation.objects.filter(
+        answer=Answer.PENDING,
+        volunteered=False,
+        expires_at__gt=now,
+        case__status__in=OPEN_FOR_INVITATIONS,
+        person__chat_link__confirmed_at__isnull=False,
+        chat_message__isnull=True,
+    ).exclude(person__chat_link__chat_user_id="")
+
+
+@dataclass(frozen=True)
+class DigestItems:
+    workshops: list[tuple[str, str]]
+    cases: list[tuple[str, str]]
+    reports: list[tuple[str, str]]
+
+
+def digest_items(*, since: datetime, until: datetime) -> DigestItems:
+    """(title, path) of what the week brought that every member may see.
+
+    Cases: opened this week and open to all members. An anonymised case is
+    listed by its title only, like every case here: the digest names no
+    bringer and no organisation. The channel is every member's: whatever is
+    shared with named organisations only, or hidden from some, stays out.
+    """
+    workshops = Workshop.objects.filter(
+        status__in=(WorkshopStatus.PUBLISHED, WorkshopStatus.CLOSED),
+        published_at__gte=since,
+        published_at__lt=until,
+        excluded_organisations__isnull=True,
+    ).order_by("starts_at", "pk")
+    cases = Case.objects.filter(
+        status=CaseStatus.OPEN,
+        opened_at__gte=since,
+        opened_at__lt=until,
+        confidentiality__in=(Confidentiality.MEMBERS, Confidentiality.ANONYMISED),
+        excluded_organisations__isnull=True,
+    ).order_by("opened_at", "pk")
+    reports = Report.objects.filter(
+        status=ReportStatus.PUBLISHED,
+        published_at__gte=since,
+        published_at__lt=until,
+        workshop__excluded_organisations__isnull=True,
+    ).order_by("published_at", "pk")
+    return DigestItems(
+        workshops=[(w.title, w.get_absolute_url()) for w in workshops],
+        cases=[(c.title, c.get_absolute_url()) for c in cases],
+        reports=[(r.title, r.get_absolute_url()) for r in reports],
+    )
