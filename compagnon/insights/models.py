@@ -143,7 +143,7 @@ class PastTenure(models.Model):
 
 class TenureImportStatus(models.TextChoices):
     PREVIEWED = "previewed", _("Previewed")
-    APPLIED = "applied", _("Applied")
+    APPLIED = "applied", _("Imported")
 
 
 class TenureImport(models.Model):
@@ -161,6 +161,7 @@ class TenureImport(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("uploaded by"),

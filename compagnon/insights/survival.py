@@ -154,13 +154,19 @@ def _design(frame: pd.DataFrame, *, min_per_role: int = 10) -> pd.DataFrame:
     return design.drop(columns=constant)
 
 
+def _exp(value: float) -> float:
+    """exp that says "undefined" (inf, then None) instead of overflowing: a fit on a handful of
+    people can put a bound of the interval at ±1 000 on the log scale."""
+    return math.exp(value) if value < 700 else math.inf
+
+
 def _hazard_ratio(fitter: Any, name: str = "took_part") -> dict[str, Any]:
     summary = fitter.summary
     row = summary.loc[name]
     return {
-        "hr": _clean(math.exp(row["coef"])),
-        "low": _clean(math.exp(row["coef lower 95%"])),
-        "high": _clean(math.exp(row["coef upper 95%"])),
+        "hr": _clean(_exp(row["coef"])),
+        "low": _clean(_exp(row["coef lower 95%"])),
+        "high": _clean(_exp(row["coef upper 95%"])),
         "log_hr": _clean(row["coef"]),
         "log_low": _clean(row["coef lower 95%"]),
         "log_high": _clean(row["coef upper 95%"]),
