@@ -255,14 +255,16 @@ def tenure_import_apply(*, tenure_import: TenureImport, actor: Any) -> int:
             )
         rows = [
             PastTenure(
-                person_id=line.person_id,
-                organisation_id=line.organisation_id,
-                role_family=line.role_family,
-                started_on=line.started_on,
-                ended_on=line.ended_on,
+                person_id=person_id,
+                organisation_id=organisation_id,
+                role_family=role_family,
+                started_on=started_on,
+                ended_on=ended_on,
                 tenure_import=locked,
             )
-            for line in checked.lines
+            for person_id, organisation_id, role_family, started_on, ended_on in (
+                line.tenure() for line in checked.lines
+            )
         ]
         PastTenure.objects.bulk_create(rows, batch_size=1000)
         locked.status = TenureImportStatus.APPLIED

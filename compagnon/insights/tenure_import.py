@@ -81,6 +81,17 @@ class TenureLine:
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
 
+    def tenure(self) -> tuple[int, int, str, dt.date, dt.date]:
+        """What a checked line writes (only called on a line without problems)."""
+        assert self.person_id and self.organisation_id and self.started_on and self.ended_on
+        return (
+            self.person_id,
+            self.organisation_id,
+            self.role_family,
+            self.started_on,
+            self.ended_on,
+        )
+
 
 @dataclass
 class TenureFile:
@@ -200,8 +211,8 @@ def lines_check(lines: list[TenureLine], *, today: dt.date | None = None) -> Ten
     today = today or timezone.localdate()
     emails = {line.cells["email"].lower() for line in lines if line.cells["email"]}
     people = {
-        email: (pk, role, organisation_id, joined, left)
-        for email, pk, role, organisation_id, joined, left in Person.objects.annotate(
+        email: (pk, role, current_organisation, joined, left)
+        for email, pk, role, current_organisation, joined, left in Person.objects.annotate(
             email_lower=Lower("email")
         )
         .filter(email_lower__in=emails)
@@ -220,10 +231,10 @@ def lines_check(lines: list[TenureLine], *, today: dt.date | None = None) -> Ten
         organisations[name.lower()] = pk
         organisations[slug.lower()] = pk
     known: dict[tuple[int, int], list[tuple[dt.date, dt.date]]] = {}
-    for person_id, organisation_id, started, ended in PastTenure.objects.filter(
+    for known_person, known_organisation, known_start, known_end in PastTenure.objects.filter(
         person_id__in=[value[0] for value in people.values()]
     ).values_list("person_id", "organisation_id", "started_on", "ended_on"):
-        known.setdefault((person_id, organisation_id), []).append((started, ended))
+        known.setdefault((known_person, known_organisation), []).append((known_start, known_end))
     roles = _roles()
     seen: dict[tuple[int, int], list[tuple[tuple[dt.date, dt.date], int]]] = {}
     for line in lines:
@@ -285,7 +296,7 @@ def lines_check(lines: list[TenureLine], *, today: dt.date | None = None) -> Ten
         if errors or person is None or organisation_id is None or not started or not ended:
             continue
         span = (started, ended)
-        key = (person[0], organisation_id)
+        pair = (person[0], organisation_id)
         if person[2] == organisation_id and person[3] is not None:
             profile = (person[3], person[4] or dt.date.max)
             if _overlap(span, profile):
@@ -296,20 +307,20 @@ def lines_check(lines: list[TenureLine], *, today: dt.date | None = None) -> Ten
                     )
                     % {"since": person[3].isoformat()}
                 )
-        for other in known.get(key, []):
+        for other in known.get(pair, []):
             if _overlap(span, other):
                 errors.append(
                     _("Overlaps a tenure already imported (%(start)s to %(end)s).")
                     % {"start": other[0].isoformat(), "end": other[1].isoformat()}
                 )
                 break
-        for other, number in seen.get(key, []):
+        for other, number in seen.get(pair, []):
             if _overlap(span, other):
                 errors.append(
                     _("Overlaps line %(line)d (same person, same organisation).") % {"line": number}
                 )
                 break
-        seen.setdefault(key, []).append((span, line.number))
+        seen.setdefault(pair, []).append((span, line.number))
         line.person_id, line.organisation_id = person[0], organisation_id
         line.role_family = role_family or RoleFamily.OTHER
         line.started_on, line.ended_on = started, ended
