@@ -153,8 +153,10 @@ def snapshot_run_execute(*, run_id: int) -> int:
     """Run a queued computation, telling its progress as it goes. A run already started or
     finished (the task delivered twice) is left alone. Returns the snapshot's pk, or 0."""
     with transaction.atomic():
+        # Lock the run's row only: PostgreSQL cannot lock the nullable side of the join to
+        # the organisation (the club's run has none).
         run = (
-            SnapshotRun.objects.select_for_update()
+            SnapshotRun.objects.select_for_update(of=("self",))
             .filter(pk=run_id, status=SnapshotRunStatus.QUEUED)
             .select_related("organisation")
             .first()
