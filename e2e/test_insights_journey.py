@@ -1,5 +1,6 @@
-"""Insights journeys: a manager opens her dashboard, filters one year and downloads the PDF;
-a member sees her own growth."""
+"""Insights journeys: a manager opens her dashboard (its figures computed in the background while
+the page shows their progress), reads the quotes people agreed to share, filters one year and
+downloads the PDF; a member sees her own growth."""
 
 import datetime as dt
 import re
@@ -29,7 +30,27 @@ def organisation(transactional_db):
         SkillLevelChange.objects.create(
             person=member, tag=forecasting, level=level, source=source, changed_at=when
         )
+    _feedback(member, "J'ai appris à valider un modèle sur une période décalée.", quotable=True)
+    _feedback(
+        PersonFactory(organisation=alpha), "Mon manager ne lit jamais ces retours.", quotable=False
+    )
     return alpha, manager, member
+
+
+def _feedback(person, learned, *, quotable):
+    from compagnon.members.tests.factories import BaseFactory
+    from compagnon.workshops.feedback import feedback_submit
+    from compagnon.workshops.models import Attendance
+    from compagnon.workshops.tests.factories import RegistrationFactory, WorkshopFactory
+
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
+    workshop = WorkshopFactory(
+        base=BaseFactory(), sessions=[(start, start + dt.timedelta(hours=3))]
+    )
+    RegistrationFactory(workshop=workshop, person=person, attendance=Attendance.PRESENT)
+    feedback_submit(
+        workshop=workshop, person=person, rating=5, learned=learned, learned_quotable=quotable
+    )
 
 
 def test_a_manager_filters_a_year_and_downloads_the_report(browser, live_server, organisation):
@@ -38,6 +59,11 @@ def test_a_manager_filters_a_year_and_downloads_the_report(browser, live_server,
     page.goto(reverse("members:organisation_manage", kwargs={"slug": alpha.slug}))
     page.get_by_test_id("organisation-insights").click()
     expect(page.locator("h1")).to_contain_text("Alpha Retail")
+    # No snapshot yet: the page does not compute, it shows the progress and reloads when ready.
+    expect(page.get_by_test_id("insights-computed")).to_be_visible(timeout=30_000)
+    quotes = page.get_by_test_id("insights-quotes")
+    expect(quotes).to_contain_text("période décalée")
+    expect(quotes).not_to_contain_text("ne lit jamais")
     page.get_by_label("Année", exact=True).select_option("2025")
     page.get_by_role("button", name="Afficher").click()
     expect(page.get_by_test_id("insights-participation")).to_contain_text("2025")

@@ -242,6 +242,7 @@ def _sections(person: Person | None, user: User | None) -> dict[str, list[dict[s
                 "workshop": f.registration.workshop.title,
                 "rating": f.rating,
                 "learned": f.learned,
+                "learned_quotable": f.learned_quotable,
                 "follow_up_idea": f.follow_up_idea,
                 "levels": "; ".join(
                     f"{level.tag.slug}: {level.before} -> {level.after}" for level in f.levels.all()

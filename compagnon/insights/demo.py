@@ -50,7 +50,78 @@ def demo_insights_load(*, today: dt.date | None = None) -> int:
             TenureRecord.objects.bulk_create(records, batch_size=500)
             created += len(records)
         created += _skill_history(today)
+        created += _quotable_feedback()
+        created += _past_tenure(today)
     return created
+
+
+def _quotable_feedback() -> int:
+    """About half the demo's "what I learned" answers ticked as quotable: the organisations'
+    pages and reports then show a few, and the other half show that consent is honoured."""
+    from compagnon.workshops.models import Feedback
+
+    if Feedback.objects.filter(registration__person__is_demo=True, learned_quotable=True).exists():
+        return 0
+    ids = list(
+        Feedback.objects.filter(registration__person__is_demo=True)
+        .exclude(learned="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return Feedback.objects.filter(pk__in=ids[::2]).update(learned_quotable=True)
+
+
+def _past_tenure(today: dt.date) -> int:
+    """One applied import of past tenure: a few demo people's earlier stretch at another demo
+    organisation, ending before they joined their current one."""
+    from compagnon.insights.models import PastTenure, TenureImport, TenureImportStatus
+    from compagnon.insights.retention import DATA_ROLES
+    from compagnon.members.models import Person
+
+    if TenureImport.objects.filter(filename="historique-avant-2020.csv").exists():
+        return 0
+    organisations = list(Organisation.objects.filter(is_demo=True).order_by("pk"))
+    people = list(
+        Person.objects.filter(
+            is_demo=True,
+            organisation__isnull=False,
+            role_family__in=DATA_ROLES,
+            joined_organisation_on__isnull=False,
+        ).order_by("pk")[:8]
+    )
+    if len(organisations) < 2 or not people:
+        return 0
+    lines = ["email,organisation,started_on,ended_on,role"]
+    rows = []
+    for index, person in enumerate(people):
+        elsewhere = next(
+            o
+            for o in organisations[index % len(organisations) :] + organisations
+            if o.pk != person.organisation_id
+        )
+        ended = person.joined_organisation_on - dt.timedelta(days=60 + 30 * index)
+        started = ended - dt.timedelta(days=400 + 90 * index)
+        lines.append(f"{person.email},{elsewhere.slug},{started},{ended},{person.role_family}")
+        rows.append((person, elsewhere, started, ended))
+    tenure_import = TenureImport.objects.create(
+        filename="historique-avant-2020.csv",
+        content="\n".join(lines) + "\n",
+        status=TenureImportStatus.APPLIED,
+        applied_at=timezone.now(),
+        rows_created=len(rows),
+    )
+    PastTenure.objects.bulk_create(
+        PastTenure(
+            person=person,
+            organisation=organisation,
+            role_family=person.role_family,
+            started_on=started,
+            ended_on=ended,
+            tenure_import=tenure_import,
+        )
+        for person, organisation, started, ended in rows
+    )
+    return len(rows)
 
 
 def _skill_history(today: dt.date) -> int:

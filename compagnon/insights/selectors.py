@@ -13,15 +13,21 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from compagnon.insights.models import Snapshot
+from compagnon.insights.models import Snapshot, SnapshotRun
 from compagnon.insights.survival import K_MIN
-from compagnon.members.models import Organisation, Person, SkillLevelChange
+from compagnon.members.models import (
+    ERASED_EMAIL_DOMAIN,
+    Organisation,
+    Person,
+    SkillLevelChange,
+)
 from compagnon.members.selectors import Viewer, organisation_private_for_viewer
 
 
@@ -72,6 +78,7 @@ def figures_visible(payload: dict[str, Any]) -> dict[str, Any]:
             for name, value in retention.get("retention_at_horizon", {}).items()
         }
         retention["cox"] = _model(retention.get("cox"))
+        retention["cox_time_varying"] = _model(retention.get("cox_time_varying"))
         matched = retention.get("matched")
         retention["matched"] = matched if matched and figure_visible(matched.get("pairs")) else None
     return shown
@@ -141,6 +148,59 @@ def person_own_feedback_levels(person: Person) -> list[Any]:
     )
 
 
+# --- "what I learned" quotes -------------------------------------------------------------------
+
+QUOTES_SHOWN = 8
+QUOTE_MAX_CHARS = 600
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+def _anonymised(text: str, names: list[str]) -> str:
+    """The quote without its author's name or any email address (people sign their text)."""
+    text = _EMAIL.sub("[…]", text)
+    for name in sorted({n for n in names if len(n) >= 2}, key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(name)}\b", "[…]", text, flags=re.IGNORECASE)
+    text = " ".join(text.split())
+    if len(text) > QUOTE_MAX_CHARS:
+        text = text[: QUOTE_MAX_CHARS - 1].rstrip() + "…"
+    return text
+
+
+def learned_quotes_for_organisation(
+    organisation: Organisation, *, year: int | None = None
+) -> list[dict[str, Any]]:
+    """ "What I learned", from the organisation's people who ticked that it may be quoted
+    anonymously in its report: the text only (no name, no workshop: in a small organisation
+    either would name the author), newest first. Feedback without that consent never leaves
+    this function."""
+    from compagnon.workshops.models import Feedback
+
+    feedback = (
+        Feedback.objects.filter(
+            learned_quotable=True,
+            registration__person__organisation=organisation,
+        )
+        .exclude(learned="")
+        .exclude(registration__person__email__endswith="@" + ERASED_EMAIL_DOMAIN)
+    )
+    if year is not None:
+        feedback = feedback.filter(created_at__year=year)
+    rows = feedback.order_by("-created_at", "-pk").values_list(
+        "learned",
+        "created_at",
+        "registration__person__first_name",
+        "registration__person__last_name",
+        "registration__person__email",
+    )[:QUOTES_SHOWN]
+    return [
+        {
+            "text": _anonymised(text, [first, last, f"{first} {last}", email.split("@")[0]]),
+            "year": timezone.localtime(created_at).year,
+        }
+        for text, created_at, first, last, email in rows
+    ]
+
+
 # --- the cache ----------------------------------------------------------------------------------
 
 
@@ -157,3 +217,21 @@ def snapshot_is_stale(snapshot: Snapshot, now: dt.datetime | None = None) -> boo
 
 def organisations_with_people() -> list[Organisation]:
     return list(Organisation.objects.filter(people__isnull=False).distinct().order_by("name"))
+
+
+def snapshot_run_latest(organisation: Organisation | None) -> SnapshotRun | None:
+    """The latest computation asked for this scope (what the progress partial reports)."""
+    runs = SnapshotRun.objects.all()
+    if organisation is None:
+        runs = runs.filter(organisation__isnull=True)
+    else:
+        runs = runs.filter(organisation=organisation)
+    return runs.order_by("-requested_at", "-pk").first()
+
+
+def tenure_imports_recent(limit: int = 20) -> list[Any]:
+    from compagnon.insights.models import TenureImport
+
+    return list(
+        TenureImport.objects.select_related("uploaded_by").order_by("-uploaded_at", "-pk")[:limit]
+    )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,13 +154,19 @@ def _design(frame: pd.DataFrame, *, min_per_role: int = 10) -> pd.DataFrame:
     return design.drop(columns=constant)
 
 
+def _exp(value: float) -> float:
+    """exp that says "undefined" (inf, then None) instead of overflowing: a fit on a handful of
+    people can put a bound of the interval at ±1 000 on the log scale."""
+    return math.exp(value) if value < 700 else math.inf
+
+
 def _hazard_ratio(fitter: Any, name: str = "took_part") -> dict[str, Any]:
     summary = fitter.summary
     row = summary.loc[name]
     return {
-        "hr": _clean(math.exp(row["coef"])),
-        "low": _clean(math.exp(row["coef lower 95%"])),
-        "high": _clean(math.exp(row["coef upper 95%"])),
+        "hr": _clean(_exp(row["coef"])),
+        "low": _clean(_exp(row["coef lower 95%"])),
+        "high": _clean(_exp(row["coef upper 95%"])),
         "log_hr": _clean(row["coef"]),
         "log_low": _clean(row["coef lower 95%"]),
         "log_high": _clean(row["coef upper 95%"]),
@@ -289,18 +296,154 @@ def matched_comparison(arrays: TenureArrays, *, caliper_sd: float = 0.2) -> dict
 # --- All of it ---------------------------------------------------------------------------------
 
 
-def retention_analysis(arrays: TenureArrays, *, matched: bool = True) -> dict[str, Any]:
-    """Curves for both groups, the adjusted Cox model and (optionally) the matched comparison."""
+def retention_analysis(
+    arrays: TenureArrays,
+    *,
+    matched: bool = True,
+    stints: TenureStints | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Curves for both groups, the adjusted Cox model, the time-varying one (given the stints)
+    and (optionally) the matched comparison. `progress` is told each step as it starts."""
+
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(name)
+
+    step("curves")
     took = np.asarray(arrays.took_part, dtype=int) == 1
     curves = {
         "took_part": km_curve(arrays.duration[took], arrays.left[took]),
         "other": km_curve(arrays.duration[~took], arrays.left[~took]),
     }
+    step("cox")
+    cox = cox_took_part(arrays) if len(arrays) else None
+    step("cox_time_varying")
+    time_varying = cox_time_varying(stints) if stints is not None else None
+    step("matched")
     return {
         "n": len(arrays),
         "curves": curves,
         "retention_at_horizon": {name: retention_at(curve) for name, curve in curves.items()},
         "horizon_years": HORIZON_YEARS,
-        "cox": cox_took_part(arrays),
-        "matched": matched_comparison(arrays) if matched else None,
+        "cox": cox,
+        "cox_time_varying": time_varying,
+        "matched": matched_comparison(arrays) if matched and len(arrays) else None,
     }
+
+
+# --- Time-varying participation ----------------------------------------------------------------
+#
+# The landmark design above asks "did they take part in their first year?" and says nothing of
+# people who started later, nor of the first year itself. The time-varying model uses every
+# person from the start of their observed time, and counts them as having taken part only from
+# the day they first did: before that day the same person is in the "not yet" group. Time a
+# person had to survive before taking part is thus credited to "not yet", never to "took part"
+# (no immortal-time bias), without a landmark.
+
+
+@dataclass
+class TenureStints:
+    """One row per person, in years since the start of their observed time."""
+
+    entry: (
+        np.ndarray
+    )  # when they enter the analysis (0, or later for a record known from a landmark)
+    exit: np.ndarray  # when they left or today
+    left: np.ndarray  # 1 = left, 0 = still there
+    switch: np.ndarray  # when they first took part (nan = never, <= entry = from the start)
+    role: np.ndarray
+    seniority: np.ndarray  # years at the organisation at the start of observed time
+    organisation: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.exit)
+
+
+def spells_long(stints: TenureStints) -> pd.DataFrame:
+    """The long format CoxTimeVaryingFitter reads: a person is split in two rows at the day they
+    first took part (not yet, then took part), the event on the last row only."""
+    entry = np.asarray(stints.entry, dtype=float)
+    exit_ = np.maximum(np.asarray(stints.exit, dtype=float), entry + 1e-3)
+    switch = np.asarray(stints.switch, dtype=float)
+    left = np.asarray(stints.left, dtype=int)
+    ids = np.arange(len(entry))
+    from_start = ~np.isnan(switch) & (switch <= entry)
+    split = ~np.isnan(switch) & (switch > entry) & (switch < exit_)
+    # Row 1: every person, to the switch (split) or to the end.
+    first_stop = np.where(split, switch, exit_)
+    first = pd.DataFrame(
+        {
+            "id": ids,
+            "start": entry,
+            "stop": first_stop,
+            "left": np.where(split, 0, left),
+            "took_part": from_start.astype(int),
+        }
+    )
+    # Row 2: those who took part during their observed time, from that day to the end.
+    second = pd.DataFrame(
+        {
+            "id": ids[split],
+            "start": switch[split],
+            "stop": exit_[split],
+            "left": left[split],
+            "took_part": 1,
+        }
+    )
+    long = pd.concat([first, second], ignore_index=True)
+    for name in ("role", "seniority", "organisation"):
+        long[name] = np.asarray(getattr(stints, name))[long["id"].to_numpy()]
+    return long.sort_values(["id", "start"], kind="stable").reset_index(drop=True)
+
+
+def cox_time_varying(stints: TenureStints, *, stratify: bool = True) -> dict[str, Any] | None:
+    """Hazard ratio of leaving once a person has taken part, against the same and other people
+    before they did (lifelines' CoxTimeVaryingFitter), adjusted for role and seniority and
+    stratified by organisation. None when the data cannot support a model."""
+    from lifelines import CoxTimeVaryingFitter
+
+    if len(stints) == 0:
+        return None
+    long = spells_long(stints)
+    # Enough people who ever took part and who never did, and departures in both states.
+    ever = long.groupby("id")["took_part"].max()
+    if (ever == 1).sum() < K_MIN or (ever == 0).sum() < K_MIN:
+        return None
+    if long.groupby("took_part")["left"].sum().reindex([0, 1], fill_value=0).min() < 1:
+        return None
+    counts = long.drop_duplicates("id")["role"].value_counts()
+    role = long["role"].where(long["role"].map(counts) >= 10, "other")
+    dummies = pd.get_dummies(role, prefix="role", drop_first=True, dtype=float)
+    dummies = dummies[[c for c in dummies.columns if dummies[c].nunique() > 1]]
+    design = pd.concat(
+        [long[["id", "start", "stop", "left", "took_part", "seniority", "organisation"]], dummies],
+        axis=1,
+    )
+    multiple = stratify and design["organisation"].nunique() > 1
+    if not multiple:
+        design = design.drop(columns=["organisation"])
+    fitter = None
+    for penalizer in (0.0, 0.01, 0.1):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fitter = CoxTimeVaryingFitter(penalizer=penalizer).fit(
+                    design,
+                    id_col="id",
+                    event_col="left",
+                    start_col="start",
+                    stop_col="stop",
+                    strata=["organisation"] if multiple else None,
+                )
+            break
+        except Exception:
+            fitter = None
+    if fitter is None:
+        return None
+    result = _hazard_ratio(fitter)
+    result["n"] = len(stints)
+    result["events"] = int(design["left"].sum())
+    result["took_part_people"] = int((ever == 1).sum())
+    result["adjusted_for"] = ["role", "seniority"] + (["organisation"] if multiple else [])
+    return result

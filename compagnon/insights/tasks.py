@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from compagnon.insights.services import snapshot_compute, snapshots_recompute_all
+from compagnon.insights.services import (
+    snapshot_compute,
+    snapshot_run_execute,
+    snapshots_recompute_all,
+)
 from compagnon.members.models import Organisation
 
 
@@ -21,3 +25,9 @@ def insights_snapshot_task(organisation_id: int | None) -> int:
 @task()
 def insights_recompute_all_task() -> int:
     return snapshots_recompute_all()
+
+
+@task()
+def insights_snapshot_run_task(run_id: int) -> int:
+    """A page's computation (none yet, or out of date): idempotent, see snapshot_run_execute."""
+    return snapshot_run_execute(run_id=run_id)

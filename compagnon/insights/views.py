@@ -7,30 +7,43 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from compagnon.cases.models import CaseStatus
 from compagnon.core.charts import chart_svg
 from compagnon.core.csvsafe import csv_streaming_response
+from compagnon.core.forms import form_add_service_errors
+from compagnon.core.permissions import staff_required
 from compagnon.insights import charts
+from compagnon.insights.forms import TenureUploadForm
+from compagnon.insights.models import RUN_ACTIVE, TenureImport
 from compagnon.insights.participation import club_funnel, organisation_participation, renewal_risk
 from compagnon.insights.selectors import (
     club_insights_allowed,
     cohort_funnels_visible,
     figures_visible,
+    learned_quotes_for_organisation,
     organisation_insights_for_viewer,
     organisations_with_people,
     person_own_feedback_levels,
     person_own_history,
     person_own_learning,
+    snapshot_for,
+    snapshot_run_latest,
+    tenure_imports_recent,
 )
-from compagnon.insights.services import snapshot_read
+from compagnon.insights.services import (
+    snapshot_read,
+    tenure_import_apply,
+    tenure_import_upload,
+)
 from compagnon.learning.selectors import completion_counts_for_insights
 from compagnon.members.models import Organisation
 from compagnon.members.permissions import member_required, signed_in_viewer
@@ -55,7 +68,10 @@ def _year(request: HttpRequest) -> tuple[int | None, str]:
 
 
 def _figures(organisation: Organisation | None) -> dict[str, Any]:
-    snapshot, stale = snapshot_read(organisation=organisation)
+    snapshot, stale, run = snapshot_read(organisation=organisation)
+    if snapshot is None:
+        # Nothing is computed in the request: the page shows the computation's progress.
+        return {"snapshot": None, "stale": False, "run": run, "retention": None, "growth_rows": []}
     shown = figures_visible(snapshot.payload)
     retention = shown.get("retention")
     growth = shown.get("growth") or {}
@@ -92,6 +108,7 @@ def _figures(organisation: Organisation | None) -> dict[str, Any]:
     return {
         "snapshot": snapshot,
         "stale": stale,
+        "run": run,
         "retention": retention,
         "survival": survival[0] if survival else None,
         "survival_altair": survival[1] if survival else None,
@@ -105,6 +122,30 @@ def _figures(organisation: Organisation | None) -> dict[str, Any]:
         "at_risk": at_risk,
         "horizon": horizon,
     }
+
+
+def _progress(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:
+    """The computation's progress, polled by the page (HTMX) while there is no snapshot yet;
+    once the snapshot exists, HTMX is told to reload the page, which then shows it."""
+    run = snapshot_run_latest(organisation)
+    ready = snapshot_for(organisation) is not None and (run is None or run.status not in RUN_ACTIVE)
+    context = {"run": run, "ready": ready, "organisation": organisation}
+    response = render(request, "insights/_computing.html", context)
+    if ready and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@signed_in_viewer
+def organisation_progress(request: HttpRequest, viewer: Viewer, slug: str) -> HttpResponse:
+    return _progress(request, organisation_insights_for_viewer(viewer, slug))
+
+
+@signed_in_viewer
+def club_progress(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    club_insights_allowed(viewer)
+    return _progress(request, None)
 
 
 @member_required
@@ -133,6 +174,7 @@ def _organisation_context(request: HttpRequest, organisation: Organisation) -> d
         "years": list(range(timezone.localdate().year, FIRST_YEAR - 1, -1)),
         "participation": organisation_participation(organisation, year=year),
         "cohorts": cohort_funnels_visible(organisation),
+        "quotes": learned_quotes_for_organisation(organisation, year=year),
         **_figures(organisation),
     }
 
@@ -154,7 +196,7 @@ def organisation_pdf(request: HttpRequest, viewer: Viewer, slug: str) -> HttpRes
     organisation = organisation_insights_for_viewer(viewer, slug)
     context = _organisation_context(request, organisation)
     for name in ("survival", "growth"):
-        chart = context.pop(f"{name}_altair")
+        chart = context.pop(f"{name}_altair", None)
         context[f"{name}_svg"] = mark_safe(chart_svg(chart)) if chart is not None else ""
     html = render(request, "insights/organisation_pdf.html", context).content.decode()
     pdf = HTML(string=html, base_url=str(REPORT_CSS.parent)).write_pdf(
@@ -232,3 +274,84 @@ def recompute(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     insights_recompute_all_task.enqueue()
     messages.success(request, _("Recomputation queued: the figures update in a few minutes."))
     return redirect("insights:club")
+
+
+# --- the past tenure import (staff) ------------------------------------------------------------
+
+
+@staff_required
+def tenure_imports(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV of past tenure; the list of earlier uploads."""
+    form = TenureUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            tenure_import = tenure_import_upload(
+                filename=upload.name, data=upload.read(), actor=request.user
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            return redirect("insights:tenure_import", pk=tenure_import.pk)
+    context = {"form": form, "imports": tenure_imports_recent()}
+    return render(
+        request, "insights/tenure_imports.html", context, status=400 if form.errors else 200
+    )
+
+
+def _checked(tenure_import: TenureImport):
+    from compagnon.insights.tenure_import import TenureFileError, file_check
+
+    try:
+        return file_check(tenure_import.content), ""
+    except TenureFileError as error:
+        return None, error.message
+
+
+@staff_required
+def tenure_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    tenure_import = get_object_or_404(TenureImport, pk=pk)
+    checked, file_error = _checked(tenure_import)
+    context = {
+        "tenure_import": tenure_import,
+        "checked": checked,
+        "file_error": file_error,
+        "shown": (checked.errors + [line for line in checked.lines if not line.errors][:50])
+        if checked
+        else [],
+    }
+    return render(request, "insights/tenure_import.html", context)
+
+
+@require_POST
+@staff_required
+def tenure_import_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    tenure_import = get_object_or_404(TenureImport, pk=pk)
+    try:
+        count = tenure_import_apply(tenure_import=tenure_import, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d past tenure imported; the figures include it from the next computation.",
+                "%(count)d past tenures imported; the figures include them from the next "
+                "computation.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("insights:tenure_import", pk=tenure_import.pk)
+
+
+@staff_required
+def tenure_import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lines with problems and why, to fix in a spreadsheet (cells formula-safe)."""
+    from compagnon.insights.tenure_import import errors_rows
+
+    tenure_import = get_object_or_404(TenureImport, pk=pk)
+    checked, file_error = _checked(tenure_import)
+    rows = errors_rows(checked) if checked else [[_("Problems")], [file_error]]
+    return csv_streaming_response(rows, filename=f"tenure-import-{tenure_import.pk}-problems.csv")

@@ -119,6 +119,7 @@ def feedback_submit(
     person: Person | None,
     rating: int,
     learned: str = "",
+    learned_quotable: bool = False,
     follow_up_idea: str = "",
     levels: dict[int, tuple[int, int]] | None = None,
     keep_people: list[Person] | None = None,
@@ -149,6 +150,7 @@ def feedback_submit(
             defaults={
                 "rating": rating,
                 "learned": (learned or "").strip(),
+                "learned_quotable": bool(learned_quotable),
                 "follow_up_idea": (follow_up_idea or "").strip(),
             },
         )

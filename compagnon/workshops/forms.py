@@ -281,6 +281,11 @@ class FeedbackForm(forms.Form):
         max_length=5000,
         required=False,
     )
+    learned_quotable = forms.BooleanField(
+        label=_("What I learned may be quoted anonymously in my organisation's report"),
+        help_text=_("Without your name, to show your organisation what the club brings."),
+        required=False,
+    )
     rating = forms.TypedChoiceField(
         label=_("Your rating (1 = poor, 5 = excellent)"),
         choices=RATING_CHOICES,

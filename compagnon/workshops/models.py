@@ -398,6 +398,11 @@ class Feedback(models.Model):
         verbose_name=_("registration"),
     )
     learned = models.TextField(_("what did you learn?"), max_length=5000, blank=True)
+    # Consent, given by the attendee and off unless they tick it: "what I learned" may appear,
+    # without a name, in their organisation's insights report (insights.selectors).
+    learned_quotable = models.BooleanField(
+        _("may be quoted anonymously in my organisation's report"), default=False
+    )
     rating = models.PositiveSmallIntegerField(
         _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

@@ -573,6 +573,7 @@ def feedback(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     if existing is not None:
         initial = {
             "learned": existing.learned,
+            "learned_quotable": existing.learned_quotable,
             "rating": str(existing.rating),
             "follow_up_idea": existing.follow_up_idea,
             "keep_people": list(existing.keep_working_with_people.all()),
@@ -596,6 +597,7 @@ def feedback(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
                 person=viewer.person,
                 rating=data["rating"],
                 learned=data["learned"],
+                learned_quotable=data["learned_quotable"],
                 follow_up_idea=data["follow_up_idea"],
                 levels=form.levels(),
                 keep_people=list(data["keep_people"]),
