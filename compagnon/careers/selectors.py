@@ -253,8 +253,17 @@ def placements(
     return hired
 
 
-def placements_count(*, since: dt.datetime | None = None, until: dt.datetime | None = None) -> int:
-    return placements(since=since, until=until).count()
+def placements_count(
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    organisation_id: int | None = None,
+) -> int:
+    """Hires in the window; with `organisation_id`, the hires that organisation made."""
+    hired = placements(since=since, until=until)
+    if organisation_id is not None:
+        hired = hired.filter(offer__organisation_id=organisation_id)
+    return hired.count()
 
 
 # --- sessions --------------------------------------------------------------------------------

@@ -328,3 +328,13 @@ def engagement_can_be_set_up_for(case: Case) -> bool:
 
 def engagements_active() -> QuerySet[Engagement]:
     return Engagement.objects.filter(status=EngagementStatus.ACTIVE)
+
+
+def expert_half_days_by_organisation(*, organisation_id: int, year: int | None = None) -> int:
+    """Confirmed half-days that the organisation's people gave as experts (Insights)."""
+    entries = LedgerEntry.objects.filter(
+        status=EntryStatus.CONFIRMED, engagement__expert__organisation_id=organisation_id
+    )
+    if year is not None:
+        entries = entries.filter(worked_on__year=year)
+    return entries.aggregate(n=Sum("half_days"))["n"] or 0

@@ -26,8 +26,10 @@ def _year_bounds(year: int | None) -> tuple[dt.datetime, dt.datetime] | None:
 def organisation_participation(organisation: Organisation, *, year: int | None) -> dict[str, Any]:
     """Active people, workshops attended, cases and outcomes, time given, challenges, and
     learning (lessons completed, modules and programmes finished, from the learning app)."""
+    from compagnon.careers.selectors import placements_count
     from compagnon.cases.models import Case, CaseStatus
     from compagnon.challenges.models import TeamMembership
+    from compagnon.engagements.selectors import expert_half_days_by_organisation
     from compagnon.knowledge.models import Outcome
     from compagnon.learning.selectors import completion_counts_for_insights
     from compagnon.workshops.models import Attendance, Registration, RegistrationStatus, Workshop
@@ -78,6 +80,15 @@ def organisation_participation(organisation: Organisation, *, year: int | None) 
         "case_statuses": dict(case_statuses),
         "outcomes": dict(outcome_kinds),
         "challenges_entered": challenges.values("challenge_id").distinct().count(),
+        # Expert engagements: confirmed time the organisation's people gave, in days.
+        "expert_days": expert_half_days_by_organisation(organisation_id=organisation.pk, year=year)
+        / 2,
+        # Careers: people the organisation hired through the club's platform.
+        "hires": placements_count(
+            since=bounds[0] if bounds else None,
+            until=bounds[1] if bounds else None,
+            organisation_id=organisation.pk,
+        ),
         **completion_counts_for_insights(organisation_id=organisation.pk, year=year),
     }
 
@@ -160,3 +171,17 @@ def renewal_risk(*, today: dt.date | None = None, months: int = 6) -> list[dict[
         for row in rows
         if row["before"] >= 3 and row["recent"] <= row["before"] * 2 / 3
     ]
+
+
+def club_help_given() -> dict[str, Any]:
+    """The club's time given (expert days, workshops hosted, reviews) and careers hires."""
+    from compagnon.careers.selectors import placements_count
+    from compagnon.engagements.selectors import time_given_for_people
+
+    given = time_given_for_people(None).values()
+    return {
+        "expert_days": sum(g.engagement_half_days for g in given) / 2,
+        "workshops_hosted": sum(g.workshops_hosted for g in given),
+        "reviews": sum(g.reviews for g in given),
+        "hires": placements_count(),
+    }

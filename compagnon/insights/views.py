@@ -24,7 +24,12 @@ from compagnon.core.permissions import staff_required
 from compagnon.insights import charts
 from compagnon.insights.forms import TenureUploadForm
 from compagnon.insights.models import RUN_ACTIVE, TenureImport
-from compagnon.insights.participation import club_funnel, organisation_participation, renewal_risk
+from compagnon.insights.participation import (
+    club_funnel,
+    club_help_given,
+    organisation_participation,
+    renewal_risk,
+)
 from compagnon.insights.selectors import (
     club_insights_allowed,
     cohort_funnels_visible,
@@ -221,6 +226,8 @@ def organisation_csv(request: HttpRequest, viewer: Viewer, slug: str) -> HttpRes
         ("workshops_attended", _("Workshops attended")),
         ("workshops_hosted", _("Workshops hosted")),
         ("hours_given", _("Hours given (hosting)")),
+        ("expert_days", _("Days given as experts")),
+        ("hires", _("Hires through the careers platform")),
         ("cases", _("Cases brought")),
         ("challenges_entered", _("Challenges entered")),
         ("lessons_completed", _("Lessons completed")),
@@ -256,6 +263,7 @@ def club_dashboard(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         "funnel": _labelled(club_funnel(year=year)),
         "renewal_risk": renewal_risk(),
         "learning": completion_counts_for_insights(),
+        "help": club_help_given(),
         "organisations": organisations_with_people(),
         **_figures(None),
     }

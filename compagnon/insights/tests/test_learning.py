@@ -173,7 +173,7 @@ def test_organisation_page_queries_do_not_grow_with_cohorts(
     assert response.text.count("Cohorte ") == count
 
 
-QUERIES_ORGANISATION_PAGE = 25  # the 24 before, and the quotes
+QUERIES_ORGANISATION_PAGE = 27  # the 24 before, the quotes, expert days and hires
 
 
 def test_my_growth_shows_my_quizzes_only(client_of, member_a, org_a):

@@ -67,8 +67,8 @@ from compagnon.site.demo.data import (
     DemoLogin,
 )
 from compagnon.site.demo.generator import PersonSpec, demo_people
-from compagnon.webhooks.demo import demo_webhooks_load
 from compagnon.sso.demo import demo_sso_load
+from compagnon.webhooks.demo import demo_webhooks_load
 from compagnon.workshops.demo import demo_workshops_load
 
 
