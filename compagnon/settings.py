@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "compagnon.benchathons",
     "compagnon.desk",
     "compagnon.learning",
+    "compagnon.escape",
     "compagnon.insights",
     "compagnon.site",
 ]

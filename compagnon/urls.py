@@ -27,6 +27,7 @@ urlpatterns = [
     path("benchathons/", include("compagnon.benchathons.urls")),
     path("staff/matching/", include("compagnon.matching.urls")),
     path("learning/", include("compagnon.learning.urls")),
+    path("escape/", include("compagnon.escape.urls")),
     path("insights/", include("compagnon.insights.urls")),
     path("admin/", admin.site.urls),
 ]
