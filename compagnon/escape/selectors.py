@@ -90,6 +90,14 @@ def team_for_viewer(user, pk: int) -> Team:
     return team
 
 
+def team_for_player(user, pk: int) -> Team:
+    """Only the team's own players answer and take hints: the facilitator unlocks instead."""
+    team = Team.objects.select_related("session__version__scenario").filter(pk=pk).first()
+    if team is None or not TeamMember.objects.filter(team=team, user_id=user.pk).exists():
+        raise Http404
+    return team
+
+
 def team_of(user, session: GameSession) -> Team | None:
     member = (
         TeamMember.objects.filter(session=session, user_id=user.pk).select_related("team").first()

@@ -242,7 +242,7 @@ def _current_puzzle(team: Team, request: HttpRequest) -> Puzzle:
 @require_POST
 @member_required
 def answer(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
-    team = selectors.team_for_viewer(request.user, pk)
+    team = selectors.team_for_player(request.user, pk)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, gettext("Type an answer (300 characters at most)."))
@@ -261,7 +261,7 @@ def answer(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
 @require_POST
 @member_required
 def hint(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
-    team = selectors.team_for_viewer(request.user, pk)
+    team = selectors.team_for_player(request.user, pk)
     try:
         use = services.hint_take(
             team=team, puzzle=_current_puzzle(team, request), user=request.user
