@@ -388,7 +388,10 @@ ROOMS = [
                             (32, 990, 84),
                             (33, 760, 70),
                         ]
-                        for s, u in (("ventes / sales", sales), ("prévision / forecast", forecast))
+                        for s, u in (
+                            (_t("ventes", "sales"), sales),
+                            (_t("prévision", "forecast"), forecast),
+                        )
                     ],
                 },
                 "rule": "number",
