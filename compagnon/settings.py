@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "compagnon.careers",
     "compagnon.desk",
     "compagnon.learning",
+    "compagnon.escape",
     "compagnon.insights",
     "compagnon.engagements",
     "compagnon.api",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("careers/", include("compagnon.careers.urls")),
     path("staff/matching/", include("compagnon.matching.urls")),
     path("learning/", include("compagnon.learning.urls")),
+    path("escape/", include("compagnon.escape.urls")),
     path("insights/", include("compagnon.insights.urls")),
     path("engagements/", include("compagnon.engagements.urls")),
     path("api/v1/", api_v1_urls),

@@ -70,11 +70,36 @@ class CatalogueFilters:
     q: str = ""
 
 
+CATALOGUE_CARD_FIELDS = (
+    "id",
+    "module_id",
+    "position",
+    "title_fr",
+    "title_en",
+    "kind",
+    "duration_minutes",
+    "level",
+    "audiences",
+    "languages",
+    "module__id",
+    "module__position",
+    "module__programme__id",
+    "module__programme__slug",
+    "module__programme__title_fr",
+    "module__programme__title_en",
+)
+
+
 def lessons_catalogue(viewer: Viewer, filters: CatalogueFilters) -> QuerySet[Lesson]:
     """Lessons of the programmes the viewer may see, filtered; transcripts are searched too."""
-    lessons = Lesson.objects.filter(
-        module__programme__in=programmes_visible_to(viewer)
-    ).select_related("module__programme")
+    # Only what a catalogue card shows: the database sorts every match (the order starts
+    # with the programme's title), and sorting narrow rows instead of whole lessons (texts,
+    # datasets) is what keeps the filtered catalogue fast at 10 000 lessons.
+    lessons = (
+        Lesson.objects.filter(module__programme__in=programmes_visible_to(viewer))
+        .select_related("module__programme")
+        .only(*CATALOGUE_CARD_FIELDS)
+    )
     if filters.audience:
         # The JSON list as text holds the quoted code: portable across SQLite and PostgreSQL.
         lessons = lessons.filter(audiences__icontains=f'"{filters.audience}"')

@@ -39,6 +39,7 @@ from compagnon.careers.demo import demo_careers_load
 from compagnon.cases.demo import demo_cases_load
 from compagnon.challenges.demo import demo_challenges_load
 from compagnon.engagements.demo import demo_engagements_load
+from compagnon.escape.demo import demo_escape_load
 from compagnon.insights.demo import demo_insights_load
 from compagnon.knowledge.demo import demo_knowledge_load
 from compagnon.learning.demo import demo_learning_load
@@ -420,6 +421,7 @@ DEMO_PARTS: tuple[tuple[str, Callable[[], int]], ...] = (
     ("awards", partial(demo_awards_load, juror_email=RESEARCHER_EMAIL)),
     ("benchathons", demo_benchathons_load),
     ("learning programmes and cohorts", demo_learning_load),
+    ("escape game scenario and session", demo_escape_load),
     ("insights records", demo_insights_load),
     ("expert engagements", demo_engagements_load),
     (
