@@ -10,13 +10,10 @@ from compagnon.careers.models import (
     Offer,
 )
 from compagnon.careers.services import PROFILE_WANTED
+from compagnon.core.forms import DateInput
 from compagnon.members.models import Base, Language, Level, Tag
 
 SKILL_ROWS = 4
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ProfileForm(forms.ModelForm):

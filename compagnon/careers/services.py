@@ -39,6 +39,7 @@ from compagnon.careers.models import (
     OfferStatus,
     Publication,
     RecruitmentHelp,
+    RecruitmentSession,
     SessionSlot,
     ShortlistEntry,
     SlotBooking,
@@ -771,3 +772,56 @@ def shortlist_add(
             help=help_request, candidate=candidate, defaults={"added_by": actor}
         )
     return entry
+
+
+# --- sessions set up by staff (the admin) ----------------------------------------------------
+
+
+def _staff_only(actor: User) -> None:
+    if not actor.is_staff:
+        raise PermissionDenied(_("Only the club's staff set up recruitment sessions."))
+
+
+def recruitment_session_save(*, session: RecruitmentSession, actor: User) -> RecruitmentSession:
+    """Staff create or edit a recruitment session; its slots are saved by `session_slot_save`."""
+    _staff_only(actor)
+    if session.ends_at <= session.starts_at:
+        raise ValidationError({"ends_at": _("A session ends after it starts.")})
+    with transaction.atomic():
+        session.save()
+    return session
+
+
+def session_slot_check(*, slot: SessionSlot) -> None:
+    """Refuse a slot that ends before it starts, or a booked slot moved (its time is a
+    promise to the candidate); the admin's form asks before saving."""
+    if slot.starts_at and slot.ends_at and slot.ends_at <= slot.starts_at:
+        raise ValidationError({"ends_at": _("A slot ends after it starts.")})
+    if slot.pk is None:
+        return
+    before = SessionSlot.objects.filter(pk=slot.pk).values_list(
+        "starts_at", "ends_at", "organisation_id"
+    )
+    moved = list(before) != [(slot.starts_at, slot.ends_at, slot.organisation_id)]
+    if moved and SlotBooking.objects.filter(slot_id=slot.pk).exists():
+        raise ValidationError(_("This slot is booked: cancel its booking before moving it."))
+
+
+def session_slot_save(*, slot: SessionSlot, actor: User) -> SessionSlot:
+    """Staff add a slot, or move one nobody booked yet."""
+    _staff_only(actor)
+    with transaction.atomic():
+        if slot.pk is not None:
+            SessionSlot.objects.select_for_update().filter(pk=slot.pk).first()
+        session_slot_check(slot=slot)
+        slot.save()
+    return slot
+
+
+def session_slot_delete(*, slot: SessionSlot, actor: User) -> None:
+    _staff_only(actor)
+    with transaction.atomic():
+        locked = SessionSlot.objects.select_for_update().get(pk=slot.pk)
+        if locked.bookings.exists():
+            raise ValidationError(_("This slot is booked: cancel its booking before removing it."))
+        locked.delete()

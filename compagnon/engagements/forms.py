@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from compagnon.core.forms import DateInput
 from compagnon.engagements.models import (
     NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -33,8 +34,8 @@ class EngagementForm(forms.ModelForm):
         widgets = {
             "scope": forms.Textarea(attrs={"rows": 5}),
             "confidentiality_terms": forms.Textarea(attrs={"rows": 3}),
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
         }
 
     field_order = ["expert_email"]
@@ -54,9 +55,7 @@ class EngagementForm(forms.ModelForm):
 
 
 class EntryForm(forms.Form):
-    worked_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    worked_on = forms.DateField(label=_("Date"), widget=DateInput())
     half_days = forms.TypedChoiceField(
         label=_("Time"), choices=LedgerEntry._meta.get_field("half_days").choices, coerce=int
     )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from compagnon.core.admin import ClubStaffAdminMixin, service_action_run
+from compagnon.core.admin import ClubStaffAdminMixin, ReadOnlyAdminMixin, service_action_run
 from compagnon.members.models import Organisation
 from compagnon.sso.models import OrganisationLogin, Protocol
 from compagnon.sso.selectors import urls_to_give_the_idp
@@ -19,9 +19,24 @@ from compagnon.sso.services import (
     organisation_login_set_enabled,
 )
 
-# The apps behind company logins are written by organisation_login_save only.
-if admin.site.is_registered(SocialApp):
-    admin.site.unregister(SocialApp)
+# The apps behind company logins are written by organisation_login_save only; links between
+# an account and a company identity are made by sso_user_for_sign_in only (staff read them);
+# no identity-provider token is stored (SOCIALACCOUNT_STORE_TOKENS is off).
+for _model in (SocialApp, SocialAccount, SocialToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(SocialAccount)
+class CompanyIdentityAdmin(ReadOnlyAdminMixin, ClubStaffAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "provider", "uid", "last_login", "date_joined")
+    list_filter = ("provider",)
+    search_fields = ("user__email", "uid")
+    readonly_fields = ("user", "provider", "uid", "last_login", "date_joined", "extra_data")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 _PROVIDER_FIELDS = ("client_id", "server_url", "entity_id", "sso_url", "x509cert", "metadata_url")
 

@@ -57,6 +57,10 @@ EDITABLE_BY_DESIGN: dict[str, set[str]] = {
     "workshops.workshop": {"registration_opens_at", "registration_closes_at"},
     # The challenge's dates: set by the organiser before it runs.
     "challenges.challenge": {"starts_at", "ends_at"},
+    # A recruitment session's schedule, set up by staff; a booked slot cannot move
+    # (careers.services.session_slot_check).
+    "careers.recruitmentsession": {"starts_at", "ends_at"},
+    "careers.sessionslot": {"starts_at", "ends_at"},
 }
 
 IGNORED_FORM_FIELDS = {"id", "DELETE", "ORDER"}

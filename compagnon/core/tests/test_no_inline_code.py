@@ -17,6 +17,7 @@ INLINE = [
         # Data blocks run nothing; the one import map carries the request's nonce (base.html).
         re.compile(
             r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")"
+            r"(?![^>]*type=\"application/ld\+json\")"
             r"(?![^>]*type=\"importmap\" nonce=\"\{\{ request.csp_nonce \}\}\")[^>]*>",
             re.I,
         ),
