@@ -18,7 +18,12 @@ from compagnon.challenges.tests.conftest import predictions, solution_bytes, upl
 from compagnon.challenges.tests.factories import ChallengeFactory
 from compagnon.members.tests.factories import PersonFactory
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DB_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "email", "scoring", "insights"],
+    }
+}
 
 
 def queued(challenge, person, content=None) -> Submission:

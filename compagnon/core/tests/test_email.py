@@ -14,7 +14,12 @@ from compagnon.core.models import OutboundEmail
 from compagnon.core.tasks import send_outbound_email
 from compagnon.core.testing import free_port
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DB_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "email", "scoring", "insights"],
+    }
+}
 
 
 class Boom(Exception):
