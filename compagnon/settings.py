@@ -459,3 +459,5 @@ if SENTRY_DSN:
         send_default_pii=False,
         traces_sample_rate=_traces,
     )
+# Backups (manage.py backup / restore): where the backup folders go.
+BACKUP_DIR = Path(env_str("BACKUP_DIR") or VAR_DIR / "backups")

@@ -14,9 +14,8 @@ import dataclasses
 import datetime as dt
 import time
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
-from django.db import connections
 from django.db.models import Count
 from health_check import Cache, Database, HealthCheck
 from health_check.base import HealthCheckResult
@@ -84,11 +83,10 @@ class QueueDepth(HealthCheck):
 
     depths: dict[str, int] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
-    def run(self) -> None:
-        try:
-            self.depths = queue_depths()
-        finally:
-            connections.close_all()  # this runs in the checks' own thread
+    async def run(self) -> None:
+        # In the caller's thread (thread-sensitive), on its database connection: a check
+        # run in a pool thread would open a connection that nothing closes.
+        self.depths = await sync_to_async(queue_depths)()
         limit = settings.HEALTH_QUEUE_MAX_DEPTH
         deep = [f"{q}={n}" for q, n in self.depths.items() if n > limit]
         if deep:
@@ -103,11 +101,8 @@ class WorkerHeartbeat(HealthCheck):
         default_factory=dict, repr=False, compare=False
     )
 
-    def run(self) -> None:
-        try:
-            self.silences = worker_silences()
-        finally:
-            connections.close_all()
+    async def run(self) -> None:
+        self.silences = await sync_to_async(worker_silences)()
         limit = settings.HEALTH_WORKER_MAX_SILENCE_SECONDS
         silent = [
             f"{q} ({'never' if s is None else f'{s:.0f} s ago'})"

@@ -31,10 +31,10 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_from(request)
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = current_request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request_id.reset(token)
+        # Not reset on the way out: Django logs a 4xx/5xx response ("Not Found: ...") after
+        # the middleware chain returns, and that line must carry the id too. The next request
+        # on this thread sets its own.
+        current_request_id.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
