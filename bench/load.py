@@ -78,7 +78,9 @@ def populate() -> dict:
         return session.session_key
 
     members = list(
-        User.objects.filter(is_active=True, is_staff=False, person__isnull=False).order_by("pk")[:220]
+        User.objects.filter(is_active=True, is_staff=False, person__isnull=False).order_by("pk")[
+            :220
+        ]
     )
     staff = User.objects.filter(is_staff=True).first()
     start = (timezone.now() + dt.timedelta(days=12)).replace(minute=0, second=0, microsecond=0)
@@ -111,12 +113,13 @@ def populate() -> dict:
         upload=SimpleUploadedFile("solution.csv", solution.encode()),
         actor=staff,
     )
-    challengers = members[200:220]
+    # The demo has fewer than 220 members with an account: challengers also browse.
+    challengers = members[-20:]
     RulesAcceptance.objects.bulk_create(
         [RulesAcceptance(challenge=challenge, user=user) for user in challengers]
     )
     return {
-        "member_sessions": [session_for(user) for user in members[:200]],
+        "member_sessions": [session_for(user) for user in members],
         "challenger_sessions": [session_for(user) for user in challengers],
         "post_slugs": list(
             Post.objects.filter(status=PostStatus.PUBLISHED).values_list("slug", flat=True)[:50]
@@ -127,7 +130,9 @@ def populate() -> dict:
             )[:100]
         ),
         "workshop_ids": list(
-            Workshop.objects.filter(status=WorkshopStatus.PUBLISHED).values_list("pk", flat=True)[:30]
+            Workshop.objects.filter(status=WorkshopStatus.PUBLISHED).values_list("pk", flat=True)[
+                :30
+            ]
         ),
         "burst_workshop": burst.pk,
         "challenge_slug": challenge.slug,
@@ -148,9 +153,24 @@ def _spawn(command: list[str], log: str) -> subprocess.Popen:
 
 def gunicorn(port: int) -> subprocess.Popen:
     return _spawn(
-        [sys.executable, "-m", "gunicorn", "compagnon.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4", "--worker-class", "gthread",
-         "--log-level", "warning", "--backlog", "2048"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "compagnon.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+            "--backlog",
+            "2048",
+        ],
         f"gunicorn-{port}.log",
     )
 
@@ -192,8 +212,16 @@ http {{
 
 
 def workers() -> list[subprocess.Popen]:
-    command = [sys.executable, "manage.py", "rqworker", "default", "email", "scoring", "insights",
-               "--with-scheduler"]
+    command = [
+        sys.executable,
+        "manage.py",
+        "rqworker",
+        "default",
+        "email",
+        "scoring",
+        "insights",
+        "--with-scheduler",
+    ]
     return [_spawn(command, f"rqworker-{n}.log") for n in range(2)]
 
 
@@ -212,7 +240,7 @@ def wait_healthy(port: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
                 if answer.status == 200:
                     return
         except OSError:
@@ -224,17 +252,38 @@ def locust(users: int, fixture: Path, label: str, *, classes: list[str] | None =
     """One headless Locust run; returns {page: row} from its stats CSV."""
     prefix = SCRATCH / f"{label}-{users}"
     command = [
-        sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
-        "--headless", "--users", str(users), "--spawn-rate", str(max(users // 2, 5)),
-        "--run-time", f"{STEP_SECONDS}s", "--host", f"http://127.0.0.1:{PORT}",
-        "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR", "--stop-timeout", "5",
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(max(users // 2, 5)),
+        "--run-time",
+        f"{STEP_SECONDS}s",
+        "--host",
+        f"http://127.0.0.1:{PORT}",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "ERROR",
+        "--stop-timeout",
+        "5",
     ]
-    command += classes or ["Visitor", "Member", "Registrant", "Challenger"]
+    mix = os.environ.get("LOAD_CLASSES", "Visitor,Member,Registrant,Challenger").split(",")
+    command += classes or mix
     # The burst: a fifth of the users, spawned first, all press "Register" on one workshop.
     env = {**os.environ, "LOAD_FIXTURE": str(fixture), "LOAD_REGISTRANTS": str(max(2, users // 5))}
-    subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     with open(f"{prefix}_stats.csv") as handle:
-        return {row["Name"]: row for row in csv.DictReader(handle)}
+        stats = {row["Name"]: row for row in csv.DictReader(handle)}
+    if int(stats["Aggregated"]["Request Count"]) == 0:
+        raise SystemExit(f"bench: Locust made no request:\n{done.stderr[-3000:]}")
+    return stats
 
 
 def _load_average() -> str:
@@ -284,7 +333,9 @@ def main() -> None:
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
-    os.environ.update(REDIS_URL=REDIS_URL, TASKS_BACKEND="rq", COMPAGNON_VAR_DIR=str(SCRATCH / "var"))
+    os.environ.update(
+        REDIS_URL=REDIS_URL, TASKS_BACKEND="rq", COMPAGNON_VAR_DIR=str(SCRATCH / "var")
+    )
     _common.setup_django()
     started = time.monotonic()
     fixture = SCRATCH / "fixture.json"
@@ -311,9 +362,34 @@ def main() -> None:
             run_tier("4web_nginx", fixture)
         finally:
             stop([proxy, *web])
+        time.sleep(10)  # let the workers finish what the last step queued
+        outcome()
     finally:
         stop(background)
         shutil.rmtree(SCRATCH, ignore_errors=True)
+
+
+def outcome() -> None:
+    """What the workers did with the writes: the burst's seats, scored submissions, emails."""
+    from django.db.models import Count
+
+    from compagnon.challenges.models import Submission
+    from compagnon.core.models import OutboundEmail
+    from compagnon.workshops.models import Registration
+
+    fixture = json.loads((SCRATCH / "fixture.json").read_text())
+    seats = dict(
+        Registration.objects.filter(workshop_id=fixture["burst_workshop"])
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    scored = dict(Submission.objects.values_list("status").annotate(n=Count("id")))
+    sent = OutboundEmail.objects.exclude(sent_at=None).count()
+    waiting = OutboundEmail.objects.filter(sent_at=None).count()
+    print(
+        f"load_outcome: burst workshop {seats}; submissions {scored}; emails sent {sent}, unsent {waiting}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -1,13 +1,21 @@
 """gunicorn settings for compagnon (the container and the systemd unit use this file).
 
 Every value can be overridden from the environment: WEB_CONCURRENCY processes, each with
-WEB_THREADS threads, bound to WEB_BIND. With PROMETHEUS_MULTIPROC_DIR set, the processes
-write their metrics there and /metrics adds them up; the folder is emptied at start and a
-dead process's gauges are dropped.
+WEB_THREADS threads, bound to WEB_BIND. With metrics on (METRICS_TOKEN), the processes
+write their metrics to PROMETHEUS_MULTIPROC_DIR (a folder under /tmp by default) and
+/metrics adds them up; the folder is emptied at start and a dead process's gauges are
+dropped. Only the web server gets the folder: an RQ worker forks a process per job, and
+each would leave its files there.
 """
 
 import os
 import shutil
+import tempfile
+
+if os.environ.get("METRICS_TOKEN"):
+    os.environ.setdefault(
+        "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), "compagnon-metrics")
+    )
 
 bind = os.environ.get("WEB_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))

@@ -77,4 +77,6 @@ def test_an_upload_goes_to_the_bucket_and_reads_back(s3, tmp_path, settings):
     organisation.refresh_from_db()
     with organisation.logo.open("rb") as handle:
         assert handle.read() == _png()
-    assert organisation.logo.url.startswith(s3.meta.endpoint_url + "/compagnon-uploads/media/logos/")
+    assert organisation.logo.url.startswith(
+        s3.meta.endpoint_url + "/compagnon-uploads/media/logos/"
+    )
