@@ -68,6 +68,7 @@ def test_a_silent_queue_fails_the_worker_check(db_queue, settings):
     assert report(checks_run(["workers"]))["status"] == "ok"
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections between tasks
 def test_the_worker_command_beats_for_every_queue(db_queue):
     from compagnon.core.heartbeat import worker_heartbeats
 
