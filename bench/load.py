@@ -61,7 +61,6 @@ def populate() -> dict:
     from compagnon.accounts.models import User
     from compagnon.challenges.models import Challenge, RulesAcceptance
     from compagnon.challenges.services import solution_upload
-    from compagnon.members.models import Person
     from compagnon.news.models import Post, PostStatus
     from compagnon.workshops.models import Session, Workshop, WorkshopStatus
 
@@ -77,11 +76,14 @@ def populate() -> dict:
         session.create()
         return session.session_key
 
-    members = list(
-        User.objects.filter(is_active=True, is_staff=False, person__isnull=False).order_by("pk")[
-            :220
-        ]
-    )
+    from compagnon.members.selectors import people_visible_to, viewer_for
+    from compagnon.workshops.selectors import workshops_visible_to
+
+    # Active members only (a guest's or a lapsed member's session answers 403 on member
+    # pages), and only the people and workshops every one of them may see.
+    candidates = User.objects.filter(is_active=True, is_staff=False, person__isnull=False)
+    members = [u for u in candidates.order_by("pk")[:260] if viewer_for(u).is_member][:200]
+    viewers = [viewer_for(u) for u in members]
     staff = User.objects.filter(is_staff=True).first()
     start = (timezone.now() + dt.timedelta(days=12)).replace(minute=0, second=0, microsecond=0)
     burst = Workshop.objects.create(
@@ -124,16 +126,23 @@ def populate() -> dict:
         "post_slugs": list(
             Post.objects.filter(status=PostStatus.PUBLISHED).values_list("slug", flat=True)[:50]
         ),
-        "person_ids": list(
-            Person.objects.filter(directory_visibility="club", user__isnull=False).values_list(
-                "pk", flat=True
-            )[:100]
-        ),
-        "workshop_ids": list(
-            Workshop.objects.filter(status=WorkshopStatus.PUBLISHED).values_list("pk", flat=True)[
-                :30
-            ]
-        ),
+        "person_ids": sorted(
+            set.intersection(
+                *(set(people_visible_to(v).values_list("pk", flat=True)[:300]) for v in viewers)
+            )
+        )[:100],
+        "workshop_ids": sorted(
+            set.intersection(
+                *(
+                    set(
+                        workshops_visible_to(v)
+                        .filter(status=WorkshopStatus.PUBLISHED)
+                        .values_list("pk", flat=True)
+                    )
+                    for v in viewers
+                )
+            )
+        )[:30],
         "burst_workshop": burst.pk,
         "challenge_slug": challenge.slug,
         "submission_csv": "id,target\n" + "\n".join(f"{i},0.5" for i in range(1, 501)) + "\n",
