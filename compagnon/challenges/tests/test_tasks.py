@@ -154,7 +154,15 @@ def test_submit_to_scored_through_the_database_queue(settings, staff_user):
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.QUEUED
 
-    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--queue-name",
+        "*",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
 
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SCORED

@@ -119,7 +119,15 @@ def test_database_worker_sends_the_queued_email(smtp_server, settings):
     assert DBTaskResult.objects.count() == 1
     assert smtp_server.received == []  # queued, not sent by the request
 
-    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--queue-name",
+        "*",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
 
     [received] = smtp_server.received
     assert received.subject == "From the worker"

@@ -58,7 +58,7 @@ def start_worker(tmp_path, smtp_port: int, command: str = "worker") -> subproces
         "COMPAGNON_VAR_DIR": str(tmp_path),
         "LOG_LEVEL": "WARNING",
     }
-    arguments = ["--no-reload", "--no-startup-delay", "--interval", "0.2"]
+    arguments = ["--no-reload", "--no-startup-delay", "--interval", "0.2", "--queue-name", "*"]
     if command == "worker":
         arguments += ["--max-backoff", "2"]
     return subprocess.Popen(
