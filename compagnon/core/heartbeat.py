@@ -51,18 +51,25 @@ def worker_heartbeats(queue_names: list[str]) -> dict[str, dict | None]:
 
 
 def worker_heartbeat_start(*, worker_id: str, queue_names: list[str]) -> threading.Thread:
-    """Beat now, then every HEARTBEAT_SECONDS from a daemon thread."""
-    worker_heartbeat_record(worker_id=worker_id, queue_names=queue_names)
+    """Beat now, then every HEARTBEAT_SECONDS from a daemon thread.
+
+    A beat that cannot be written (the cache down, its table missing) is logged, never
+    raised: the heartbeat must not stop the worker it reports on.
+    """
+
+    def beat() -> None:
+        try:
+            worker_heartbeat_record(worker_id=worker_id, queue_names=queue_names)
+        except Exception as error:
+            logger.warning("Worker heartbeat not written: %s", error)
+
+    beat()
 
     def beat_forever() -> None:
         while True:
             time.sleep(HEARTBEAT_SECONDS)
-            try:
-                worker_heartbeat_record(worker_id=worker_id, queue_names=queue_names)
-            except Exception as error:  # the cache is down: say so, keep beating
-                logger.warning("Worker heartbeat not written: %s", error)
-            finally:
-                close_old_connections()
+            beat()
+            close_old_connections()
 
     thread = threading.Thread(target=beat_forever, name="worker-heartbeat", daemon=True)
     thread.start()
