@@ -423,3 +423,72 @@ WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1
 WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 10, minimum=1)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", DEBUG or TESTING)
+# Operations (compagnon.ops, docs/operations.md): queues, health, logs, metrics, errors, storage.
+INSTALLED_APPS.append("compagnon.ops")
+# Tasks are routed by their decorator (`@task(queue_name="email")`); every backend knows all
+# four queues. The database worker serves them all; RQ runs a worker per queue.
+TASK_QUEUES = ["default", "email", "scoring", "insights"]
+TASKS["default"]["QUEUES"] = TASK_QUEUES
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {queue: {"URL": REDIS_URL} for queue in TASK_QUEUES}
+    # rqworker and the scheduler must build django-tasks' job, which calls the Task.
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
+# Scale-out: with Redis, sessions are read from it (the database keeps them through a flush).
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Public uploads on S3 (or any S3-compatible store) when S3_BUCKET is set; credentials come
+# from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the instance role), as boto3 reads them.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "custom_domain": env_str("S3_CUSTOM_DOMAIN") or None,
+            "location": "media",
+            "file_overwrite": False,
+            "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", default=False),
+        },
+    }
+# Request ids in every log line; JSON lines in production (LOG_FORMAT=text|json).
+MIDDLEWARE.insert(0, "compagnon.ops.requestid.RequestIdMiddleware")
+LOG_FORMAT = env_choice("LOG_FORMAT", ("text", "json"), "json" if PRODUCTION else "text")
+LOGGING["filters"] = {"request_id": {"()": "compagnon.ops.logs.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "json": {"()": "compagnon.ops.logs.JsonFormatter"},
+    "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+}
+LOGGING["handlers"]["console"].update(formatter=LOG_FORMAT, filters=["request_id"])
+# Readiness (/healthz/ready, manage.py healthcheck): a monitor's token, and its thresholds.
+HEALTHCHECK_TOKEN = env_str("HEALTHCHECK_TOKEN")
+HEALTH_QUEUE_MAX_DEPTH = env_int("HEALTH_QUEUE_MAX_DEPTH", 1000, minimum=1)
+HEALTH_WORKER_MAX_SILENCE_SECONDS = env_int("HEALTH_WORKER_MAX_SILENCE_SECONDS", 120, minimum=20)
+# Prometheus metrics at /metrics, only with METRICS_TOKEN (the scraper's bearer token).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+if METRICS_TOKEN:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+# Error reports to Sentry (or GlitchTip) only when SENTRY_DSN is set; no personal data sent.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    try:
+        _traces = float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0"))
+    except ValueError:
+        raise ImproperlyConfigured(
+            "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1."
+        ) from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=ENVIRONMENT,
+        release=env_str("COMPAGNON_RELEASE") or None,
+        send_default_pii=False,
+        traces_sample_rate=_traces,
+    )
+# Backups (manage.py backup / restore): where the backup folders go.
+BACKUP_DIR = Path(env_str("BACKUP_DIR") or VAR_DIR / "backups")

@@ -11,6 +11,7 @@ admin.site.site_title = "compagnon"
 urlpatterns = [
     path("", include("compagnon.site.urls")),
     path("", include("compagnon.core.urls")),
+    path("", include("compagnon.ops.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("compagnon.accounts.urls")),

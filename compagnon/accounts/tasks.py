@@ -9,7 +9,7 @@ from django_tasks import task
 from compagnon.accounts.models import User
 
 
-@task()
+@task(queue_name="email")
 def invitations_send_batch(
     person_ids: list[int], invited_by_id: int | None, requested_at: str
 ) -> int:

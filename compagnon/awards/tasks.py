@@ -11,16 +11,16 @@ from compagnon.awards.emails import (
 )
 
 
-@task()
+@task(queue_name="email")
 def application_confirmation_send(*, application_id: int) -> bool:
     return application_confirmation_render(application_id=application_id)
 
 
-@task()
+@task(queue_name="email")
 def juror_invitation_send(*, juror_id: int) -> bool:
     return juror_invitation_render(juror_id=juror_id)
 
 
-@task()
+@task(queue_name="email")
 def vote_confirmation_send(*, vote_id: int) -> bool:
     return vote_confirmation_render(vote_id=vote_id)

@@ -12,7 +12,7 @@ from django_tasks import task
 from compagnon.challenges.services import submission_score_run, submissions_requeue_stuck
 
 
-@task()
+@task(queue_name="scoring")
 def submission_score(submission_id: int, version_id: int | None = None) -> str:
     return submission_score_run(submission_id, version_id)
 

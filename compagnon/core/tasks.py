@@ -14,7 +14,7 @@ from compagnon.core.models import OutboundEmail
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task(queue_name="email")
 def send_outbound_email(email_id: int) -> bool:
     """Send one queued email; safe to run twice (returns False when already sent)."""
     with transaction.atomic():
@@ -50,3 +50,13 @@ def send_outbound_email(email_id: int) -> bool:
     # Raised after the block commits, so the attempt and its error are kept
     # and the task backend still sees the failure and may retry.
     raise failure
+
+
+@task()
+def core_tick() -> dict[str, int]:
+    """The core sweep as a task (`manage.py core_tick`), for the in-stack scheduler; idempotent."""
+    from compagnon.core.email import emails_requeue_stale
+    from compagnon.core.outbox import outbound_emails_purge
+
+    counts = emails_requeue_stale()
+    return {**counts, "purged": outbound_emails_purge()}

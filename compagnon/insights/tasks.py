@@ -12,7 +12,7 @@ from compagnon.insights.services import (
 from compagnon.members.models import Organisation
 
 
-@task()
+@task(queue_name="insights")
 def insights_snapshot_task(organisation_id: int | None) -> int:
     organisation = (
         Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
@@ -22,7 +22,7 @@ def insights_snapshot_task(organisation_id: int | None) -> int:
     return snapshot_compute(organisation=organisation).pk
 
 
-@task()
+@task(queue_name="insights")
 def insights_recompute_all_task() -> int:
     return snapshots_recompute_all()
 

@@ -12,7 +12,7 @@ def matching_index_rebuild() -> int:
     return _rebuild()
 
 
-@task()
+@task(queue_name="insights")
 def matching_model_retrain() -> int:
     """Nightly: learn the score's weights from the club's answers; returns the new version.
 

@@ -8,7 +8,7 @@ from django_tasks import task
 from compagnon.newsletter.services import mailing_batch_deliver
 
 
-@task()
+@task(queue_name="email")
 def mailing_send_batch(mailing_id: int) -> int:
     """Idempotent: a batch run twice finds its rows already handed over and sends nothing."""
     handed, remaining = mailing_batch_deliver(mailing_id=mailing_id)

@@ -39,7 +39,7 @@ def workshops_tick() -> dict[str, int]:
     return workshops_tick_run()
 
 
-@task()
+@task(queue_name="email")
 def registration_email_send(*, registration_id: int, event: str) -> bool:
     """Render and queue one registration email after the registration committed (keyed: idempotent)."""
     return registration_email_render(registration_id=registration_id, event=event)

@@ -18,7 +18,12 @@ from compagnon.challenges.tests.conftest import predictions, solution_bytes, upl
 from compagnon.challenges.tests.factories import ChallengeFactory
 from compagnon.members.tests.factories import PersonFactory
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DB_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "email", "scoring", "insights"],
+    }
+}
 
 
 def queued(challenge, person, content=None) -> Submission:
@@ -149,7 +154,15 @@ def test_submit_to_scored_through_the_database_queue(settings, staff_user):
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.QUEUED
 
-    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--queue-name",
+        "*",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
 
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SCORED

@@ -14,7 +14,12 @@ from compagnon.core.models import OutboundEmail
 from compagnon.core.tasks import send_outbound_email
 from compagnon.core.testing import free_port
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DB_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "email", "scoring", "insights"],
+    }
+}
 
 
 class Boom(Exception):
@@ -114,7 +119,15 @@ def test_database_worker_sends_the_queued_email(smtp_server, settings):
     assert DBTaskResult.objects.count() == 1
     assert smtp_server.received == []  # queued, not sent by the request
 
-    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--queue-name",
+        "*",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
 
     [received] = smtp_server.received
     assert received.subject == "From the worker"

@@ -31,7 +31,12 @@ from compagnon.core.models import OutboundEmail
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[3]
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DB_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "email", "scoring", "insights"],
+    }
+}
 
 
 def _database_url() -> str:
@@ -53,7 +58,7 @@ def start_worker(tmp_path, smtp_port: int, command: str = "worker") -> subproces
         "COMPAGNON_VAR_DIR": str(tmp_path),
         "LOG_LEVEL": "WARNING",
     }
-    arguments = ["--no-reload", "--no-startup-delay", "--interval", "0.2"]
+    arguments = ["--no-reload", "--no-startup-delay", "--interval", "0.2", "--queue-name", "*"]
     if command == "worker":
         arguments += ["--max-backoff", "2"]
     return subprocess.Popen(

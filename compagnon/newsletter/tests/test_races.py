@@ -41,7 +41,12 @@ def test_concurrent_batches_send_each_email_once(settings):
     SubscriberFactory.create_batch(10)
     mailing = MailingFactory()
     # Deliveries made without running the batch task, so the threads below do all the work.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": ["default", "email", "scoring", "insights"],
+        }
+    }
     mailing_send(mailing=mailing)
 
     results, errors = _together(4, lambda: mailing_batch_deliver(mailing_id=mailing.pk)[0])
@@ -55,7 +60,12 @@ def test_concurrent_batches_send_each_email_once(settings):
 
 
 def test_send_pressed_twice_at_once_makes_one_list(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": ["default", "email", "scoring", "insights"],
+        }
+    }
     SubscriberFactory.create_batch(5)
     mailing = MailingFactory()
 

@@ -23,6 +23,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
 from compagnon.core.email import emails_requeue_stale
+from compagnon.core.heartbeat import worker_heartbeat_start
 
 logger = logging.getLogger("compagnon.worker")
 
@@ -78,6 +79,9 @@ class Command(db_worker.Command):
             default=30.0,
             help="Longest wait between two reconnection attempts, in seconds (default: 30).",
         )
+        # Every queue by default (default, email, scoring, insights): one database worker
+        # serves them all; pass --queue-name to dedicate a worker to some.
+        parser.set_defaults(queue_name="*")
 
     def handle(self, *args, **options) -> None:
         self.configure_logging(options["verbosity"])
@@ -100,7 +104,9 @@ class Command(db_worker.Command):
         if reload:
             if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                 worker.configure_signals()  # only the child process handles signals
+                worker_heartbeat_start(worker_id=worker.worker_id, queue_names=queue_names)
             run_with_reloader(worker.run)
         else:
             worker.configure_signals()
+            worker_heartbeat_start(worker_id=worker.worker_id, queue_names=queue_names)
             worker.run()

@@ -1,0 +1,3 @@
+from compagnon.core.testing import smtp_server
+
+__all__ = ["smtp_server"]

@@ -1,0 +1,111 @@
+"""The deployment files hold together: compose.yaml, the Containerfile, the Caddyfile and
+the systemd units. No container engine runs here, so these check structure and the
+names each file uses (commands, queues, paths) against the code, not a running stack."""
+
+from __future__ import annotations
+
+import configparser
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import get_commands
+
+from compagnon.ops.schedule import TICKS
+
+ROOT = Path(__file__).resolve().parents[3]
+SYSTEMD = ROOT / "deploy" / "systemd"
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "compose.yaml").read_text())
+
+
+def _manage_commands(command: list[str]) -> list[str]:
+    text = " ".join(command)
+    return re.findall(r"manage\.py (\w+)", text)
+
+
+def test_compose_has_the_whole_stack(compose):
+    services = compose["services"]
+    assert {"proxy", "web", "migrate", "scheduler", "postgres", "redis"} <= set(services)
+    workers = {name: s for name, s in services.items() if "rqworker" in s.get("command", [])}
+    queues = {s["command"][s["command"].index("rqworker") + 1] for s in workers.values()}
+    assert queues == set(settings.TASK_QUEUES)
+    assert services["web"]["command"][0] == "gunicorn"
+    assert services["proxy"]["image"].startswith("docker.io/library/caddy")
+    assert set(services["proxy"]["ports"]) >= {"80:80", "443:443"}
+
+
+def test_compose_app_services_share_the_environment_and_volumes(compose):
+    for name in ("web", "worker-email", "scheduler", "migrate"):
+        service = compose["services"][name]
+        env = service["environment"]
+        assert env["TASKS_BACKEND"] == "rq"
+        assert env["REDIS_URL"] == "redis://redis:6379/0"
+        assert env["DATABASE_URL"].startswith("postgres://compagnon:")
+        assert "media:/srv/compagnon/var/media" in service["volumes"]
+        assert "private:/srv/compagnon/var/private" in service["volumes"]
+    web_deps = compose["services"]["web"]["depends_on"]
+    assert web_deps["migrate"]["condition"] == "service_completed_successfully"
+    assert "migrate" not in compose["services"]["migrate"]["depends_on"]
+    # Private files are never mounted where the proxy serves files.
+    assert not any("private" in v for v in compose["services"]["proxy"]["volumes"])
+
+
+def test_every_command_named_in_compose_and_systemd_exists(compose):
+    known = set(get_commands()) | {"rqworker"}
+    used = []
+    for service in compose["services"].values():
+        used += _manage_commands(service.get("command", []))
+        used += _manage_commands(service.get("healthcheck", {}).get("test", []))
+    for unit in SYSTEMD.glob("*.service"):
+        used += [c for c in re.findall(r"manage\.py (\S+)", unit.read_text()) if c != "%i"]
+    used += [tick.command for tick in TICKS]
+    assert used and set(used) <= known, set(used) - known
+
+
+def test_containerfile_is_multistage_non_root_with_a_healthcheck():
+    text = (ROOT / "Containerfile").read_text()
+    stages = re.findall(r"^FROM \S+ AS (\w+)", text, flags=re.M)
+    assert stages == ["builder", "runtime"]
+    runtime = text.split("AS runtime", 1)[1]
+    users = re.findall(r"^USER (\S+)", runtime, flags=re.M)
+    assert users and not users[-1].startswith(("root", "0"))
+    assert "HEALTHCHECK" in runtime
+    assert "collectstatic" in text.split("AS runtime", 1)[0]
+    assert "npm ci" in text and "uv sync --frozen --no-dev" in text
+    for copied in re.findall(r"^COPY --from=builder /srv/compagnon/(\S+)", runtime, flags=re.M):
+        assert copied == "var/static" or (ROOT / copied).exists(), copied
+
+
+def test_caddy_proxies_to_web_checks_healthz_and_hides_metrics():
+    text = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert text.count("{") == text.count("}")
+    assert "reverse_proxy" in text and "name web" in text and "port 8000" in text
+    assert "health_uri /healthz" in text
+    assert re.search(r"@metrics path /metrics.*\n\s*respond @metrics 404", text)
+    assert "X-Request-ID" in text
+
+
+@pytest.mark.parametrize("unit", sorted(p.name for p in SYSTEMD.iterdir()))
+def test_systemd_units_parse(unit):
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # keys are case-sensitive in systemd
+    parser.read(SYSTEMD / unit)
+    assert "Unit" in parser
+    if unit.endswith(".service"):
+        service = parser["Service"]
+        assert service["User"] == "compagnon"
+        assert service["ExecStart"].startswith("/srv/compagnon/.venv/bin/")
+        assert service["WorkingDirectory"] == "/srv/compagnon"
+    if unit.endswith(".timer"):
+        assert "OnCalendar" in parser["Timer"] or "OnUnitActiveSec" in parser["Timer"]
+
+
+def test_the_gunicorn_config_and_container_probe_compile():
+    for path in ("deploy/gunicorn.conf.py", "deploy/container-healthcheck.py"):
+        compile((ROOT / path).read_text(), path, "exec")
