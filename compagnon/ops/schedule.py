@@ -38,6 +38,11 @@ TICKS: tuple[Tick, ...] = (
     Tick(
         "compagnon.insights.tasks.insights_recompute_all_task", "30 2 * * *", "insights_recompute"
     ),
+    Tick("compagnon.webhooks.tasks.webhooks_sweep", "* * * * *", "webhooks_tick"),
+    Tick("compagnon.chat.tasks.chat_invitations_send", "*/5 * * * *", "chat_tick"),
+    Tick("compagnon.chat.tasks.chat_digest_send", "0 8 * * 1", "chat_digest"),
+    Tick("compagnon.careers.tasks.offers_expire", "15 1 * * *", "careers_tick"),
+    Tick("compagnon.engagements.tasks.entry_reminders_task", "0 8 * * *", "engagements_tick"),
 )
 
 JOB_PREFIX = "compagnon-tick-"

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import get_commands
+from django.utils.module_loading import import_string
 
 from compagnon.ops.schedule import TICKS
 
@@ -109,3 +110,17 @@ def test_systemd_units_parse(unit):
 def test_the_gunicorn_config_and_container_probe_compile():
     for path in ("deploy/gunicorn.conf.py", "deploy/container-healthcheck.py"):
         compile((ROOT / path).read_text(), path, "exec")
+
+
+def test_every_periodic_command_is_scheduled():
+    """A `*_tick` command (or the chat digest) that the scheduler does not know would never
+    run in a stack without cron: each app's periodic work is in TICKS."""
+    periodic = {
+        name
+        for name, app in get_commands().items()
+        if app.startswith("compagnon") and (name.endswith("_tick") or name == "chat_digest")
+    }
+    scheduled = {tick.command for tick in TICKS}
+    assert periodic <= scheduled, periodic - scheduled
+    for tick in TICKS:
+        assert import_string(tick.task_path), tick
