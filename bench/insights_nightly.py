@@ -197,6 +197,11 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--workshops", type=int, default=5_000)
     parser.add_argument("--registrations", type=int, default=200_000)
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="instead of the nightly run: one organisation's dashboard from its snapshot and its PDF",
+    )
     args = parser.parse_args()
     engine = setup_django()
     started = time.perf_counter()
@@ -207,6 +212,9 @@ def main() -> None:
         f"(seeded in {time.perf_counter() - started:.0f} s)",
         flush=True,
     )
+    if args.pages:
+        pages()
+        return
     from compagnon.insights.models import Snapshot
     from compagnon.insights.services import snapshots_recompute_all
 
@@ -227,6 +235,49 @@ def main() -> None:
         f"club snapshot: {club.duration_ms / 1000:.1f} s; hazard ratios (no planted effect here): "
         f"time-varying {tv and tv['hr']}, first-year {static and static['hr']}; "
         f"floor scopes {scopes}; finished {datetime.now():%H:%M:%S}"
+    )
+
+
+def pages() -> None:
+    """The issue's two page budgets, on the same club: an organisation's dashboard read from its
+    snapshot (under 100 ms) and its PDF (under 5 s); floor: /healthz through the same client."""
+    import statistics
+
+    from django.test import Client
+
+    from compagnon.accounts.models import User
+    from compagnon.insights.services import snapshot_compute
+    from compagnon.members.models import Organisation
+
+    organisation = Organisation.objects.order_by("pk").first()
+    snapshot_compute(organisation=None)
+    snapshot_compute(organisation=organisation)
+    staff = User.objects.create(email="bench-staff@example.org", is_staff=True)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(staff)
+
+    def timed(url: str, runs: int) -> float:
+        client.get(url)  # warm: templates, connections
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get(url)
+            samples.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        return statistics.median(samples)
+
+    floor = timed("/healthz", 20)
+    dashboard = timed(f"/insights/organisations/{organisation.slug}/", 7)
+    pdf = timed(f"/insights/organisations/{organisation.slug}/report.pdf", 3)
+    print(
+        f"insights_dashboard_from_snapshot: {dashboard:.1f} ms ({dashboard / floor:.1f}x floor "
+        f"healthz {floor:.1f} ms); budget 100 ms",
+        flush=True,
+    )
+    print(
+        f"insights_organisation_pdf: {pdf:.0f} ms ({pdf / floor:.0f}x floor healthz "
+        f"{floor:.1f} ms); budget 5000 ms",
+        flush=True,
     )
 
 
