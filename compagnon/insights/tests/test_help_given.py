@@ -72,3 +72,26 @@ def test_the_pages_show_them(client, staff_user, expert_time, org_b):
     organisation = client.get(f"/insights/organisations/{org_b.slug}/")
     assert organisation.status_code == 200
     assert "Time given as experts (days, confirmed)" in organisation.content.decode()
+
+
+def test_the_organisation_page_keeps_its_participation_until_the_next_computation(
+    client, staff_user, time_machine, member_a, member_b, org_b
+):
+    from compagnon.insights.services import snapshot_compute
+
+    time_machine.move_to(dt.datetime(2026, 3, 18, 15, 0, tzinfo=dt.UTC), tick=False)
+    snapshot_compute(organisation=org_b)
+    client.force_login(staff_user)
+    url = f"/insights/organisations/{org_b.slug}/"
+    assert client.get(url).context["participation"]["expert_days"] == 0
+    engagement = make_engagement(staff_user, make_case(member_a), member_b)
+    entry = engagements.entry_log(
+        engagement=engagement, person=member_b, worked_on=TODAY, half_days=2
+    )
+    engagements.entry_decide(entry=entry, person=member_a, confirm=True)
+    # As of the snapshot, like the rest of the page...
+    assert client.get(url).context["participation"]["expert_days"] == 0
+    # ...and counted again with the next computation.
+    time_machine.move_to(dt.datetime(2026, 3, 18, 16, 0, tzinfo=dt.UTC), tick=False)
+    snapshot_compute(organisation=org_b)
+    assert client.get(url).context["participation"]["expert_days"] == 1.0
