@@ -381,5 +381,20 @@ def sso_user_for_sign_in(
             raise _refuse(
                 "inactive", _("This account is switched off. Ask the club's staff."), login
             )
+        if (
+            user.has_usable_password()
+            and not EmailAddress.objects.filter(
+                user=user, email__iexact=email, verified=True
+            ).exists()
+        ):
+            # Whoever chose this password never proved the address (a sign-up made with
+            # someone else's address): the IdP's word must not confirm it for them.
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            logger.warning(
+                "company login dropped an unproven password user=%s organisation=%s",
+                user.pk,
+                login.organisation_id,
+            )
         _ensure_verified_address(user, email)
     return user
