@@ -321,6 +321,17 @@ def _ensure_verified_address(user: User, email: str) -> None:
         address.save(update_fields=["verified"])
 
 
+def _refuse_staff(login: OrganisationLogin, user: User) -> None:
+    # An organisation's IdP vouches for its people, not for the club's staff powers (every
+    # organisation's private data): staff sign in with their password (and second factor).
+    if user.is_staff or user.is_superuser:
+        raise _refuse(
+            "staff",
+            _("Staff accounts do not sign in through a company login: use your password."),
+            login,
+        )
+
+
 def sso_user_for_sign_in(
     *,
     login: OrganisationLogin,
@@ -348,6 +359,7 @@ def sso_user_for_sign_in(
                 % {"organisation": login.organisation.name},
                 login,
             )
+        _refuse_staff(login, linked_user)
         return linked_user
     email = _usable_address(login, claims)
     with transaction.atomic():
@@ -381,6 +393,7 @@ def sso_user_for_sign_in(
             raise _refuse(
                 "inactive", _("This account is switched off. Ask the club's staff."), login
             )
+        _refuse_staff(login, user)
         if (
             user.has_usable_password()
             and not EmailAddress.objects.filter(
