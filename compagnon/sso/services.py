@@ -396,12 +396,11 @@ def sso_user_for_sign_in(
         _refuse_staff(login, user)
         if (
             user.has_usable_password()
-            and not EmailAddress.objects.filter(
-                user=user, email__iexact=email, verified=True
-            ).exists()
+            and not EmailAddress.objects.filter(user=user, verified=True).exists()
         ):
-            # Whoever chose this password never proved the address (a sign-up made with
-            # someone else's address): the IdP's word must not confirm it for them.
+            # Whoever chose this password never proved an address of this account (a
+            # sign-up made with someone else's address): the IdP's word must not confirm
+            # it for them. An account with a proven address keeps its password.
             user.set_unusable_password()
             user.save(update_fields=["password"])
             logger.warning(

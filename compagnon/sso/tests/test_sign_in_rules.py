@@ -42,3 +42,24 @@ def test_an_organisations_idp_never_opens_a_staff_account(acme_login, flag):
     assert refused.value.code == "staff"
     with pytest.raises(SignInRefused):
         sso_user_for_sign_in(login=acme_login, claims=[], linked_user=staffer.user)
+
+
+def test_an_account_with_a_proven_address_keeps_its_password(acme_login):
+    from allauth.account.models import EmailAddress
+
+    person = PersonFactory(
+        email="erin@acme.example", organisation=acme_login.organisation, with_account=True
+    )
+    person.user.set_password("Erin-s-own-pass1")
+    person.user.save()
+    EmailAddress.objects.create(
+        user=person.user, email="erin@acme.example", verified=True, primary=True
+    )
+
+    user = sso_user_for_sign_in(
+        login=acme_login, claims=[Claim(email="erin@acme.example", verified=True)]
+    )
+
+    assert user == person.user
+    user.refresh_from_db()
+    assert user.check_password("Erin-s-own-pass1")
