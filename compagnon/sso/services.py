@@ -321,6 +321,17 @@ def _ensure_verified_address(user: User, email: str) -> None:
         address.save(update_fields=["verified"])
 
 
+def _refuse_staff(login: OrganisationLogin, user: User) -> None:
+    # An organisation's IdP vouches for its people, not for the club's staff powers (every
+    # organisation's private data): staff sign in with their password (and second factor).
+    if user.is_staff or user.is_superuser:
+        raise _refuse(
+            "staff",
+            _("Staff accounts do not sign in through a company login: use your password."),
+            login,
+        )
+
+
 def sso_user_for_sign_in(
     *,
     login: OrganisationLogin,
@@ -348,6 +359,7 @@ def sso_user_for_sign_in(
                 % {"organisation": login.organisation.name},
                 login,
             )
+        _refuse_staff(login, linked_user)
         return linked_user
     email = _usable_address(login, claims)
     with transaction.atomic():
@@ -380,6 +392,21 @@ def sso_user_for_sign_in(
         if not user.is_active:
             raise _refuse(
                 "inactive", _("This account is switched off. Ask the club's staff."), login
+            )
+        _refuse_staff(login, user)
+        if (
+            user.has_usable_password()
+            and not EmailAddress.objects.filter(user=user, verified=True).exists()
+        ):
+            # Whoever chose this password never proved an address of this account (a
+            # sign-up made with someone else's address): the IdP's word must not confirm
+            # it for them. An account with a proven address keeps its password.
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            logger.warning(
+                "company login dropped an unproven password user=%s organisation=%s",
+                user.pk,
+                login.organisation_id,
             )
         _ensure_verified_address(user, email)
     return user

@@ -36,8 +36,9 @@ class Target:
 
 
 def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # An IPv4 address wrapped in IPv6 (::ffff:a.b.c.d, 6to4 2002:abcd::) is judged as itself.
+        address = address.ipv4_mapped or address.sixtofour or address
     if address.is_loopback:
         return bool(getattr(settings, "WEBHOOK_ALLOW_LOOPBACK", False))
     return not (

@@ -222,3 +222,35 @@ def test_an_idp_that_does_not_answer_is_told_not_a_crash(client, db):
     response = client.post(reverse("sso:company_login"), {"email": "z@zed.example"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("account_login")
     assert "is not answering" in response.content.decode()
+
+
+def test_a_password_account_made_before_the_first_sign_in_is_not_kept_by_its_maker(
+    client, acme, idp
+):
+    """Pre-hijack: someone signs up with Dave's address and a password of theirs (they
+    cannot confirm it, so cannot sign in); Dave's company sign-in must not confirm the
+    address *and* leave the stranger's password working on Dave's account."""
+    PersonFactory(email="dave@acme.example", organisation=acme.organisation)
+    stranger = client.post(
+        reverse("account_signup"),
+        {
+            "email": "dave@acme.example",
+            "password1": "Str4nger-pass!",
+            "password2": "Str4nger-pass!",
+        },
+    )
+    assert stranger.status_code == 302
+    client.logout()
+    made = User.objects.get(email__iexact="dave@acme.example")
+    assert made.has_usable_password()
+
+    sign_in_through_idp(client, idp, username="dave", typed_email="dave@acme.example")
+    assert signed_in_user(client) == made
+    client.logout()
+
+    client.post(
+        reverse("account_login"), {"login": "dave@acme.example", "password": "Str4nger-pass!"}
+    )
+    assert signed_in_user(client) is None
+    made.refresh_from_db()
+    assert not made.has_usable_password()

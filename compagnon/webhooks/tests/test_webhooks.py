@@ -170,6 +170,9 @@ def test_repeated_failures_switch_the_endpoint_off_and_tell_staff(
         "http://169.254.169.254/latest/meta-data",
         "http://[::1]/hook",
         "http://0.0.0.0/hook",
+        # 6to4: a host with a 6to4 route unwraps these to 169.254.169.254 and 127.0.0.1.
+        "http://[2002:a9fe:a9fe::]/hook",
+        "http://[2002:7f00:1::]/hook",
         "ftp://example.org/hook",
         "http://user:pw@8.8.8.8/hook",
     ],
