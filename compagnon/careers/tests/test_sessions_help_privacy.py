@@ -230,3 +230,15 @@ def test_a_candidate_who_hides_after_booking_leaves_the_recruiters_schedule(
     response = client_of(ada.person).get(f"/careers/sessions/{session.slug}/schedule.ics")
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 1
 
+
+def test_a_slot_that_has_already_begun_cannot_be_booked(org_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    session = SessionFactory(starts_at=timezone.now() - dt.timedelta(hours=2))
+    (slot,) = slots(session, org_a, 1)
+    ada = _candidate()
+    with pytest.raises(ValidationError, match="already begun"):
+        services.slot_book(slot=slot, candidate=ada, actor=ada.person.user)
+    assert not SlotBooking.objects.exists()
