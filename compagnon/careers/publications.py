@@ -209,7 +209,7 @@ def orcid_parse(text: str) -> tuple[str, list[ParsedPublication]]:
     """(the ORCID iD of the record, its works)."""
     try:
         record = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
+    except (ValueError, RecursionError) as error:  # JSONDecodeError, or an integer too long
         raise PublicationsError(
             _("This is not an ORCID record: the JSON cannot be read.")
         ) from error

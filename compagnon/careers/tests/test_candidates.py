@@ -281,6 +281,7 @@ def test_accepted_on_the_desk_the_profile_form_starts_from_the_thesis(
         json.dumps({"activities-summary": None}),
         json.dumps({"activities-summary": "works"}),
         "[" * 100_000 + "]" * 100_000,
+        "[" + "1" * 5000 + "]",
     ],
 )
 def test_a_malformed_orcid_record_is_refused_with_a_message(text):
