@@ -189,7 +189,9 @@ def _work(summary: dict[str, Any]) -> ParsedPublication | None:
         return None
     year = _text(summary, "publication-date", "year", "value")
     doi = ""
-    for ext in (summary.get("external-ids") or {}).get("external-id") or []:
+    external_ids = summary.get("external-ids")
+    external = external_ids.get("external-id") if isinstance(external_ids, dict) else None
+    for ext in external if isinstance(external, list) else []:
         if isinstance(ext, dict) and str(ext.get("external-id-type", "")).lower() == "doi":
             doi = str(ext.get("external-id-value") or "").strip()
             break
@@ -197,7 +199,7 @@ def _work(summary: dict[str, Any]) -> ParsedPublication | None:
     return ParsedPublication(
         title=title[:500],
         venue=_text(summary, "journal-title", "value")[:300],
-        year=int(year) if year.isdigit() else None,
+        year=int(year) if re.fullmatch(r"[0-9]{4}", year) else None,
         doi=doi[:200],
         url=url[:500] if url.startswith(("https://", "http://")) else "",
     )
@@ -207,18 +209,18 @@ def orcid_parse(text: str) -> tuple[str, list[ParsedPublication]]:
     """(the ORCID iD of the record, its works)."""
     try:
         record = json.loads(text)
-    except json.JSONDecodeError as error:
+    except (ValueError, RecursionError) as error:  # JSONDecodeError, or an integer too long
         raise PublicationsError(
             _("This is not an ORCID record: the JSON cannot be read.")
         ) from error
     if not isinstance(record, dict):
         raise PublicationsError(_("This is not an ORCID record."))
     orcid = _text(record, "orcid-identifier", "path")
-    works = (
-        record.get("activities-summary", {}).get("works")
-        if "activities-summary" in record
-        else record
-    )
+    if "activities-summary" in record:
+        summary = record["activities-summary"]
+        works = summary.get("works") if isinstance(summary, dict) else None
+    else:
+        works = record
     groups = works.get("group") if isinstance(works, dict) else None
     if not isinstance(groups, list):
         raise PublicationsError(_("This ORCID record lists no works."))

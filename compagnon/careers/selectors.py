@@ -299,7 +299,10 @@ def schedule_of(viewer: Viewer, session: RecruitmentSession) -> QuerySet[SlotBoo
         return bookings.none()
     mine = Q(candidate__person=viewer.person)
     if viewer_is_recruiter(viewer):
-        mine |= Q(slot__organisation_id=viewer.organisation_id)
+        # A candidate who has since hidden their profile is no longer shown to recruiters.
+        mine |= Q(slot__organisation_id=viewer.organisation_id) & ~Q(
+            candidate__visibility=CandidateVisibility.HIDDEN
+        )
     return bookings.filter(mine)
 
 

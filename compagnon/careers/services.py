@@ -681,6 +681,8 @@ def slot_book(
         if LOCK_SLOTS:
             slot = SessionSlot.objects.select_for_update().get(pk=slot.pk)
             CandidateProfile.objects.select_for_update().filter(pk=candidate.pk).first()
+        if slot.starts_at <= timezone.now():
+            raise ValidationError(_("This slot has already begun: choose a later one."))
         if _slot_taken(slot) >= SLOT_CAPACITY:
             raise ValidationError(_("This slot was just taken: choose another."), code="taken")
         overlapping = SlotBooking.objects.filter(

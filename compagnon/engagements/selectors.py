@@ -115,6 +115,16 @@ def engagement_shown_to(
     return EngagementShown(organisation=organisation, asker=asker, case_link=case_link)
 
 
+def report_author_shown(
+    report: StatusReport, engagement: Engagement, shown: EngagementShown
+) -> Person | None:
+    """Who wrote a status report, as this viewer may see it: None when the author is the
+    asker and the viewer may not know who asked (an anonymised case's expert)."""
+    if report.author_id == engagement.asker_id and shown.asker is None:
+        return None
+    return report.author
+
+
 def engagement_hides_asker_from_expert(engagement: Engagement) -> bool:
     """For the expert's emails: True when the expert may not know who asked."""
     from compagnon.cases.models import Confidentiality

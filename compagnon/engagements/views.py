@@ -28,6 +28,7 @@ from compagnon.engagements.selectors import (
     engagements_visible_to,
     engagements_with_card,
     ledger_weeks,
+    report_author_shown,
 )
 from compagnon.members.permissions import signed_in_viewer
 from compagnon.members.selectors import Viewer, viewer_for
@@ -65,13 +66,18 @@ def _detail_page(
     entries = list(engagement.entries.all())
     confirmed = sum(e.half_days for e in entries if e.status == EntryStatus.CONFIRMED)
     waiting = sum(e.half_days for e in entries if e.status == EntryStatus.PENDING)
+    shown = engagement_shown_to(engagement, viewer)
     reports = [
-        (report, render_markdown(report.body, heading_offset=3))
+        (
+            report,
+            report_author_shown(report, engagement, shown),
+            render_markdown(report.body, heading_offset=3),
+        )
         for report in engagement.reports.all()
     ]
     context = {
         "engagement": engagement,
-        "shown": engagement_shown_to(engagement, viewer),
+        "shown": shown,
         "is_expert": is_expert,
         "is_asker": is_asker,
         "weeks": ledger_weeks(engagement),

@@ -357,6 +357,9 @@ def puzzle_unlock(*, team: Team, actor: User, now: dt.datetime | None = None) ->
     now = now or timezone.now()
     with transaction.atomic():
         team = _team_locked(team.pk)
+        if team.session.status not in (SessionStatus.RUNNING, SessionStatus.PAUSED):
+            # Before the start or after the end, an unlock would change the results.
+            raise ValidationError(_("The session is not running: no puzzle can be unlocked."))
         state = team_state(team)
         if state.current is None:
             raise ValidationError(_("This team has solved every puzzle."))

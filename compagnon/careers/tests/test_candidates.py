@@ -273,3 +273,37 @@ def test_accepted_on_the_desk_the_profile_form_starts_from_the_thesis(
     page = client.get("/careers/profile/").content.decode()
     assert 'value="Graph learning for power grids"' in page
     assert 'value="LIRIS"' in page
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps({"activities-summary": None}),
+        json.dumps({"activities-summary": "works"}),
+        "[" * 100_000 + "]" * 100_000,
+        "[" + "1" * 5000 + "]",
+    ],
+)
+def test_a_malformed_orcid_record_is_refused_with_a_message(text):
+    with pytest.raises(PublicationsError):
+        orcid_parse(text)
+
+
+def test_odd_values_in_an_orcid_work_are_left_out_not_a_crash():
+    def work(**fields):
+        return {"work-summary": [{"title": {"title": {"value": "A title"}}, **fields}]}
+
+    record = {
+        "activities-summary": {
+            "works": {
+                "group": [
+                    work(**{"publication-date": {"year": {"value": "²"}}}),
+                    work(**{"publication-date": {"year": {"value": "99999"}}}),
+                    work(**{"external-ids": ["doi"]}),
+                    work(**{"external-ids": {"external-id": 7}}),
+                ]
+            }
+        }
+    }
+    _orcid, works = orcid_parse(json.dumps(record))
+    assert [(w.year, w.doi) for w in works] == [(None, "")] * 4

@@ -210,3 +210,35 @@ def test_query_count_does_not_grow_with_items(client_of, org_a, manager_a, staff
 
         Offer.objects.all().delete()
     assert counts[0] == counts[1], f"{page}: {counts}"
+
+
+def test_a_candidate_who_hides_after_booking_leaves_the_recruiters_schedule(
+    client_of, org_a, manager_a
+):
+    session = SessionFactory(title="Recruitment afternoon")
+    session.organisations.add(org_a)
+    (slot,) = slots(session, org_a, 1)
+    ada = _candidate()
+    services.slot_book(slot=slot, candidate=ada, actor=ada.person.user)
+    ada.visibility = CandidateVisibility.HIDDEN
+    ada.save(update_fields=["visibility"])
+    response = client_of(manager_a).get(f"/careers/sessions/{session.slug}/schedule.ics")
+    assert ada.person.full_name not in response.content.decode()
+    page = client_of(manager_a).get(f"/careers/sessions/{session.slug}/").content.decode()
+    assert ada.person.full_name not in page
+    # The candidate still has their own schedule.
+    response = client_of(ada.person).get(f"/careers/sessions/{session.slug}/schedule.ics")
+    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 1
+
+
+def test_a_slot_that_has_already_begun_cannot_be_booked(org_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    session = SessionFactory(starts_at=timezone.now() - dt.timedelta(hours=2))
+    (slot,) = slots(session, org_a, 1)
+    ada = _candidate()
+    with pytest.raises(ValidationError, match="already begun"):
+        services.slot_book(slot=slot, candidate=ada, actor=ada.person.user)
+    assert not SlotBooking.objects.exists()

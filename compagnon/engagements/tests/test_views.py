@@ -172,3 +172,18 @@ def test_close_page_records_the_outcome(engagement, staff_user, client_of):
     page = client_of(staff_user).get(engagement.get_absolute_url()).content.decode()
     assert "A new model" in page and 'data-testid="engagement-closing"' in page
     assert 'data-testid="entry-form"' not in page
+
+
+def test_an_anonymised_case_report_written_by_the_asker_does_not_name_them_to_the_expert(
+    today, staff_user, member_a, member_b, client_of
+):
+    case = make_case(member_a, confidentiality="anonymised")
+    engagement = make_engagement(staff_user, case, member_b)
+    services.report_add(
+        engagement=engagement, person=member_a, actor=member_a.user, body="Data is ready."
+    )
+    page = client_of(member_b).get(engagement.get_absolute_url()).content.decode()
+    assert "Data is ready." in page
+    assert "Ada Martin" not in page and "Alpha Corp" not in page
+    # The asker still sees their own name on what they wrote.
+    assert "Ada Martin" in client_of(member_a).get(engagement.get_absolute_url()).content.decode()

@@ -200,3 +200,17 @@ def test_broadcast_needs_text(session, staff_user):
         services.broadcast_send(session=session, text="   ", actor=staff_user)
     clue = services.broadcast_send(session=session, text=" Look  at the log ", actor=staff_user)
     assert clue.text == "Look at the log"
+
+
+def test_unlock_is_refused_once_the_session_is_over(session, team, staff_user):
+    services.session_finish(session=session, actor=staff_user, now=_at(30))
+    with pytest.raises(ValidationError, match="not running"):
+        services.puzzle_unlock(team=team, actor=staff_user, now=_at(31))
+    assert not PuzzleSolve.objects.filter(team=team).exists()
+
+
+def test_unlock_is_refused_before_the_session_starts(staff_user):
+    ready = game(staff_user, puzzles=1)
+    with pytest.raises(ValidationError, match="not running"):
+        services.puzzle_unlock(team=ready.teams.get(), actor=staff_user)
+    assert not PuzzleSolve.objects.filter(team__session=ready).exists()
