@@ -49,6 +49,7 @@ from compagnon.insights.services import (
     tenure_import_apply,
     tenure_import_upload,
 )
+from compagnon.knowledge.models import OutcomeKind
 from compagnon.learning.selectors import completion_counts_for_insights
 from compagnon.members.models import Organisation
 from compagnon.members.permissions import member_required, signed_in_viewer
@@ -192,12 +193,18 @@ def _participation(
 def _organisation_context(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
     year, year_error = _year(request)
     figures = _figures(organisation)
+    participation = _participation(organisation, year=year, snapshot=figures["snapshot"])
     return {
         "organisation": organisation,
         "year": year,
         "year_error": year_error,
         "years": list(range(timezone.localdate().year, FIRST_YEAR - 1, -1)),
-        "participation": _participation(organisation, year=year, snapshot=figures["snapshot"]),
+        "participation": participation,
+        # Kept figures hold the outcome kinds' keys; people read their names, in their language.
+        "outcomes": [
+            (OutcomeKind(kind).label if kind in OutcomeKind.values else kind, count)
+            for kind, count in participation["outcomes"].items()
+        ],
         "cohorts": cohort_funnels_visible(organisation),
         "quotes": learned_quotes_for_organisation(organisation, year=year),
         **figures,

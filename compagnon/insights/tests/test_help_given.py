@@ -95,3 +95,17 @@ def test_the_organisation_page_keeps_its_participation_until_the_next_computatio
     time_machine.move_to(dt.datetime(2026, 3, 18, 16, 0, tzinfo=dt.UTC), tick=False)
     snapshot_compute(organisation=org_b)
     assert client.get(url).context["participation"]["expert_days"] == 1.0
+
+
+def test_outcomes_read_as_their_names(client, staff_user, org_a):
+    from compagnon.knowledge.models import Outcome, OutcomeKind
+
+    outcome = Outcome.objects.create(
+        kind=OutcomeKind.OPEN_SOURCE, title="A library", date=timezone.localdate()
+    )
+    outcome.organisations.add(org_a)
+    client.force_login(staff_user)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/insights/organisations/{org_a.slug}/").content.decode()
+    assert f"{OutcomeKind.OPEN_SOURCE.label}: 1" in page
+    assert "open_source: 1" not in page
