@@ -191,6 +191,9 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: new sessions record it, and it reads the user with their person (one query).
+    # The two after it keep sessions opened before it existed valid.
+    "compagnon.accounts.backends.MemberBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -89,12 +90,20 @@ def viewer_for(user) -> Viewer:
     cached = getattr(user, "_compagnon_viewer", None)
     if cached is not None:
         return cached
-    # get() rather than first(): one person per user (a one-to-one), and first()'s
-    # ORDER BY costs more to compile than the query takes (this runs on every page).
-    try:
-        person: Person | None = Person.objects.select_related("organisation").get(user=user)
-    except Person.DoesNotExist:
-        person = None
+    person: Person | None
+    if get_user_model().person.is_cached(user):
+        # The sign-in backend (accounts.backends.MemberBackend) read it with the user.
+        try:
+            person = user.person
+        except Person.DoesNotExist:
+            person = None
+    else:
+        # get() rather than first(): one person per user (a one-to-one), and first()'s
+        # ORDER BY costs more to compile than the query takes (this runs on every page).
+        try:
+            person = Person.objects.select_related("organisation").get(user=user)
+        except Person.DoesNotExist:
+            person = None
     viewer = Viewer(
         is_authenticated=True,
         is_staff=user.is_staff,
