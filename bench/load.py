@@ -290,6 +290,10 @@ def locust(users: int, fixture: Path, label: str, *, classes: list[str] | None =
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     with open(f"{prefix}_stats.csv") as handle:
         stats = {row["Name"]: row for row in csv.DictReader(handle)}
+    failures_csv = Path(f"{prefix}_failures.csv")
+    if failures_csv.exists():
+        with open(failures_csv) as handle:
+            stats["Aggregated"]["failures"] = list(csv.DictReader(handle))
     if int(stats["Aggregated"]["Request Count"]) == 0:
         raise SystemExit(f"bench: Locust made no request:\n{done.stderr[-3000:]}")
     return stats
@@ -317,6 +321,13 @@ def run_tier(label: str, fixture: Path) -> None:
             + (" — BROKE" if broke else ""),
             flush=True,
         )
+        # What failed, so that a break says why (timeouts, refused connections, 5xx).
+        for row in sorted(total.get("failures", []), key=lambda row: -int(row["Occurrences"]))[:4]:
+            print(
+                f"  failed: {row['Method']} {row['Name']}: {row['Error'][:120]} "
+                f"({row['Occurrences']}x)",
+                flush=True,
+            )
         if broke:
             break
         held = (users, stats)
