@@ -149,6 +149,10 @@ def chat_link_confirm(*, chat_user_id: str, chat_user_name: str, code: str) -> C
         )
         link.chat_user_id = chat_user_id
         link.chat_user_name = chat_user_name.strip().lstrip("@")[:100]
+        if link.chat_user_name:  # the name is this account's now (see chat_link_seen)
+            ChatLink.objects.filter(chat_user_name__iexact=link.chat_user_name).exclude(
+                pk=link.pk
+            ).update(chat_user_name="")
         link.confirmed_at = now
         link.code_digest = ""
         link.code_expires_at = None
@@ -159,6 +163,31 @@ def chat_link_confirm(*, chat_user_id: str, chat_user_name: str, code: str) -> C
             return None
     logger.info("chat link confirmed person=%s", link.person_id)
     return link
+
+
+def chat_link_seen(*, chat_user_id: str, chat_user_name: str) -> None:
+    """Keep the linked account's user name as the chat server last sent it.
+
+    Invitations reach people by name (`@name`: an incoming webhook can't address a user
+    id), and chat users can rename themselves. Every request from the chat server carries
+    both; the id is what proves who it is, so the name follows it, and a name now taken by
+    this account is taken away from any other link (no message goes to a former holder).
+    """
+    chat_user_id = (chat_user_id or "").strip()[:CHAT_ID_MAX_LENGTH]
+    name = (chat_user_name or "").strip().lstrip("@")[:100]
+    if not chat_user_id or not name:
+        return
+    with transaction.atomic():
+        changed = (
+            ChatLink.objects.filter(chat_user_id=chat_user_id)
+            .exclude(chat_user_name=name)
+            .update(chat_user_name=name)
+        )
+        if changed:
+            ChatLink.objects.filter(chat_user_name__iexact=name).exclude(
+                chat_user_id=chat_user_id
+            ).update(chat_user_name="")
+            logger.info("chat link renamed for one chat user")
 
 
 def chat_link_remove(*, person: Person) -> bool:
@@ -218,6 +247,8 @@ def chat_command_receive(
                 % {"name": link.person.full_name, "command": command}
             )
     person = person_for_chat_user(user_id)
+    if person is not None:
+        chat_link_seen(chat_user_id=user_id, chat_user_name=user_name)
     if person is None:
         # Nothing is filed for a chat account nobody proved is theirs.
         return ChatAnswer(

@@ -15,14 +15,18 @@ from compagnon.workshops.models import Workshop, WorkshopStatus
 
 def invitations_to_post(now: datetime) -> QuerySet[CaseInvitation]:
     """Pending, unexpired invitations to a case still looking, for someone with a linked chat."""
-    return CaseInvitation.objects.filter(
-        answer=Answer.PENDING,
-        volunteered=False,
-        expires_at__gt=now,
-        case__status__in=OPEN_FOR_INVITATIONS,
-        person__chat_link__confirmed_at__isnull=False,
-        chat_message__isnull=True,
-    ).exclude(person__chat_link__chat_user_id="")
+    return (
+        CaseInvitation.objects.filter(
+            answer=Answer.PENDING,
+            volunteered=False,
+            expires_at__gt=now,
+            case__status__in=OPEN_FOR_INVITATIONS,
+            person__chat_link__confirmed_at__isnull=False,
+            chat_message__isnull=True,
+        )
+        .exclude(person__chat_link__chat_user_id="")
+        .exclude(person__chat_link__chat_user_name="")
+    )
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from compagnon.cases.chat import person_for_chat_user
+from compagnon.cases.chat import chat_link_seen, person_for_chat_user
 from compagnon.cases.invitations import (
     case_invitation_answer_by_chat,
     invitation_is_expired,
@@ -121,9 +121,12 @@ def _invitation_claim(invitation_id: int, now: datetime) -> InvitationMessage | 
             message.claimed_at = now
             message.save(update_fields=["claimed_at"])
             return message
+        # A link whose name was taken by another chat account waits until its owner is
+        # seen again (`cases.chat.chat_link_seen`): no message to a name that isn't theirs.
         link = (
             ChatLink.objects.filter(person__case_invitations__pk=invitation_id)
             .exclude(chat_user_id="")
+            .exclude(chat_user_name="")
             .first()
         )
         if link is None:
@@ -213,6 +216,11 @@ def chat_action_receive(*, payload: Any) -> ActionAnswer:
     if invitation is None:
         return ActionAnswer(200, ephemeral=gettext("This invitation no longer exists."))
     person = person_for_chat_user(str(payload.get("user_id") or ""))
+    if person is not None:
+        chat_link_seen(
+            chat_user_id=str(payload.get("user_id") or ""),
+            chat_user_name=str(payload.get("user_name") or ""),
+        )
     if person is None or person.pk != invitation.person_id:
         # Someone else clicked (a forwarded message, a shared channel): nothing changes.
         return ActionAnswer(

@@ -183,3 +183,43 @@ def test_an_answered_invitation_is_not_posted(club, chat):
     CaseInvitation.objects.filter(pk=invitation.pk).update(answer=Answer.DECLINED)
     assert chat_invitations_post() == 0
     assert chat.posts == []
+
+
+def test_a_renamed_chat_user_gets_the_next_invitation_under_the_new_name(client, club, chat):
+    chat_invitations_post()
+    body = {
+        "user_id": "mm-esther",
+        "user_name": "esther.dupont",
+        "context": chat.buttons()["declined"]["context"],
+    }
+    client.post(
+        urlsplit(chat.buttons()["declined"]["url"]).path,
+        json.dumps(body),
+        content_type="application/json",
+    )
+    assert ChatLink.objects.get(chat_user_id="mm-esther").chat_user_name == "esther.dupont"
+
+    case_invitations_send(case=club.case, people=[club.learner], invited_by=None)
+    ChatLink.objects.filter(chat_user_id="mm-lucas").update(chat_user_name="esther")
+    # Lucas's chat account now answers to Esther's old name: Esther's link follows her id.
+    from compagnon.cases.chat import chat_link_seen
+
+    chat_link_seen(chat_user_id="mm-lucas", chat_user_name="esther")
+    assert chat_invitations_post() == 1
+    assert chat.posts[-1]["channel"] == "@esther"
+    assert InvitationMessage.objects.filter(invitation__person=club.learner).exists()
+
+
+def test_a_name_taken_by_another_account_gets_no_message_until_its_owner_is_seen(club, chat):
+    from compagnon.cases.chat import chat_link_seen
+
+    # Lucas renames himself "esther" (Esther renamed herself away, unseen by the club).
+    chat_link_seen(chat_user_id="mm-lucas", chat_user_name="Esther")
+
+    assert ChatLink.objects.get(chat_user_id="mm-esther").chat_user_name == ""
+    assert chat_invitations_post() == 0
+    assert chat.posts == []
+
+    chat_link_seen(chat_user_id="mm-esther", chat_user_name="esther.d")
+    assert chat_invitations_post() == 1
+    assert chat.posts[0]["channel"] == "@esther.d"
