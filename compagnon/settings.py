@@ -427,6 +427,11 @@ WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1
 WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 10, minimum=1)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", DEBUG or TESTING)
+# HTTPS receivers: certificates are always verified, against the system's CAs (or
+# SSL_CERT_FILE's) plus this PEM file of further CAs (a receiver behind a private CA).
+WEBHOOK_CA_BUNDLE = env_str("WEBHOOK_CA_BUNDLE")
+if WEBHOOK_CA_BUNDLE and not Path(WEBHOOK_CA_BUNDLE).is_file():
+    raise ImproperlyConfigured(f"WEBHOOK_CA_BUNDLE={WEBHOOK_CA_BUNDLE} is not a readable file.")
 # Operations (compagnon.ops, docs/operations.md): queues, health, logs, metrics, errors, storage.
 INSTALLED_APPS.append("compagnon.ops")
 # Tasks are routed by their decorator (`@task(queue_name="email")`); every backend knows all
