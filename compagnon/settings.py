@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE
@@ -288,6 +289,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 PRIVATE_ROOT = VAR_DIR / "private"
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files never served by URL (compagnon/core/storage.py): PRIVATE_ROOT, or S3 (below).
+    "private": {"BACKEND": "compagnon.core.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -427,6 +430,11 @@ WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1
 WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 10, minimum=1)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", DEBUG or TESTING)
+# HTTPS receivers: certificates are always verified, against the system's CAs (or
+# SSL_CERT_FILE's) plus this PEM file of further CAs (a receiver behind a private CA).
+WEBHOOK_CA_BUNDLE = env_str("WEBHOOK_CA_BUNDLE")
+if WEBHOOK_CA_BUNDLE and not Path(WEBHOOK_CA_BUNDLE).is_file():
+    raise ImproperlyConfigured(f"WEBHOOK_CA_BUNDLE={WEBHOOK_CA_BUNDLE} is not a readable file.")
 # Operations (compagnon.ops, docs/operations.md): queues, health, logs, metrics, errors, storage.
 INSTALLED_APPS.append("compagnon.ops")
 # Tasks are routed by their decorator (`@task(queue_name="email")`); every backend knows all
@@ -457,6 +465,30 @@ if S3_BUCKET:
             "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", default=False),
         },
     }
+    # Private files in the same bucket (or S3_PRIVATE_BUCKET) under private/: no public ACL,
+    # presigned links of S3_PRIVATE_URL_SECONDS after the permission check, no custom domain.
+    S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET") or S3_BUCKET
+    STORAGES["private"] = {
+        "BACKEND": "compagnon.core.s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_PRIVATE_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "location": "private",
+            "querystring_expire": env_int("S3_PRIVATE_URL_SECONDS", 60, minimum=5),
+        },
+    }
+    # Lesson videos play from their presigned link: the page may load media from the store.
+    _s3_endpoint = urlsplit(env_str("S3_ENDPOINT_URL"))
+    _media_src: list[str] = CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"]  # type: ignore[assignment,index]
+    _media_src += (
+        [
+            f"{_s3_endpoint.scheme}://{_s3_endpoint.netloc}",
+            f"{_s3_endpoint.scheme}://*.{_s3_endpoint.netloc}",
+        ]
+        if _s3_endpoint.netloc
+        else ["https://*.amazonaws.com"]
+    )
 # Request ids in every log line; JSON lines in production (LOG_FORMAT=text|json).
 MIDDLEWARE.insert(0, "compagnon.ops.requestid.RequestIdMiddleware")
 LOG_FORMAT = env_choice("LOG_FORMAT", ("text", "json"), "json" if PRODUCTION else "text")

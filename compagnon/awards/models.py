@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compagnon.core.storage import PrivateStorage
+from compagnon.core.storage import private_storage
 from compagnon.core.validators import validate_web_url
 from compagnon.members.models import Organisation, Person
 
@@ -259,7 +259,7 @@ class Attachment(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(upload_to=_attachment_path, storage=PrivateStorage(), max_length=500)
+    file = models.FileField(upload_to=_attachment_path, storage=private_storage, max_length=500)
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -10,7 +10,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -42,6 +42,7 @@ from compagnon.awards.models import (
 from compagnon.awards.ratelimit import request_ip_hash, vote_allowed
 from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import staff_required
+from compagnon.core.storage import private_download
 from compagnon.members.models import Person
 from compagnon.members.permissions import signed_in_viewer
 from compagnon.members.selectors import Viewer, viewer_for
@@ -313,11 +314,8 @@ def attachment_download(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRe
     extension = attachment.name.rsplit(".", 1)[-1].lower()
     name = f"attachment-{attachment.pk}.{extension}" if blind else attachment.name
     content_type = attachment.content_type or mimetypes.guess_type(name)[0]
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=content_type or "application/octet-stream",
+    response = private_download(
+        attachment.file, filename=name, content_type=content_type or "application/octet-stream"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"

@@ -10,7 +10,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,6 +44,7 @@ from compagnon.careers.models import (
 )
 from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import staff_required
+from compagnon.core.storage import private_download
 from compagnon.desk.ratelimit import public_post_allowed, request_ip_hash
 from compagnon.members.permissions import member_required, signed_in_viewer
 from compagnon.members.selectors import Viewer, viewer_for
@@ -370,9 +371,7 @@ def candidate_detail(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespo
 def candidate_cv(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponseBase:
     profile = selectors.candidate_cv_for_viewer(viewer, pk)
     services.candidate_access_log(viewer=viewer, candidates=[profile], kind=AccessKind.CV)
-    response = FileResponse(
-        profile.cv.open("rb"), content_type="application/pdf", as_attachment=True, filename="cv.pdf"
-    )
+    response = private_download(profile.cv, filename="cv.pdf", content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from compagnon.challenges.fairness import FAIRNESS_LABELS, Ranking, parse_weights
 from compagnon.challenges.fairness import HIGHER_IS_BETTER as FAIRNESS_HIGHER
 from compagnon.challenges.metrics import METRICS
-from compagnon.core.storage import PrivateStorage
+from compagnon.core.storage import private_storage
 
 TEXT_MAX_LENGTH = 20_000
 
@@ -246,7 +246,7 @@ class DataFile(models.Model):
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="data_files")
     name = models.CharField(_("file name"), max_length=200)
     description = models.CharField(_("description"), max_length=500, blank=True)
-    file = models.FileField(upload_to=_data_file_path, storage=PrivateStorage(), max_length=500)
+    file = models.FileField(upload_to=_data_file_path, storage=private_storage, max_length=500)
     size = models.BigIntegerField(default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -272,8 +272,8 @@ class SolutionVersion(models.Model):
         Challenge, on_delete=models.CASCADE, related_name="solution_versions"
     )
     number = models.PositiveIntegerField()
-    original = models.FileField(upload_to=_solution_path, storage=PrivateStorage(), max_length=500)
-    parsed = models.FileField(upload_to=_solution_path, storage=PrivateStorage(), max_length=500)
+    original = models.FileField(upload_to=_solution_path, storage=private_storage, max_length=500)
+    parsed = models.FileField(upload_to=_solution_path, storage=private_storage, max_length=500)
     rows = models.PositiveIntegerField(default=0)
     public_rows = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(
@@ -419,7 +419,7 @@ class Submission(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    file = models.FileField(upload_to=_submission_path, storage=PrivateStorage(), max_length=500)
+    file = models.FileField(upload_to=_submission_path, storage=private_storage, max_length=500)
     original_name = models.CharField(max_length=255, blank=True)
     size = models.BigIntegerField(default=0)
     description = models.CharField(_("note"), max_length=300, blank=True)

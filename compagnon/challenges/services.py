@@ -64,6 +64,7 @@ from compagnon.challenges.models import (
     TeamMembership,
 )
 from compagnon.core.notices import notice_send
+from compagnon.core.storage import local_copy
 from compagnon.members.selectors import Viewer, viewer_for
 
 logger = logging.getLogger(__name__)
@@ -318,7 +319,8 @@ def challenge_update(*, challenge: Challenge, actor: Any, **fields: Any) -> Chal
 def _data_files_without_sensitive(challenge: Challenge) -> None:
     for data_file in challenge.data_files.all():
         try:
-            sensitive_column_check(challenge, data_file.file.path)
+            with local_copy(data_file.file) as path:
+                sensitive_column_check(challenge, path)
         except ValidationError as error:
             raise ValidationError(
                 {
@@ -613,7 +615,10 @@ def solution_load(version: SolutionVersion) -> Any:
     key = (version.pk, version.parsed.name, version.created_at)
     solution = _SOLUTIONS.get(key)
     if solution is None:
-        solution = Solution.load(version.parsed.path)
+        # On S3 the copy is removed once mapped: the mapping keeps its pages, and the disk
+        # space comes back when the solution leaves this cache.
+        with local_copy(version.parsed) as path:
+            solution = Solution.load(path)
         _SOLUTIONS[key] = solution
         while len(_SOLUTIONS) > _SOLUTIONS_KEPT:
             _SOLUTIONS.popitem(last=False)
@@ -1167,12 +1172,13 @@ def submission_score_run(submission_id: int, version_id: int | None = None) -> s
     challenge = submission.challenge
     try:
         solution = solution_load(version)
-        result = score_submission(
-            solution,
-            submission.file.path,
-            metric=challenge.metric,
-            metrics=challenge.extra_metric_list,
-        )
+        with local_copy(submission.file) as path:
+            result = score_submission(
+                solution,
+                path,
+                metric=challenge.metric,
+                metrics=challenge.extra_metric_list,
+            )
     except SubmissionError as error:
         with transaction.atomic():
             Submission.objects.filter(pk=submission.pk).update(

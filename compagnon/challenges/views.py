@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -89,6 +89,7 @@ from compagnon.core.csvsafe import csv_streaming_response
 from compagnon.core.forms import form_add_service_errors
 from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import staff_required, to_sign_in, wants_partial
+from compagnon.core.storage import private_download
 from compagnon.members.selectors import Viewer, viewer_for
 
 View = Callable[..., HttpResponseBase]
@@ -197,7 +198,7 @@ def data_file_download(
     if not rules_accepted(challenge, request.user):
         messages.warning(request, gettext("Accept the rules to download the data."))
         return redirect(reverse("challenges:challenge_detail", args=[challenge.slug]) + "#rules")
-    response = FileResponse(data_file.file.open("rb"), as_attachment=True, filename=data_file.name)
+    response = private_download(data_file.file, filename=data_file.name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

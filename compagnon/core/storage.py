@@ -1,14 +1,43 @@
+"""Private files: where they live (STORAGES["private"]) and how code reads them.
+
+Private files (uploaded spreadsheets, hidden solutions, attachments, CVs) are never
+served by URL from a public place. By default they live on the local disk under
+PRIVATE_ROOT; with S3_BUCKET set they live in the bucket under `private/`, without any
+public ACL (settings.py). Model fields say `storage=private_storage`, a callable, so the
+choice is read from the settings when the models load and recorded as such in migrations.
+
+Code that needs a file on disk (the scorer memory-maps, zip archives need seeking) asks
+`local_copy(fieldfile)`: the file itself on local storage, a temporary copy otherwise.
+Downloads go through `private_download()`, after the view's permission check.
+"""
+
+from __future__ import annotations
+
+import contextlib
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.signals import setting_changed
+from django.db.models.fields.files import FieldFile
+from django.dispatch import receiver
+from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
+from django.utils.functional import LazyObject, empty
+from django.utils.http import content_disposition_header
+
+PRIVATE_STORAGE_ALIAS = "private"
+COPY_CHUNK = 1024 * 1024
 
 
 class PrivateStorage(FileSystemStorage):
-    """Files that must never be served by URL (uploaded spreadsheets, hidden data).
+    """The local private storage: PRIVATE_ROOT, beside MEDIA_ROOT and not under it.
 
-    They live in PRIVATE_ROOT, beside MEDIA_ROOT and not under it, so neither
-    the proxy nor the development media route can expose them. The location is
+    Neither the proxy nor the development media route can expose them. The location is
     read from settings at each use so tests can point it at a scratch folder.
     """
 
@@ -21,5 +50,136 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
 
-def private_storage() -> FileSystemStorage:
-    return PrivateStorage()
+class _PrivateFiles(LazyObject):
+    """STORAGES["private"], looked up when first used (and again after a settings change)."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages[PRIVATE_STORAGE_ALIAS]
+
+
+_private_files = _PrivateFiles()
+
+
+@receiver(setting_changed)
+def _private_storage_reset(*, setting: str, **kwargs: Any) -> None:
+    if setting == "STORAGES":
+        _private_files._wrapped = empty  # type: ignore[assignment]
+
+
+def private_storage() -> Storage:
+    """The private storage; pass the function itself as a FileField's `storage`."""
+    return _private_files  # type: ignore[return-value]
+
+
+def is_local(storage: Storage) -> bool:
+    try:
+        storage.path("probe")
+    except NotImplementedError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def local_copy(fieldfile: FieldFile) -> Iterator[str]:
+    """A path on this machine's disk holding the file's bytes, for code that needs one.
+
+    Local storage: the stored file itself, nothing copied. Another storage (S3): a
+    temporary copy, streamed in chunks (never whole in memory) and removed afterwards.
+    """
+    storage = fieldfile.storage
+    name = fieldfile.name
+    if not name:
+        raise ValueError("The field has no file.")
+    if is_local(storage):
+        yield storage.path(name)
+        return
+    suffix = os.path.splitext(name)[1]
+    handle, path = tempfile.mkstemp(
+        prefix="private-", suffix=suffix, dir=settings.FILE_UPLOAD_TEMP_DIR
+    )
+    try:
+        with os.fdopen(handle, "wb") as target:
+            download = getattr(storage, "download_to", None)
+            if download is not None:
+                download(name, target)
+            else:
+                with storage.open(name, "rb") as source:
+                    shutil.copyfileobj(source, target, COPY_CHUNK)
+        yield path
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+
+def private_write(name: str, data: bytes) -> None:
+    """Write `name` in the private storage, replacing it whole (a reader sees old or new)."""
+    storage = private_storage()
+    if is_local(storage):
+        path = storage.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        partial = f"{path}.tmp"
+        with open(partial, "wb") as handle:
+            handle.write(data)
+        os.replace(partial, path)
+        return
+    replace = getattr(storage, "replace", None)
+    if replace is not None:
+        replace(name, data)  # one PUT: atomic on S3
+        return
+    storage.delete(name)
+    storage.save(name, ContentFile(data))
+
+
+def private_read(name: str) -> bytes | None:
+    """The bytes of `name` in the private storage, None when there is no such file."""
+    storage = private_storage()
+    try:
+        with storage.open(name, "rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def private_head(fieldfile: FieldFile, size: int) -> bytes:
+    """The file's first `size` bytes, without fetching the rest from a remote storage."""
+    name = fieldfile.name or ""
+    read_head = getattr(fieldfile.storage, "read_head", None)
+    if read_head is not None:
+        return read_head(name, size)
+    with fieldfile.storage.open(name, "rb") as handle:
+        return handle.read(size)
+
+
+def private_download(
+    fieldfile: FieldFile,
+    *,
+    filename: str,
+    content_type: str = "application/octet-stream",
+    as_attachment: bool = True,
+) -> HttpResponseBase:
+    """Hand a private file to a viewer the calling view has already checked.
+
+    Local storage: streamed by Django (FileResponse). S3: a redirect to a presigned URL
+    which names the file and its type, so the bytes never pass
+    through (nor wait in the memory or disk of) a web process. The link is short-lived
+    (S3_PRIVATE_URL_SECONDS): it is followed at once, right after the permission check.
+    """
+    storage = fieldfile.storage
+    if is_local(storage):
+        return FileResponse(
+            fieldfile.open("rb"),
+            as_attachment=as_attachment,
+            filename=filename,
+            content_type=content_type,
+        )
+    disposition = content_disposition_header(as_attachment, filename) or "attachment"
+    url = storage.url(  # type: ignore[call-arg]  # S3Storage.url takes parameters
+        fieldfile.name,
+        parameters={
+            "ResponseContentDisposition": disposition,
+            "ResponseContentType": content_type,
+        },
+    )
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -40,7 +40,6 @@ minutes earlier cannot write stale decisions.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import datetime as dt
 import io
@@ -51,7 +50,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -67,7 +65,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from compagnon.core.csvsafe import csv_unsafe_cell
-from compagnon.core.storage import private_storage
+from compagnon.core.storage import private_read, private_storage, private_write
 from compagnon.members.models import (
     ImportState,
     Interest,
@@ -1110,33 +1108,29 @@ def member_import_apply(
 # A large file (85 000 rows fit in the 20 MB limit) takes longer than a web request may:
 # the preview and the apply run as tasks (members/tasks.py). Progress is a small JSON file
 # next to the upload, written outside any transaction, so the page can show it while the
-# apply's one transaction is still open. The worker reads the upload from the same
-# private storage, so both run where that storage is.
+# apply's one transaction is still open. It is written through the private storage (a
+# file on local disk, an object on S3), like the upload the worker reads: every web and
+# worker process sees the same, and none keeps it on its own disk.
 
 PREVIEW_ROWS_KEPT = 1000
 STALE_AFTER = dt.timedelta(minutes=10)
 
 
-def _progress_path(pk: int) -> Path:
-    return Path(private_storage().path(f"imports/progress-{pk}.json"))
+def _progress_name(pk: int) -> str:
+    return f"imports/progress-{pk}.json"
 
 
 def import_progress_set(
     pk: int, phase: str, done: int, total: int, *, applying: bool = False
 ) -> None:
-    path = _progress_path(pk)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".tmp")
-    partial.write_text(
-        json.dumps({"phase": phase, "done": done, "total": total, "applying": applying})
-    )
-    partial.replace(path)
+    data = {"phase": phase, "done": done, "total": total, "applying": applying}
+    private_write(_progress_name(pk), json.dumps(data).encode())
 
 
 def import_progress_get(pk: int) -> dict[str, Any]:
     try:
-        data = json.loads(_progress_path(pk).read_text())
-    except (OSError, ValueError):
+        data = json.loads(private_read(_progress_name(pk)) or b"")
+    except ValueError:
         return {"phase": "", "done": 0, "total": 0, "percent": 0}
     total = max(int(data.get("total") or 0), 1)
     # Checking the rows is the first 70 % of an apply, writing them the rest.
@@ -1151,8 +1145,7 @@ def import_progress_get(pk: int) -> dict[str, Any]:
 
 
 def import_progress_clear(pk: int) -> None:
-    with contextlib.suppress(OSError):
-        _progress_path(pk).unlink()
+    private_storage().delete(_progress_name(pk))
 
 
 def _state_set(pk: int, state: str, **fields: Any) -> None:

@@ -15,6 +15,7 @@ import base64
 import json
 import logging
 import secrets
+import ssl
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -204,12 +205,38 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
             timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
         )
     except targets.TargetRefused as refused:
-        return _record(delivery, now=now, code=None, error=str(refused))
-    except OSError as error:  # refused, reset, timed out, TLS
-        return _record(delivery, now=now, code=None, error=f"{type(error).__name__}: {error}")
+        return _failed(delivery, now=now, code=None, error=str(refused))
+    except ssl.SSLCertVerificationError as error:
+        return _failed(
+            delivery,
+            now=now,
+            code=None,
+            error=(
+                f"TLS: the receiver's certificate is not trusted ({error.verify_message}); "
+                "its CA must be in the system's store or in WEBHOOK_CA_BUNDLE."
+            ),
+        )
+    except OSError as error:  # refused, reset, timed out, other TLS errors
+        return _failed(delivery, now=now, code=None, error=f"{type(error).__name__}: {error}")
     if 200 <= code < 300:
         return _record(delivery, now=now, code=code, error="", ok=True)
-    return _record(delivery, now=now, code=code, error=f"HTTP {code}")
+    if 300 <= code < 400:
+        return _failed(
+            delivery, now=now, code=code, error=f"HTTP {code}: redirects are not followed."
+        )
+    return _failed(delivery, now=now, code=code, error=f"HTTP {code}")
+
+
+def _failed(delivery: Delivery, *, now: datetime, code: int | None, error: str) -> str:
+    status = _record(delivery, now=now, code=code, error=error)
+    logger.warning(
+        "webhook delivery %s to endpoint %s failed (%s): %s",
+        delivery.pk,
+        delivery.endpoint_id,
+        status,
+        error,
+    )
+    return status
 
 
 def _record(

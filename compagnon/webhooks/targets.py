@@ -7,7 +7,11 @@ refused. `WEBHOOK_ALLOW_LOOPBACK` (on in tests and development only) lets loopba
 through, so a test can deliver to a server it starts on 127.0.0.1. The check runs when
 staff register an endpoint and again before each attempt, and the connection goes to
 the address that was checked (a DNS answer that changes in between is not followed);
-redirects are not followed.
+redirects are not followed (a 3xx answer is a failed attempt, retried like any other).
+
+HTTPS certificates are always verified, against the system's CAs (which OpenSSL reads
+from SSL_CERT_FILE / SSL_CERT_DIR when set) plus `WEBHOOK_CA_BUNDLE`, a PEM file of
+further CAs for receivers behind a private CA. Nothing switches verification off.
 """
 
 from __future__ import annotations
@@ -90,11 +94,18 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
+def tls_context() -> ssl.SSLContext:
+    """Certificate and host name checked; the system's CAs and WEBHOOK_CA_BUNDLE's trusted."""
+    context = ssl.create_default_context()
+    bundle = getattr(settings, "WEBHOOK_CA_BUNDLE", "")
+    if bundle:
+        context.load_verify_locations(cafile=bundle)
+    return context
+
+
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, target: Target, timeout: float) -> None:
-        super().__init__(
-            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
-        )
+        super().__init__(target.host, target.port, timeout=timeout, context=tls_context())
         self._address = target.address
 
     def connect(self) -> None:

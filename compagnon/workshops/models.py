@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compagnon.core.storage import PrivateStorage
+from compagnon.core.storage import private_storage
 
 SUMMARY_MAX_LENGTH = 20_000
 
@@ -246,7 +246,7 @@ class Material(models.Model):
     title = models.CharField(_("title"), max_length=200)
     url = models.URLField(_("link"), blank=True)
     file = models.FileField(
-        _("file"), upload_to=material_upload_to, storage=PrivateStorage(), blank=True
+        _("file"), upload_to=material_upload_to, storage=private_storage, blank=True
     )
     file_size = models.PositiveBigIntegerField(_("file size"), default=0)
     registered_only = models.BooleanField(

@@ -71,13 +71,31 @@ def test_metrics_only_with_the_token(client, settings):
 
 
 def _settings_in_a_fresh_process(**env: str) -> dict:
-    script = (
-        "import json, django, sentry_sdk; django.setup(); from django.conf import settings; "
-        "print(json.dumps({'sentry': sentry_sdk.is_initialized(), "
-        "'prometheus': 'django_prometheus' in settings.INSTALLED_APPS, "
-        "'middleware': settings.MIDDLEWARE[:2], 'log': settings.LOG_FORMAT, "
-        "'sessions': settings.SESSION_ENGINE, 'storage': settings.STORAGES['default']['BACKEND']}))"
-    )
+    script = """
+import json, django, sentry_sdk
+django.setup()
+from django.conf import settings
+from django.core.files.storage import storages
+
+private = storages["private"]
+print(json.dumps({
+    "sentry": sentry_sdk.is_initialized(),
+    "prometheus": "django_prometheus" in settings.INSTALLED_APPS,
+    "middleware": settings.MIDDLEWARE[:2],
+    "log": settings.LOG_FORMAT,
+    "sessions": settings.SESSION_ENGINE,
+    "storage": settings.STORAGES["default"]["BACKEND"],
+    "media_src": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"],
+    "private": {
+        "class": type(private).__name__,
+        "location": private.location,
+        "acl": getattr(private, "default_acl", None),
+        "signed": getattr(private, "querystring_auth", None),
+        "domain": getattr(private, "custom_domain", None),
+        "expire": getattr(private, "querystring_expire", None),
+    },
+}))
+"""
     environ = {
         k: v for k, v in os.environ.items() if k not in {"SENTRY_DSN", "METRICS_TOKEN", "REDIS_URL"}
     }
@@ -100,6 +118,9 @@ def test_sentry_metrics_redis_and_s3_are_off_unless_configured(tmp_path):
     assert plain["middleware"][0] == "compagnon.ops.requestid.RequestIdMiddleware"
     assert plain["sessions"] == "django.contrib.sessions.backends.db"
     assert plain["storage"] == "django.core.files.storage.FileSystemStorage"
+    assert plain["private"]["class"] == "PrivateStorage"
+    assert plain["private"]["location"] == str(tmp_path / "private")
+    assert plain["media_src"] == ["'self'"]
 
     on = _settings_in_a_fresh_process(
         COMPAGNON_VAR_DIR=str(tmp_path),
@@ -108,6 +129,8 @@ def test_sentry_metrics_redis_and_s3_are_off_unless_configured(tmp_path):
         LOG_FORMAT="json",
         REDIS_URL="redis://127.0.0.1:6379/13",
         S3_BUCKET="uploads",
+        S3_CUSTOM_DOMAIN="cdn.example.org",
+        S3_QUERYSTRING_AUTH="false",
     )
     assert on["sentry"] is True
     assert on["prometheus"] is True
@@ -115,3 +138,13 @@ def test_sentry_metrics_redis_and_s3_are_off_unless_configured(tmp_path):
     assert on["log"] == "json"
     assert on["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert on["storage"] == "storages.backends.s3.S3Storage"
+    # Private files: same bucket, under private/, never public, whatever the media options say.
+    assert on["private"] == {
+        "class": "PrivateS3Storage",
+        "location": "private",
+        "acl": "private",
+        "signed": True,
+        "domain": None,
+        "expire": 60,
+    }
+    assert on["media_src"] == ["'self'", "https://*.amazonaws.com"]

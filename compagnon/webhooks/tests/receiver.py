@@ -1,18 +1,26 @@
-"""A real HTTP server on 127.0.0.1 that verifies Standard Webhooks signatures."""
+"""A real HTTP(S) server on 127.0.0.1 that verifies Standard Webhooks signatures.
+
+With `certificate` it speaks HTTPS (Python's ssl, the test's self-signed certificate);
+with `redirect_to` set it answers every POST with a 302 to that address.
+"""
 
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from standardwebhooks import Webhook
 
+from compagnon.webhooks.tests.tls import Certificate
+
 
 class Receiver:
-    def __init__(self) -> None:
+    def __init__(self, certificate: Certificate | None = None) -> None:
         self.secret = ""
         self.status = 200
+        self.redirect_to = ""
         self.received: list[dict] = []
         self.rejected: list[str] = []
         receiver = self
@@ -20,6 +28,11 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", 0))).decode()
+                if receiver.redirect_to:
+                    self.send_response(302)
+                    self.send_header("Location", receiver.redirect_to)
+                    self.end_headers()
+                    return
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 try:
                     payload = Webhook(receiver.secret).verify(body, headers)
@@ -36,12 +49,18 @@ class Receiver:
             def log_message(self, *args) -> None:
                 pass
 
+        self.scheme = "http"
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if certificate is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(certificate.cert_file, certificate.key_file)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks/compagnon"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}/hooks/compagnon"
 
     def __enter__(self) -> Receiver:
         self.thread.start()

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +31,7 @@ from compagnon.cases.selectors import case_for_viewer
 from compagnon.core.forms import form_add_service_errors
 from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import staff_required, to_sign_in, wants_partial
+from compagnon.core.storage import private_download
 from compagnon.knowledge.selectors import report_for_workshop
 from compagnon.members.models import Person
 from compagnon.members.permissions import signed_in_viewer
@@ -533,9 +534,7 @@ def material_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     content_type, _encoding = mimetypes.guess_type(name)
     if not content_type or content_type.startswith("text/html") or "xml" in content_type:
         content_type = "application/octet-stream"
-    response = FileResponse(
-        material.file.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
+    response = private_download(material.file, filename=name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

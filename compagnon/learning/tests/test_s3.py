@@ -1,0 +1,34 @@
+"""Lesson videos on S3 (moto's server): a members-only redirect to a short presigned link."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+from django.urls import reverse
+
+from .factories import FAKE_MP4
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_video_on_s3_plays_from_a_presigned_link_that_answers_ranges(
+    s3, client, client_of, member_a, video_lesson
+):
+    assert f"private/{video_lesson.video.name}" in s3.objects()
+    url = reverse("learning:lesson_video", args=[video_lesson.pk])
+    assert client.get(url).status_code == 302
+    assert "/accounts/" in client.get(url)["Location"]  # signed out: to the sign-in page
+    response = client_of(member_a).get(url)
+    assert response.status_code == 302
+    link = response["Location"]
+    assert link.startswith(f"{s3.endpoint}/{s3.bucket}/private/learning/videos/")
+    request = urllib.request.Request(link, headers={"Range": "bytes=4-11"})
+    with urllib.request.urlopen(request, timeout=5) as part:
+        assert part.status == 206
+        assert part.read() == b"ftypmp42"
+        assert part.headers["Content-Type"] == "video/mp4"
+        assert part.headers["Content-Disposition"].startswith("inline")
+    status, _headers, body = s3.fetch(link)
+    assert (status, body) == (200, FAKE_MP4)
+    assert s3.fetch(link.split("?", 1)[0])[0] == 403
