@@ -44,7 +44,8 @@ from compagnon.careers.models import (
 )
 from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import staff_required
-from compagnon.desk.ratelimit import public_post_allowed, request_ip_hash
+from compagnon.core.ratelimit import rate_limited_response
+from compagnon.desk.ratelimit import public_post_decision, request_ip_hash
 from compagnon.members.permissions import member_required, signed_in_viewer
 from compagnon.members.selectors import Viewer, viewer_for
 
@@ -216,8 +217,10 @@ def offer_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def join(request: HttpRequest) -> HttpResponse:
     """A PhD candidate from outside the club asks to join (the desk's request, kind PhD)."""
-    if request.method == "POST" and not public_post_allowed(request, form="careers-join"):
-        return render(request, "desk/rate_limited.html", status=429)
+    if request.method == "POST":
+        decision = public_post_decision(request, form="careers-join")
+        if not decision.allowed:
+            return rate_limited_response(request, "desk/rate_limited.html", decision)
     form = CandidateApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
