@@ -48,6 +48,7 @@ from compagnon.careers.models import (
 from compagnon.careers.publications import PublicationsError, publications_parse
 from compagnon.careers.selectors import offers_visible_to, viewer_is_recruiter
 from compagnon.core.email import email_queue
+from compagnon.core.pdf import ACTIVE_OR_LOCKED_MESSAGE, PdfProblem, pdf_problem
 from compagnon.desk.models import MembershipRequest, RequestKind
 from compagnon.desk.services import membership_request_accept, membership_request_submit
 from compagnon.members.models import Base, Language, Person, Tag
@@ -136,11 +137,6 @@ def candidate_profile_save(
     return profile
 
 
-def _is_pdf(data: bytes) -> bool:
-    # A PDF starts with its header and ends with an end-of-file marker near the end.
-    return data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]
-
-
 def candidate_cv_upload(*, profile: CandidateProfile, actor: User, name: str, data: bytes):
     """Keep the candidate's CV: a PDF (by its content, not its name), at most CV_MAX_BYTES."""
     if profile.person.user_id != actor.pk and not actor.is_staff:
@@ -149,8 +145,11 @@ def candidate_cv_upload(*, profile: CandidateProfile, actor: User, name: str, da
         raise ValidationError(
             {"cv": _("The CV is larger than %(max)s MB.") % {"max": CV_MAX_BYTES // (1024 * 1024)}}
         )
-    if not name.lower().endswith(".pdf") or not _is_pdf(data):
+    problem = pdf_problem(data) if name.lower().endswith(".pdf") else PdfProblem.NOT_PDF
+    if problem is PdfProblem.NOT_PDF:
         raise ValidationError({"cv": _("The CV must be a PDF file.")})
+    if problem is PdfProblem.ACTIVE_OR_LOCKED:
+        raise ValidationError({"cv": ACTIVE_OR_LOCKED_MESSAGE})
     with transaction.atomic():
         profile = CandidateProfile.objects.select_for_update().get(pk=profile.pk)
         old = profile.cv.name if profile.cv else ""
