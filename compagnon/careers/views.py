@@ -599,7 +599,7 @@ def help_detail(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
 
     help_request = selectors.help_for_viewer(viewer, pk)
     case = help_request.case
-    shortlist = list(help_request.shortlist.select_related("candidate__person"))
+    shortlist = list(selectors.shortlist_for_viewer(viewer, help_request))
     pool = candidates_for_query(help_request) if viewer.is_staff else []
     return render(
         request,
