@@ -135,6 +135,33 @@ def offer_new(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 
 @signed_in_viewer
+def offer_edit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
+    offer = selectors.offer_managed_by(viewer, pk)
+    if offer.status == OfferStatus.CLOSED:
+        messages.error(request, _("A closed offer cannot be edited."))
+        return redirect(offer.get_absolute_url())
+    form = OfferForm(request.POST or None, offer=offer)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.OFFER_FIELDS}
+        try:
+            offer, back_to_moderation = services.offer_update(
+                offer=offer, actor=request.user, skills=form.skill_levels(), **fields
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if back_to_moderation:
+                messages.success(
+                    request,
+                    _("Your changes are saved: staff read the offer again before it is published."),
+                )
+            else:
+                messages.success(request, _("Your changes are saved."))
+            return redirect(offer.get_absolute_url())
+    return render(request, "careers/offer_form.html", {"form": form, "offer": offer})
+
+
+@signed_in_viewer
 def offer_candidates(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     offer = selectors.offer_managed_by(viewer, pk)
     ranked = candidates_for_offer(offer)
