@@ -34,7 +34,6 @@ from compagnon.engagements.selectors import (
 from compagnon.members.permissions import signed_in_viewer
 from compagnon.members.selectors import Viewer, viewer_for
 
-
 # Rows per page of the engagements list, as the other lists of the site page theirs.
 PAGE_SIZE = 25
 
