@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import BaseCache, cache
+from django.core.cache import BaseCache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
 from django.http import HttpRequest, HttpResponse
@@ -65,7 +65,9 @@ def rate_hit(
     moment = time.time() if now is None else now
     bucket = int(moment // window)
     key = f"{scope}:{identity or 'unknown'}:{bucket}"
-    count = _increment(backend or cache, key, timeout=window + KEY_GRACE_SECONDS)
+    # The backend itself, not `django.core.cache.cache`: that proxy is no DatabaseCache to
+    # isinstance(), and the database cache needs its own increment.
+    count = _increment(backend or caches["default"], key, timeout=window + KEY_GRACE_SECONDS)
     retry_after = max(1, math.ceil((bucket + 1) * window - moment))
     return RateDecision(allowed=count <= limit, retry_after=retry_after, count=count)
 

@@ -84,6 +84,20 @@ def test_the_database_cache_keeps_the_window_not_its_default_timeout(database_ca
     assert expires.timestamp() - start > 3000
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_site_s_database_cache_takes_the_locked_path(database_cache, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": TABLE}
+    }
+    rate_hit(scope="newsletter:subscribe", identity="y", limit=5, window=3600)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT expires FROM {TABLE}")
+        (expires,) = cursor.fetchone()
+    if expires.tzinfo is None:  # SQLite hands back naive UTC
+        expires = expires.replace(tzinfo=datetime.UTC)
+    assert expires.timestamp() - time.time() > 3000
+
+
 def _hit_together(backend, *, threads, each):
     barrier = threading.Barrier(threads, timeout=10)
     errors = []
