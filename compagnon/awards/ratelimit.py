@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from compagnon.awards import conf
 from compagnon.core.ratelimit import RateDecision, rate_hit, request_ip_hash
 
-__all__ = ["request_ip_hash", "vote_allowed", "vote_decision"]
+__all__ = ["request_ip_hash", "vote_decision"]
 
 
 def vote_decision(request: HttpRequest) -> RateDecision:
@@ -17,8 +17,3 @@ def vote_decision(request: HttpRequest) -> RateDecision:
     return rate_hit(
         scope="awards:vote", identity=request_ip_hash(request), limit=limit, window=window
     )
-
-
-def vote_allowed(request: HttpRequest) -> bool:
-    """Count this post; False once the address went over the limit in the current window."""
-    return vote_decision(request).allowed

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from compagnon.core.ratelimit import RateDecision, rate_hit, request_ip_hash
 
-__all__ = ["public_post_allowed", "public_post_decision", "public_post_rate", "request_ip_hash"]
+__all__ = ["public_post_decision", "public_post_rate", "request_ip_hash"]
 
 
 def public_post_rate() -> tuple[int, int]:
@@ -28,8 +28,3 @@ def public_post_decision(request: HttpRequest, *, form: str) -> RateDecision:
     return rate_hit(
         scope=f"desk:{form}", identity=request_ip_hash(request), limit=limit, window=window
     )
-
-
-def public_post_allowed(request: HttpRequest, *, form: str) -> bool:
-    """Count this post; False once the address went over the limit in the current window."""
-    return public_post_decision(request, form=form).allowed

@@ -1,17 +1,15 @@
-"""The subscribe form's rate limit, counted by the site's one limiter (`core.ratelimit`).
-
-`client_ip` and `ip_hash` live in core now; they are named here still because the
-newsletter's views and services hash the address they store with consent.
-"""
+"""The subscribe form's rate limit, counted by the site's one limiter (`core.ratelimit`),
+keyed by the hashed client address (`core.ratelimit.ip_hash`, also what a consent record
+stores)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 
-from compagnon.core.ratelimit import RateDecision, client_ip, ip_hash, rate_hit, request_ip_hash
+from compagnon.core.ratelimit import RateDecision, rate_hit, request_ip_hash
 from compagnon.newsletter import conf
 
-__all__ = ["client_ip", "ip_hash", "subscribe_allowed", "subscribe_decision"]
+__all__ = ["subscribe_decision"]
 
 
 def subscribe_decision(request: HttpRequest) -> RateDecision:
@@ -23,8 +21,3 @@ def subscribe_decision(request: HttpRequest) -> RateDecision:
         limit=limit,
         window=window,
     )
-
-
-def subscribe_allowed(request: HttpRequest) -> bool:
-    """Count this post; False once the address went over the limit in the current window."""
-    return subscribe_decision(request).allowed
