@@ -388,7 +388,7 @@ def offer_update(
     *,
     offer: Offer,
     actor: User,
-    skills: Sequence[tuple[Tag, int]] = (),
+    skills: Sequence[tuple[Tag, int]] | None = None,
     today: dt.date | None = None,
     **fields: Any,
 ) -> tuple[Offer, bool]:
@@ -397,6 +397,7 @@ def offer_update(
     Returns the offer and whether the edit sent it back to moderation: a published offer
     whose text changes is read again by staff before readers see it (a staff edit is
     already that reading). A rejected offer, edited, is sent for moderation again.
+    `skills=None` keeps the skills wanted as they are.
     """
     values = _offer_values(fields)
     viewer = viewer_for(actor)
@@ -416,7 +417,7 @@ def offer_update(
         )
         for name, value in values.items():
             setattr(offer, name, value)
-        levels = _offer_checked(offer, skills, today=today or timezone.localdate())
+        levels = _offer_checked(offer, skills or (), today=today or timezone.localdate())
         back_to_moderation = not actor.is_staff and (
             offer.status == OfferStatus.REJECTED
             or (offer.status == OfferStatus.PUBLISHED and text_changed)
@@ -427,10 +428,11 @@ def offer_update(
             offer.moderated_by = None
         offer.updated_at = timezone.now()
         offer.save()
-        offer.skills.all().delete()
-        OfferSkill.objects.bulk_create(
-            OfferSkill(offer=offer, tag=tag, level=level) for tag, level in levels.values()
-        )
+        if skills is not None:
+            offer.skills.all().delete()
+            OfferSkill.objects.bulk_create(
+                OfferSkill(offer=offer, tag=tag, level=level) for tag, level in levels.values()
+            )
     logger.info(
         "offer %s edited by %s (moderation again: %s)", offer.pk, actor.pk, back_to_moderation
     )

@@ -138,10 +138,12 @@ def test_a_rejected_offer_edited_is_sent_again_and_a_closed_one_is_not_edited(
     rejected = OfferFactory(
         organisation=org_a, posted_by=manager_a, status=OfferStatus.REJECTED, published_at=None
     )
+    offer_skill(rejected, "kept-skill")
     rejected, again = services.offer_update(
         offer=rejected, actor=manager_a.user, **_current(rejected, expires_on=rejected.expires_on)
     )
     assert again and rejected.status == OfferStatus.PENDING
+    assert rejected.skills.count() == 1  # no skills given: the skills wanted stay
     closed = OfferFactory(organisation=org_a, posted_by=manager_a, status=OfferStatus.CLOSED)
     with pytest.raises(ValidationError, match="A closed offer cannot be edited"):
         services.offer_update(offer=closed, actor=manager_a.user, **_current(closed, title="X"))
