@@ -166,5 +166,18 @@ def test_a_phd_candidate_is_matched_contacted_booked_and_hired(browser, live_ser
     candidate.goto("/careers/mine/")
     expect(candidate.get_by_test_id("applications")).to_contain_text(re.compile("Embauch|Hired"))
     assert placements_count(since=timezone.now() - dt.timedelta(hours=1)) == 1
+
+    # On a phone, the recruiter rewrites the offer's text: it goes back to staff.
+    recruiter.set_viewport_size(PHONE)
+    recruiter.goto(f"/careers/offers/{offer.pk}/")
+    recruiter.get_by_test_id("offer-edit").click()
+    assert recruiter.evaluate("document.documentElement.scrollWidth") <= 390
+    form = recruiter.get_by_test_id("offer-form")
+    form.locator("textarea[name=description]").fill("Mesurer l'effet des promotions en magasin.")
+    recruiter.get_by_test_id("offer-submit").click()
+    expect(recruiter.get_by_test_id("offer-status")).to_be_visible()
+    assert recruiter.evaluate("document.documentElement.scrollWidth") <= 390
+    offer.refresh_from_db()
+    assert offer.status == "pending"
     recruiter_context.close()
     context.close()

@@ -8,10 +8,8 @@ owner becomes `request.user`, so the selectors see the same viewer as the pages 
 from __future__ import annotations
 
 import threading
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from ninja.errors import HttpError
@@ -21,6 +19,7 @@ from ninja.throttling import BaseThrottle
 from compagnon.api.models import ApiToken
 from compagnon.api.selectors import token_live_for_raw
 from compagnon.api.services import token_touch
+from compagnon.core.ratelimit import rate_hit
 from compagnon.members.selectors import Viewer, viewer_for
 
 
@@ -63,13 +62,13 @@ def member_viewer(request: HttpRequest) -> Viewer:
 
 
 class TokenRateThrottle(BaseThrottle):
-    """`API_RATE_LIMIT` requests per token and window, counted in the cache; 429 past it.
+    """`API_RATE_LIMIT` requests per token and window, counted by the site's one limiter
+    (`core.ratelimit`, shared by every web process); 429 past it.
 
-    A fixed window per token: `cache.add` then `cache.incr`, atomic on Redis, so every web
-    process shares one count (ninja's own throttle rewrites a list of timestamps, which two
-    processes can overwrite). The rate is read at each request, so a deployment or a test
-    changes it without rebuilding the API. ninja asks `wait()` without the request: the
-    answer is kept per thread.
+    ninja's own throttle rewrites a list of timestamps, which two processes can overwrite.
+    The rate is read at each request, so a deployment or a test changes it without
+    rebuilding the API. ninja asks `wait()` without the request: the answer is kept per
+    thread.
     """
 
     def __init__(self) -> None:
@@ -80,17 +79,9 @@ class TokenRateThrottle(BaseThrottle):
         if token is None:
             return True
         allowed, period = _parse_rate(api_rate())
-        now = time.time()
-        window = int(now // period)
-        key = f"api-rate:{token.pk}:{window}"
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=period + 1)
-            count = 1
-        self._local.wait = (window + 1) * period - now
-        return count <= allowed
+        decision = rate_hit(scope="api-rate", identity=str(token.pk), limit=allowed, window=period)
+        self._local.wait = decision.retry_after
+        return decision.allowed
 
     def wait(self) -> float | None:
         return max(getattr(self._local, "wait", 1.0), 1.0)

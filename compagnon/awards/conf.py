@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 # Attachments: what a jury needs (slides, a report, a chart), nothing a browser runs.
+# A PDF is checked further by its structure and active content (`core.pdf`).
 ATTACHMENT_TYPES = {
     "pdf": ("application/pdf", (b"%PDF-",)),
     "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),

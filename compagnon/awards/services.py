@@ -39,6 +39,7 @@ from compagnon.awards.selectors import (
     applications_visible_to_juror,
     juror_conflict_q,
 )
+from compagnon.core.pdf import ACTIVE_OR_LOCKED_MESSAGE, PdfProblem, pdf_problem
 from compagnon.members.models import MembershipStatus, Organisation, Person
 
 # The fields a draft holds, saved as typed (autosave and the plain form alike).
@@ -199,13 +200,16 @@ def attachment_kind(file: UploadedFile) -> str:
     file.seek(0)
     head = file.read(16)
     file.seek(0)
-    if not any(head.startswith(s) for s in signatures):
+    problem = pdf_problem(file) if content_type == "application/pdf" else None
+    if not any(head.startswith(s) for s in signatures) or problem is PdfProblem.NOT_PDF:
         raise ValidationError(
             {
                 "file": _("This file is not the %(type)s its name says.")
                 % {"type": extension.upper()}
             }
         )
+    if problem is PdfProblem.ACTIVE_OR_LOCKED:
+        raise ValidationError({"file": ACTIVE_OR_LOCKED_MESSAGE})
     return content_type
 
 

@@ -39,10 +39,11 @@ from compagnon.awards.models import (
     JurorStatus,
     Outcome,
 )
-from compagnon.awards.ratelimit import request_ip_hash, vote_allowed
+from compagnon.awards.ratelimit import request_ip_hash, vote_decision
 from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import staff_required
 from compagnon.core.storage import private_download
+from compagnon.core.ratelimit import rate_limited_response
 from compagnon.members.models import Person
 from compagnon.members.permissions import signed_in_viewer
 from compagnon.members.selectors import Viewer, viewer_for
@@ -104,8 +105,9 @@ def vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = VoteForm(request.POST or None)
     context = {"edition": edition, "application": application, "form": form, "refusal": refusal}
     if request.method == "POST" and not refusal:
-        if not vote_allowed(request):
-            return render(request, "awards/rate_limited.html", status=429)
+        decision = vote_decision(request)
+        if not decision.allowed:
+            return rate_limited_response(request, "awards/rate_limited.html", decision)
         if form.is_bot():
             # Same answer as a person gets, and nothing written.
             return redirect("awards:vote_done")

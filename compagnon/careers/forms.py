@@ -99,7 +99,15 @@ class OfferForm(forms.ModelForm):
 
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices[:2])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offer: Offer | None = None, **kwargs):
+        if offer is not None:
+            # Editing: the form starts from the offer's values and its skills wanted.
+            initial = {name: getattr(offer, name) for name in self._meta.fields}
+            initial["base"] = offer.base_id
+            for index, skill in enumerate(list(offer.skills.all())[:SKILL_ROWS], 1):
+                initial[f"skill_{index}"] = skill.tag_id
+                initial[f"level_{index}"] = skill.level
+            kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         tags = Tag.objects.order_by("label_en")
         for index in range(1, SKILL_ROWS + 1):

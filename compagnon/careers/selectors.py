@@ -29,6 +29,7 @@ from compagnon.careers.models import (
     RecruitmentHelp,
     RecruitmentSession,
     SessionSlot,
+    ShortlistEntry,
     SlotBooking,
     Thread,
 )
@@ -193,6 +194,8 @@ def candidate_applications_pending() -> QuerySet[CandidateApplication]:
 
 
 def pipeline_of_organisation(viewer: Viewer) -> QuerySet[JobApplication]:
+    # Every application here was sent by its candidate (`application_create`), so it stays
+    # visible to the recruiter even once the candidate hides their profile.
     organisation_id = viewer.organisation_id
     if not viewer_is_recruiter(viewer) or organisation_id is None:
         return JobApplication.objects.none()
@@ -320,6 +323,19 @@ def help_for_viewer(viewer: Viewer, pk: int) -> RecruitmentHelp:
     if help_request is None or not viewer_may_comment_help(viewer, help_request):
         raise Http404
     return help_request
+
+
+def shortlist_for_viewer(viewer: Viewer, help_request: RecruitmentHelp) -> QuerySet[ShortlistEntry]:
+    """The candidates staff proposed for this help request.
+
+    Proposed, not applied: a candidate who has since hidden their profile leaves the
+    recruiter's shortlist (staff still see the entry). An application the candidate sent
+    stays in the recruiter's pipeline (`pipeline_of_organisation`): they chose to send it.
+    """
+    entries = help_request.shortlist.select_related("candidate__person")
+    if viewer.is_staff:
+        return entries
+    return entries.exclude(candidate__visibility=CandidateVisibility.HIDDEN)
 
 
 def viewer_may_comment_help(viewer: Viewer, help_request: RecruitmentHelp) -> bool:

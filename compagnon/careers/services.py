@@ -48,6 +48,7 @@ from compagnon.careers.models import (
 from compagnon.careers.publications import PublicationsError, publications_parse
 from compagnon.careers.selectors import offers_visible_to, viewer_is_recruiter
 from compagnon.core.email import email_queue
+from compagnon.core.pdf import ACTIVE_OR_LOCKED_MESSAGE, PdfProblem, pdf_problem
 from compagnon.desk.models import MembershipRequest, RequestKind
 from compagnon.desk.services import membership_request_accept, membership_request_submit
 from compagnon.members.models import Base, Language, Person, Tag
@@ -136,11 +137,6 @@ def candidate_profile_save(
     return profile
 
 
-def _is_pdf(data: bytes) -> bool:
-    # A PDF starts with its header and ends with an end-of-file marker near the end.
-    return data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]
-
-
 def candidate_cv_upload(*, profile: CandidateProfile, actor: User, name: str, data: bytes):
     """Keep the candidate's CV: a PDF (by its content, not its name), at most CV_MAX_BYTES."""
     if profile.person.user_id != actor.pk and not actor.is_staff:
@@ -149,8 +145,11 @@ def candidate_cv_upload(*, profile: CandidateProfile, actor: User, name: str, da
         raise ValidationError(
             {"cv": _("The CV is larger than %(max)s MB.") % {"max": CV_MAX_BYTES // (1024 * 1024)}}
         )
-    if not name.lower().endswith(".pdf") or not _is_pdf(data):
+    problem = pdf_problem(data) if name.lower().endswith(".pdf") else PdfProblem.NOT_PDF
+    if problem is PdfProblem.NOT_PDF:
         raise ValidationError({"cv": _("The CV must be a PDF file.")})
+    if problem is PdfProblem.ACTIVE_OR_LOCKED:
+        raise ValidationError({"cv": ACTIVE_OR_LOCKED_MESSAGE})
     with transaction.atomic():
         profile = CandidateProfile.objects.select_for_update().get(pk=profile.pk)
         old = profile.cv.name if profile.cv else ""
@@ -330,19 +329,36 @@ def offer_create(
     **fields: Any,
 ) -> Offer:
     """A recruiter posts an offer for their organisation; it waits for staff moderation."""
-    unknown = set(fields) - set(OFFER_FIELDS)
-    if unknown:
-        raise ValueError(f"Not offer fields: {', '.join(sorted(unknown))}")
     viewer = viewer_for(actor)
     if not (viewer_is_recruiter(viewer) and viewer.person == posted_by):
         raise PermissionDenied("Only a recruiter of a member organisation posts an offer.")
-    today = today or timezone.localdate()
     offer = Offer(
         organisation=posted_by.organisation,
         posted_by=posted_by,
         status=OfferStatus.PENDING,
-        **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+        **_offer_values(fields),
     )
+    levels = _offer_checked(offer, skills, today=today or timezone.localdate())
+    with transaction.atomic():
+        offer.save()
+        OfferSkill.objects.bulk_create(
+            OfferSkill(offer=offer, tag=tag, level=level) for tag, level in levels.values()
+        )
+    logger.info("offer %s posted by %s", offer.pk, posted_by.pk)
+    return offer
+
+
+def _offer_values(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(OFFER_FIELDS)
+    if unknown:
+        raise ValueError(f"Not offer fields: {', '.join(sorted(unknown))}")
+    return {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+
+
+def _offer_checked(
+    offer: Offer, skills: Sequence[tuple[Tag, int]], *, today: dt.date
+) -> dict[int, tuple[Tag, int]]:
+    """Every refusal at once (ValidationError), else the skills wanted by tag."""
     errors: dict[str, Any] = {}
     if offer.salary_min and offer.salary_max and offer.salary_min > offer.salary_max:
         errors["salary_max"] = _("The top of the salary range is below its bottom.")
@@ -358,13 +374,69 @@ def offer_create(
     except ValidationError as error:
         errors = {**error.message_dict, **errors}
     _raise_if(errors)
+    return levels
+
+
+# What staff read before publishing: a change to any of these sends a published offer
+# back to moderation. The rest (level, contract, place, salary, language, expiry, skills)
+# are facts picked from lists or numbers, edited in place: re-reading an offer because its
+# closing date moved would only delay it.
+OFFER_MODERATED_FIELDS = ("title", "team", "description", "audience")
+
+
+def offer_update(
+    *,
+    offer: Offer,
+    actor: User,
+    skills: Sequence[tuple[Tag, int]] | None = None,
+    today: dt.date | None = None,
+    **fields: Any,
+) -> tuple[Offer, bool]:
+    """The organisation's recruiters (or staff) edit an offer that is not closed.
+
+    Returns the offer and whether the edit sent it back to moderation: a published offer
+    whose text changes is read again by staff before readers see it (a staff edit is
+    already that reading). A rejected offer, edited, is sent for moderation again.
+    `skills=None` keeps the skills wanted as they are.
+    """
+    values = _offer_values(fields)
+    viewer = viewer_for(actor)
     with transaction.atomic():
-        offer.save()
-        OfferSkill.objects.bulk_create(
-            OfferSkill(offer=offer, tag=tag, level=level) for tag, level in levels.values()
+        # Locked: a moderator deciding at the same moment sees this edit or none of it.
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        if not (
+            actor.is_staff
+            or (viewer_is_recruiter(viewer) and viewer.organisation_id == offer.organisation_id)
+        ):
+            raise PermissionDenied("Only the organisation's recruiters or staff edit an offer.")
+        if offer.status == OfferStatus.CLOSED:
+            raise ValidationError(_("A closed offer cannot be edited."), code="closed")
+        text_changed = any(
+            name in values and values[name] != getattr(offer, name)
+            for name in OFFER_MODERATED_FIELDS
         )
-    logger.info("offer %s posted by %s", offer.pk, posted_by.pk)
-    return offer
+        for name, value in values.items():
+            setattr(offer, name, value)
+        levels = _offer_checked(offer, skills or (), today=today or timezone.localdate())
+        back_to_moderation = not actor.is_staff and (
+            offer.status == OfferStatus.REJECTED
+            or (offer.status == OfferStatus.PUBLISHED and text_changed)
+        )
+        if back_to_moderation:
+            offer.status = OfferStatus.PENDING
+            offer.published_at = None
+            offer.moderated_by = None
+        offer.updated_at = timezone.now()
+        offer.save()
+        if skills is not None:
+            offer.skills.all().delete()
+            OfferSkill.objects.bulk_create(
+                OfferSkill(offer=offer, tag=tag, level=level) for tag, level in levels.values()
+            )
+    logger.info(
+        "offer %s edited by %s (moderation again: %s)", offer.pk, actor.pk, back_to_moderation
+    )
+    return offer, back_to_moderation
 
 
 def offer_moderate(*, offer: Offer, actor: User, publish: bool, note: str = "") -> Offer:
@@ -415,7 +487,8 @@ def offer_moderate(*, offer: Offer, actor: User, publish: bool, note: str = "") 
                 to=[poster.email],
                 subject=subject,
                 text=text,
-                key=f"careers:offer:{offer.pk}:moderated",
+                # An edited offer is moderated again: one email per decision.
+                key=f"careers:offer:{offer.pk}:moderated:{now:%Y%m%dT%H%M%S%f}",
             )
     return offer
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("offers/new/", views.offer_new, name="offer_new"),
     path("offers/<int:pk>/", views.offer_detail, name="offer_detail"),
+    path("offers/<int:pk>/edit/", views.offer_edit, name="offer_edit"),
     path("offers/<int:pk>/candidates/", views.offer_candidates, name="offer_candidates"),
     path("offers/<int:pk>/apply/", views.offer_apply, name="offer_apply"),
     path("offers/<int:pk>/close/", views.offer_close, name="offer_close"),

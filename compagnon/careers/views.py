@@ -46,6 +46,8 @@ from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import staff_required
 from compagnon.core.storage import private_download
 from compagnon.desk.ratelimit import public_post_allowed, request_ip_hash
+from compagnon.core.ratelimit import rate_limited_response
+from compagnon.desk.ratelimit import public_post_decision, request_ip_hash
 from compagnon.members.permissions import member_required, signed_in_viewer
 from compagnon.members.selectors import Viewer, viewer_for
 
@@ -135,6 +137,33 @@ def offer_new(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 
 @signed_in_viewer
+def offer_edit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
+    offer = selectors.offer_managed_by(viewer, pk)
+    if offer.status == OfferStatus.CLOSED:
+        messages.error(request, _("A closed offer cannot be edited."))
+        return redirect(offer.get_absolute_url())
+    form = OfferForm(request.POST or None, offer=offer)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.OFFER_FIELDS}
+        try:
+            offer, back_to_moderation = services.offer_update(
+                offer=offer, actor=request.user, skills=form.skill_levels(), **fields
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if back_to_moderation:
+                messages.success(
+                    request,
+                    _("Your changes are saved: staff read the offer again before it is published."),
+                )
+            else:
+                messages.success(request, _("Your changes are saved."))
+            return redirect(offer.get_absolute_url())
+    return render(request, "careers/offer_form.html", {"form": form, "offer": offer})
+
+
+@signed_in_viewer
 def offer_candidates(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     offer = selectors.offer_managed_by(viewer, pk)
     ranked = candidates_for_offer(offer)
@@ -217,8 +246,10 @@ def offer_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def join(request: HttpRequest) -> HttpResponse:
     """A PhD candidate from outside the club asks to join (the desk's request, kind PhD)."""
-    if request.method == "POST" and not public_post_allowed(request, form="careers-join"):
-        return render(request, "desk/rate_limited.html", status=429)
+    if request.method == "POST":
+        decision = public_post_decision(request, form="careers-join")
+        if not decision.allowed:
+            return rate_limited_response(request, "desk/rate_limited.html", decision)
     form = CandidateApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -595,7 +626,7 @@ def help_detail(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
 
     help_request = selectors.help_for_viewer(viewer, pk)
     case = help_request.case
-    shortlist = list(help_request.shortlist.select_related("candidate__person"))
+    shortlist = list(selectors.shortlist_for_viewer(viewer, help_request))
     pool = candidates_for_query(help_request) if viewer.is_staff else []
     return render(
         request,

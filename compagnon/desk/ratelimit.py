@@ -1,18 +1,17 @@
 """How many public posts (join, contact) one address may make in a window.
 
-The same fixed-window counter as the newsletter's subscribe form
-(`newsletter.ratelimit`), keyed by the hashed client address and the form.
+Counted by the site's one limiter (`core.ratelimit`), keyed by the form and the hashed
+client address.
 """
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
-from compagnon.newsletter.ratelimit import client_ip, ip_hash
+from compagnon.core.ratelimit import RateDecision, rate_hit, request_ip_hash
+
+__all__ = ["public_post_decision", "public_post_rate", "request_ip_hash"]
 
 
 def public_post_rate() -> tuple[int, int]:
@@ -23,19 +22,9 @@ def public_post_rate() -> tuple[int, int]:
     )
 
 
-def request_ip_hash(request: HttpRequest) -> str:
-    return ip_hash(client_ip(request)) or ""
-
-
-def public_post_allowed(request: HttpRequest, *, form: str) -> bool:
-    """Count this post; False once the address went over the limit in the current window."""
+def public_post_decision(request: HttpRequest, *, form: str) -> RateDecision:
+    """Count this post of `form` by the request's address."""
     limit, window = public_post_rate()
-    hashed = request_ip_hash(request) or "unknown"
-    key = f"desk:{form}:{hashed}:{int(time.time() // window)}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    return count <= limit
+    return rate_hit(
+        scope=f"desk:{form}", identity=request_ip_hash(request), limit=limit, window=window
+    )

@@ -17,10 +17,11 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from compagnon.core.permissions import staff_required
+from compagnon.core.ratelimit import rate_limited_response
 from compagnon.desk import selectors, services
 from compagnon.desk.forms import AcceptForm, ContactForm, DeclineForm, MembershipRequestForm
 from compagnon.desk.models import ContactMessage, MembershipRequest, RequestStatus
-from compagnon.desk.ratelimit import public_post_allowed, request_ip_hash
+from compagnon.desk.ratelimit import public_post_decision, request_ip_hash
 
 
 def _form_add_errors(form, error: ValidationError) -> None:
@@ -150,8 +151,9 @@ def contact_close(request: HttpRequest, pk: int) -> HttpResponseBase:
 def join(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "desk/join.html", {"form": MembershipRequestForm()})
-    if not public_post_allowed(request, form="join"):
-        return render(request, "desk/rate_limited.html", status=429)
+    decision = public_post_decision(request, form="join")
+    if not decision.allowed:
+        return rate_limited_response(request, "desk/rate_limited.html", decision)
     form = MembershipRequestForm(request.POST)
     if form.is_bot():
         return redirect("club:join_done")
@@ -185,8 +187,9 @@ def join_done(request: HttpRequest) -> HttpResponse:
 def contact(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "desk/contact.html", {"form": ContactForm()})
-    if not public_post_allowed(request, form="contact"):
-        return render(request, "desk/rate_limited.html", status=429)
+    decision = public_post_decision(request, form="contact")
+    if not decision.allowed:
+        return rate_limited_response(request, "desk/rate_limited.html", decision)
     form = ContactForm(request.POST)
     if form.is_bot():
         return redirect("club:contact_done")

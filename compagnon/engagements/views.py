@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +34,9 @@ from compagnon.engagements.selectors import (
 from compagnon.members.permissions import signed_in_viewer
 from compagnon.members.selectors import Viewer, viewer_for
 
+# Rows per page of the engagements list, as the other lists of the site page theirs.
+PAGE_SIZE = 25
+
 
 def _post_only() -> HttpResponse:
     return HttpResponse(status=405, headers={"Allow": "POST"})
@@ -40,13 +44,12 @@ def _post_only() -> HttpResponse:
 
 @signed_in_viewer
 def engagement_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    engagements = list(
-        engagements_with_card(engagements_visible_to(viewer)).order_by(
-            "status", "-starts_on", "-pk"
-        )
+    engagements = engagements_with_card(engagements_visible_to(viewer)).order_by(
+        "status", "-starts_on", "-pk"
     )
-    rows = [(e, engagement_shown_to(e, viewer, with_case_link=False)) for e in engagements]
-    return render(request, "engagements/engagement_list.html", {"rows": rows})
+    page = Paginator(engagements, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(e, engagement_shown_to(e, viewer, with_case_link=False)) for e in page.object_list]
+    return render(request, "engagements/engagement_list.html", {"rows": rows, "page_obj": page})
 
 
 def _detail_page(

@@ -249,6 +249,11 @@ def team_join(*, session: GameSession, team: Team, user: User, role: str) -> Tea
         raise ValidationError(_("This session is over."))
     try:
         with transaction.atomic():
+            # Under the team's lock: its last puzzle may fall while this person joins.
+            if _team_locked(team.pk).finished_at is not None:
+                raise ValidationError(
+                    {"team": _("This team has already escaped: choose a team still playing.")}
+                )
             return TeamMember.objects.create(session=session, team=team, user=user, role=role)
     except IntegrityError as error:
         raise ValidationError(_("You are already in a team of this session.")) from error

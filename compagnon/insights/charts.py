@@ -76,7 +76,7 @@ def survival_chart(curves: dict[str, Any]) -> tuple[ChartBlock, Any] | None:
             "Kaplan-Meier curves, with 95 % bands, for data people who took part in the club "
             "during their first year and those who did not."
         ),
-        columns=[_("Group"), years, share, _("95 % interval")],
+        columns=[_("Group"), years, share, _interval()],
         rows=[
             [
                 row["group"],
@@ -88,6 +88,13 @@ def survival_chart(curves: dict[str, Any]) -> tuple[ChartBlock, Any] | None:
         ],
     )
     return block, chart
+
+
+def _interval() -> str:
+    # Not a format string: "% i" would otherwise read as a directive and the French
+    # "95 %" would fail msgfmt's format check.
+    # xgettext:no-python-format
+    return _("95 % interval")
 
 
 def growth_chart(growth: dict[str, Any]) -> tuple[ChartBlock, Any] | None:
@@ -127,7 +134,7 @@ def growth_chart(growth: dict[str, Any]) -> tuple[ChartBlock, Any] | None:
             "The standardised gain (Cohen's d for paired measures) for each source, with its "
             "95 % bootstrap interval. 0.2 is usually read as small, 0.5 medium, 0.8 large."
         ),
-        columns=[_("Source"), title_effect, _("95 % interval"), _("People")],
+        columns=[_("Source"), title_effect, _interval(), _("People")],
         rows=[
             [
                 row["source"],

@@ -16,11 +16,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from compagnon.core.permissions import staff_required
+from compagnon.core.ratelimit import client_ip, ip_hash, rate_limited_response
 from compagnon.newsletter import selectors, services
 from compagnon.newsletter.emails import mailing_message
 from compagnon.newsletter.forms import MailingCreateForm, MailingForm, SubscribeForm
 from compagnon.newsletter.models import Mailing, MailingStatus, Subscriber
-from compagnon.newsletter.ratelimit import client_ip, ip_hash, subscribe_allowed
+from compagnon.newsletter.ratelimit import subscribe_decision
 from compagnon.newsletter.tokens import TokenExpired, TokenInvalid, unsubscribe_claim
 
 # Rows per page of a mailing's send log (a mailing may go to thousands of subscribers).
@@ -34,8 +35,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = SubscribeForm(initial={"source": request.GET.get("from", "")[:300]})
         return render(request, "newsletter/subscribe.html", {"subscribe_form": form})
-    if not subscribe_allowed(request):
-        return render(request, "newsletter/rate_limited.html", status=429)
+    decision = subscribe_decision(request)
+    if not decision.allowed:
+        return rate_limited_response(request, "newsletter/rate_limited.html", decision)
     form = SubscribeForm(request.POST)
     if form.is_bot():
         # Same answer as a person gets, and nothing written.

@@ -171,6 +171,12 @@ def test_a_pdf_is_kept_privately_and_served_as_a_download(client_of, member_a, s
     [
         ("page.html", b"<html></html>", "This type of file is not accepted: send JPG, PDF, PNG."),
         ("fake.pdf", b"MZ\x90\x00 not a pdf", "This file is not the PDF its name says."),
+        ("cut.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n", "This file is not the PDF its name says."),
+        (
+            "locked.pdf",
+            b"%PDF-1.4\ntrailer<</Encrypt 2 0 R>>\n%%EOF\n",
+            "This PDF is password-protected or carries scripts or actions",
+        ),
     ],
 )
 def test_wrong_files_are_refused_with_a_message(client_of, member_a, name, content, message):

@@ -181,6 +181,22 @@ def test_the_cv_page_refuses_a_fake_pdf_with_a_message(client):
     assert not profile.cv
 
 
+def test_the_cv_page_refuses_a_pdf_that_runs_scripts(client):
+    profile = _candidate()
+    client.force_login(profile.person.user)
+    scripted = b"%PDF-1.7\n1 0 obj<</OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n%%EOF\n"
+    response = client.post(
+        "/careers/profile/cv/",
+        {"file": SimpleUploadedFile("cv.pdf", scripted, content_type="application/pdf")},
+        follow=True,
+    )
+    assert "This PDF is password-protected or carries scripts or actions" in (
+        response.content.decode()
+    )
+    profile.refresh_from_db()
+    assert not profile.cv
+
+
 def test_the_cv_is_never_served_to_a_visitor(client):
     profile = _candidate()
     services.candidate_cv_upload(

@@ -56,7 +56,9 @@ def test_a_recruiter_posts_an_offer_that_waits_for_staff(manager_a, staff_user, 
     committed(services.offer_moderate, offer=offer, actor=staff_user, publish=True)
     offer.refresh_from_db()
     assert offer.status == OfferStatus.PUBLISHED and offer.published_at is not None
-    assert OutboundEmail.objects.filter(key=f"careers:offer:{offer.pk}:moderated").exists()
+    assert OutboundEmail.objects.filter(
+        key__startswith=f"careers:offer:{offer.pk}:moderated:"
+    ).exists()
     with pytest.raises(ValidationError, match="already moderated"):
         services.offer_moderate(offer=offer, actor=staff_user, publish=False)
 
@@ -92,6 +94,93 @@ def test_the_offer_form_shows_errors_and_keeps_input(client_of, manager_a):
     assert "The top of the salary range is below its bottom." in page
     assert 'value="Data scientist, forecasting"' in page
     assert not Offer.objects.exists()
+
+
+def _current(offer, **overrides):
+    """The offer's own values, as the edit form sends them back, with some changed."""
+    fields = {name: getattr(offer, name) for name in services.OFFER_FIELDS}
+    return {**fields, **overrides}
+
+
+def test_an_edit_of_a_published_offer_s_text_goes_back_to_moderation(
+    manager_a, org_a, staff_user, committed
+):
+    offer = OfferFactory(organisation=org_a, posted_by=manager_a)
+    offer_skill(offer, "forecasting-x", 2)
+    tag = TagFactory(slug="causal-x")
+    # A fact picked from a list or a number: published at once.
+    offer, again = services.offer_update(
+        offer=offer, actor=manager_a.user, skills=[(tag, 3)], **_current(offer, salary_max=70000)
+    )
+    assert not again and offer.status == OfferStatus.PUBLISHED and offer.salary_max == 70000
+    assert [(s.tag.slug, s.level) for s in offer.skills.all()] == [("causal-x", 3)]
+    # The text staff read: back to them, out of the readers' sight.
+    offer, again = services.offer_update(
+        offer=offer, actor=manager_a.user, **_current(offer, description="A new text.")
+    )
+    offer.refresh_from_db()
+    assert again and offer.status == OfferStatus.PENDING and offer.published_at is None
+    assert offer.description == "A new text."
+    committed(services.offer_moderate, offer=offer, actor=staff_user, publish=True)
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.PUBLISHED
+    assert OutboundEmail.objects.filter(key__startswith=f"careers:offer:{offer.pk}:").count() == 1
+    # A staff edit is already a moderator's reading.
+    offer, again = services.offer_update(
+        offer=offer, actor=staff_user, **_current(offer, title="Data scientist (F/M)")
+    )
+    assert not again and offer.status == OfferStatus.PUBLISHED
+
+
+def test_a_rejected_offer_edited_is_sent_again_and_a_closed_one_is_not_edited(
+    manager_a, org_a, staff_user
+):
+    rejected = OfferFactory(
+        organisation=org_a, posted_by=manager_a, status=OfferStatus.REJECTED, published_at=None
+    )
+    offer_skill(rejected, "kept-skill")
+    rejected, again = services.offer_update(
+        offer=rejected, actor=manager_a.user, **_current(rejected, expires_on=rejected.expires_on)
+    )
+    assert again and rejected.status == OfferStatus.PENDING
+    assert rejected.skills.count() == 1  # no skills given: the skills wanted stay
+    closed = OfferFactory(organisation=org_a, posted_by=manager_a, status=OfferStatus.CLOSED)
+    with pytest.raises(ValidationError, match="A closed offer cannot be edited"):
+        services.offer_update(offer=closed, actor=manager_a.user, **_current(closed, title="X"))
+    closed.refresh_from_db()
+    assert closed.title == "Data scientist, forecasting"
+
+
+def test_only_the_organisation_s_recruiters_edit_its_offer(manager_a, org_b, member_a):
+    offer = OfferFactory(organisation=org_b)
+    for outsider in (manager_a, member_a):
+        with pytest.raises(PermissionDenied):
+            services.offer_update(offer=offer, actor=outsider.user, **_current(offer, title="X"))
+    offer.refresh_from_db()
+    assert offer.title == "Data scientist, forecasting"
+
+
+def test_the_edit_page_starts_from_the_offer_and_refuses_bad_input(client_of, manager_a, org_a):
+    offer = OfferFactory(organisation=org_a, posted_by=manager_a, salary_min=40000)
+    offer_skill(offer, "forecasting-y", 4)
+    client = client_of(manager_a)
+    url = f"/careers/offers/{offer.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert 'value="Data scientist, forecasting"' in page and 'value="40000"' in page
+    assert "Edit the offer" in client.get(offer.get_absolute_url()).content.decode()
+    data = {
+        **_offer_fields(salary_min=60000, salary_max=50000, description="Changed."),
+        "base": "",
+        **{f"level_{i}": "2" for i in range(1, 5)},
+    }
+    response = client.post(url, data)
+    assert "The top of the salary range is below its bottom." in response.content.decode()
+    offer.refresh_from_db()
+    assert offer.description == "Forecast demand with causal models and time series."
+    response = client.post(url, {**data, "salary_min": 45000}, follow=True)
+    assert "staff read the offer again before it is published" in response.content.decode()
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.PENDING and offer.description == "Changed."
 
 
 def test_who_reads_which_offer(client, member_a):

@@ -231,6 +231,34 @@ def test_a_candidate_who_hides_after_booking_leaves_the_recruiters_schedule(
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 1
 
 
+def test_a_candidate_who_hides_leaves_the_shortlist_but_not_the_applications_they_sent(
+    client_of, org_a, manager_a, staff_user
+):
+    help_request = services.recruitment_help_request(
+        person=manager_a,
+        actor=manager_a.user,
+        title="Recruit our first data engineer",
+        profile_wanted="data_engineer",
+        job_description="We need pipelines.",
+        tags=[],
+    )
+    ada = _candidate()
+    services.shortlist_add(help_request=help_request, candidate=ada, actor=staff_user)
+    offer = OfferFactory(organisation=org_a, posted_by=manager_a)
+    services.application_create(offer=offer, candidate=ada, actor=ada.person.user)
+    ada.visibility = CandidateVisibility.HIDDEN
+    ada.save(update_fields=["visibility"])
+
+    shortlist = client_of(manager_a).get(help_request.get_absolute_url()).content.decode()
+    assert ada.person.full_name not in shortlist
+    # Staff, who proposed her, still see the entry.
+    staff_page = client_of(staff_user).get(help_request.get_absolute_url()).content.decode()
+    assert ada.person.full_name in staff_page
+    # The application she sent herself stays in the recruiter's pipeline.
+    pipeline = client_of(manager_a).get("/careers/pipeline/").content.decode()
+    assert ada.person.full_name in pipeline
+
+
 def test_a_slot_that_has_already_begun_cannot_be_booked(org_a):
     import datetime as dt
 

@@ -136,6 +136,15 @@ URL_TABLE = {
         ),
     ],
     "careers:offer_new": Case(ONLY_RECRUITERS),
+    "careers:offer_edit": [
+        Case(RECRUITER_A, kwargs=_pk("offer"), note="the organisation's recruiters and staff"),
+        Case(
+            {**RECRUITER_A, "manager_a": 200, "staff": 200},
+            method="post",
+            kwargs=_pk("pending"),
+            note="an empty form is refused with messages",
+        ),
+    ],
     "careers:offer_candidates": Case(
         RECRUITER_A,
         kwargs=_pk("offer"),

@@ -91,6 +91,7 @@ def test_the_forms_are_rate_limited_per_address(client, settings):
     refused = client.post(reverse("club:join"), ORGANISATION)
     assert refused.status_code == 429
     assert "too many times" in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 3600
     assert MembershipRequest.objects.count() == 2
     # Each form has its own window.
     assert (

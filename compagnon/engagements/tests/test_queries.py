@@ -37,6 +37,23 @@ def test_list_queries_do_not_grow(today, staff_user, member_a, member_b, client_
     assert _queries(client, url) == one
 
 
+def test_the_list_is_paged(today, staff_user, member_a, member_b, client_of, monkeypatch):
+    from compagnon.engagements import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for n in range(3):
+        make_engagement(staff_user, make_case(member_a, title=f"Paged case {n}"), member_b)
+    client = client_of(member_b)
+    url = reverse("engagements:list")
+    first = client.get(url).content.decode()
+    assert first.count('data-testid="engagement-row"') == 2
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('data-testid="engagement-row"') == 1
+    # A page past the end shows the last one, not an error.
+    assert client.get(url, {"page": 9}).content.decode().count('data-testid="engagement-row"') == 1
+
+
 def test_detail_queries_do_not_grow_with_entries(engagement, member_a, member_b, client_of):
     import datetime as dt
 

@@ -108,6 +108,23 @@ def test_join_by_link_with_a_role(client, client_of, staff_user, member_b):
     assert client.get(url)["Location"] == reverse("escape:team", kwargs={"pk": team.pk})
 
 
+def test_a_team_that_has_escaped_takes_no_one_by_the_link(client_of, member_a, member_b, running):
+    session, team = running
+    for index, puzzle in enumerate(puzzles_in_order(session.version_id), 1):
+        services.puzzle_answer(
+            team=team, puzzle=puzzle, user=member_a.user, given=SECRET.format(index)
+        )
+    team.refresh_from_db()
+    assert team.finished_at is not None
+    url = reverse("escape:join", kwargs={"code": session.code})
+    response = client_of(member_b).post(url, {"team": team.pk, "role": "ethics"})
+    assert response.status_code == 200
+    assert "This team has already escaped: choose a team still playing." in (
+        response.content.decode()
+    )
+    assert not TeamMember.objects.filter(user=member_b.user).exists()
+
+
 def test_console_runs_the_session(client_of, staff_user, running):
     session, team = running
     client = client_of(staff_user)

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 
-from compagnon.desk.ratelimit import public_post_allowed, request_ip_hash
+from compagnon.core.ratelimit import rate_limited_response
+from compagnon.desk.ratelimit import public_post_decision, request_ip_hash
 from compagnon.members.selectors import Viewer
 from compagnon.workshops import registration as reg
 from compagnon.workshops import visitors
@@ -56,8 +57,9 @@ def visitor_register(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "workshops/visitors/form.html", _form_context(workshop, VisitorRegisterForm())
         )
-    if not public_post_allowed(request, form="workshop_visitor"):
-        return render(request, "desk/rate_limited.html", status=429)
+    decision = public_post_decision(request, form="workshop_visitor")
+    if not decision.allowed:
+        return rate_limited_response(request, "desk/rate_limited.html", decision)
     form = VisitorRegisterForm(request.POST)
     if form.is_bot():
         return redirect("workshops:visitor_sent", pk=workshop.pk)
