@@ -42,8 +42,8 @@ from compagnon.awards.models import (
 from compagnon.awards.ratelimit import request_ip_hash, vote_decision
 from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import staff_required
-from compagnon.core.storage import private_download
 from compagnon.core.ratelimit import rate_limited_response
+from compagnon.core.storage import private_download
 from compagnon.members.models import Person
 from compagnon.members.permissions import signed_in_viewer
 from compagnon.members.selectors import Viewer, viewer_for

@@ -44,9 +44,8 @@ from compagnon.careers.models import (
 )
 from compagnon.core.markdown import render_markdown
 from compagnon.core.permissions import staff_required
-from compagnon.core.storage import private_download
-from compagnon.desk.ratelimit import public_post_allowed, request_ip_hash
 from compagnon.core.ratelimit import rate_limited_response
+from compagnon.core.storage import private_download
 from compagnon.desk.ratelimit import public_post_decision, request_ip_hash
 from compagnon.members.permissions import member_required, signed_in_viewer
 from compagnon.members.selectors import Viewer, viewer_for
