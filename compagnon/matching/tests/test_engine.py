@@ -617,12 +617,14 @@ def test_text_read_from_a_sibling_sub_area_gets_only_partial_tag_credit():
         person("declared", "Data scientist.", {"time-series": 3}, org="C"),
         person("both", "Modèles ARIMA saisonniers.", {"time-series": 2}, org="D"),
     ]
-    tags = PARTS.index("tags")
+    # the tag block is two parts since 2026-12-05: per tag ("tags") and per sub-area
+    block = [PARTS.index("tags"), PARTS.index("sub_areas")]
     on_anomalies = CaseQuery("Détection d'anomalies", {"time-series"})
     generic = CaseQuery("", {"time-series"})
 
     def tag_part(weights, query):
-        return Ranker.fit(people, weights=weights).features(query, normalised=False)[1][:, tags]
+        parts = Ranker.fit(people, weights=weights).features(query, normalised=False)[1]
+        return parts[:, block].sum(axis=1)
 
     off, on = Weights(sibling_text=1.0), Weights(sibling_text=0.5)
     before, after = tag_part(off, on_anomalies), tag_part(on, on_anomalies)
@@ -633,3 +635,29 @@ def test_text_read_from_a_sibling_sub_area_gets_only_partial_tag_credit():
     assert tag_part(on, generic) == pytest.approx(tag_part(off, generic))  # exactly per tag
     ranked = ids(Ranker.fit(people, weights=on).rank(on_anomalies))
     assert ranked.index("same") < ranked.index("sibling")
+
+
+def test_the_sub_area_credit_is_a_part_of_its_own_normalised_on_its_own():
+    """The tag block's per-sub-area columns are the part "sub_areas": the person writing
+    about the case's own sub-area holds all of it, a sibling sub-area or a declaration none;
+    its weight moves only that credit (the learned model can weigh it against the tag)."""
+    from compagnon.matching.engine import PARTS
+
+    people = [
+        person("same", "Détection d'anomalies sur des capteurs.", org="A"),
+        person("sibling", "Modèles ARIMA saisonniers.", org="B"),
+        person("declared", "Data scientist.", {"time-series": 3}, org="C"),
+    ]
+    query = CaseQuery("Détection d'anomalies", {"time-series"})
+    sub_areas, tags = PARTS.index("sub_areas"), PARTS.index("tags")
+    ranker = Ranker.fit(people, weights=Weights(sibling_text=0.5))
+    found, parts, _ = ranker.features(query)
+    by_id = dict(zip(found, parts, strict=True))
+    assert by_id["same"][sub_areas] == pytest.approx(1.0)
+    assert by_id["sibling"][sub_areas] == 0 and by_id["declared"][sub_areas] == 0
+    assert by_id["declared"][tags] == pytest.approx(1.0)  # the tag part is normalised apart
+    without = Ranker.fit(people, weights=Weights(sibling_text=0.5, sub_areas=0.0))
+    score = {m.person_id: m.score for m in without.rank(query)}
+    with_it = {m.person_id: m.score for m in ranker.rank(query)}
+    assert with_it["same"] > score["same"]
+    assert with_it["declared"] == pytest.approx(score["declared"])
