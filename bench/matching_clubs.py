@@ -21,7 +21,9 @@ Generators:
 - `tableur` (held-out): the club's spreadsheet, terse cells mixing French and
   English in one bio, abbreviations and typos, primary/secondary topics;
 - `demo` (held-out): the demo club's people (their bios, from
-  compagnon/site/demo/) against cases written from the demo's phrases.
+  compagnon/site/demo/) against cases written from the demo's phrases;
+- `fratrie` and `souche` (dev, tuned on with `atelier`): rare sibling sub-topics
+  graded per sub-topic, and truth per tag with parent/child credit.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Fit the weights of the score's parts on the dev set ("atelier", with "fratrie") only.
+"""Fit the weights of the score's parts on the dev set ("atelier", "fratrie", "souche") only.
 
 Run: uv run python bench/matching_tune.py
 
@@ -18,7 +18,10 @@ against the same margin: the parent-tag credit, the sub-area tag scale (raw part
 an idf on concepts, and a scale on the tag values of people who declared no skill.
 The parts are normalised per case as the engine scores them (`--raw`: not).
 `--sibling`: the sub-area credit of text evidence (`Weights.sibling_text`), tuned on
-the dev set's two parts together (atelier and fratrie; about 7 minutes).
+the dev set's parts together (atelier, fratrie and souche since 2026-12-05; about 5
+minutes): what fitted the prior. `--chars`: the characters part's scale on cases naming
+no sub-area (`Weights.unrevealed_chars`); `--concept-idf`: an idf on concepts; both on the
+dev set's parts together.
 Never reads the held-out sets.
 """
 
@@ -75,7 +78,7 @@ def prepare(club, ranker):
     for i, case in enumerate(club.cases):
         found, parts, factors = ranker.features(case.query, ids, normalised=False)
         assert found == ids
-        cached[i] = (parts, factors)
+        cached[i] = (parts, factors, ranker._compile(case.query).chars_scale)
     slices = {}
     for name, (cases, allowed) in populations(club).items():
         items = []
@@ -88,12 +91,13 @@ def prepare(club, ranker):
                 continue
             ideal = np.sort(gains)[::-1][:K]
             idcg = float((ideal / np.log2(np.arange(2, ideal.size + 2))).sum())
-            raw, factors = cached[i]
+            raw, factors, chars_scale = cached[i]
             factors = factors * allowed
             scaled = raw
             if NORMALISE:  # as the engine: over the people the case may go to in this slice
                 top = raw[factors > 0].max(axis=0) if (factors > 0).any() else np.zeros(len(PARTS))
                 scaled = raw / np.where(top > 0, top, 1.0)
+                scaled[:, PARTS.index("chars")] *= chars_scale  # Weights.unrevealed_chars
             items.append((scaled, raw, factors, gains, idcg))
         slices[name] = items
     return slices
@@ -156,6 +160,7 @@ def run(
     concept_idf: bool = False,
     undeclared: float = 1.0,
     sibling: float = 1.0,
+    unrevealed_chars: float = 1.0,
 ) -> tuple[float, float, np.ndarray]:
     """Coordinate ascent of the parts' weights for one word scoring, one hierarchy credit and
     one tag-part scale for cases that name a sub-area."""
@@ -168,6 +173,7 @@ def run(
             normalise=NORMALISE,
             undeclared_text=undeclared,
             sibling_text=sibling,
+            unrevealed_chars=unrevealed_chars,
         ),
         **{p: 1.0 for p in PARTS},
     )
@@ -185,7 +191,8 @@ def run(
     print(
         f"{'normalised' if NORMALISE else 'raw'} parts, "
         f"words as {scoring}, parent credit {parent}, sub-area tag scale {sub}, "
-        f"concept idf {concept_idf}, undeclared text {undeclared}, sibling text {sibling}: dev objective (mean nDCG@10 over slices) "
+        f"concept idf {concept_idf}, undeclared text {undeclared}, sibling text {sibling}, "
+        f"unrevealed chars {unrevealed_chars}: dev objective (mean nDCG@10 over slices) "
         f"{first:.4f} all parts at 1 -> {best:.4f}; weights "
         + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
     )
@@ -194,11 +201,35 @@ def run(
 
 
 SIBLING_TEXT = (1.0, 0.5, 0.3, 0.15)  # Weights.sibling_text; 1 = per tag (off)
+UNREVEALED_CHARS = (1.0, 1.5, 2.0, 3.0)  # Weights.unrevealed_chars; 1 = off
+
+
+def main_chars() -> None:
+    """--chars: the characters part's scale on cases whose text names no vocabulary sub-area
+    (Weights.unrevealed_chars), on the dev set's parts together, the engine's other choices
+    (sibling_text included) as they are; the weights re-fitted by the same ascent for each."""
+    clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
+    d = Weights()
+    found = {}
+    for scale in UNREVEALED_CHARS:
+        found[scale] = run(
+            clubs, d.word_scoring, d.parent, 1.0, d.concept_idf, 1.0, d.sibling_text, scale
+        )
+    chosen = 1.0
+    for scale in UNREVEALED_CHARS[1:]:  # a change is kept only when better by the margin
+        if found[scale][0] > found[chosen][0] + 0.002:
+            chosen = scale
+    best, _, w = found[chosen]
+    print(
+        f"fitted: unrevealed_chars={chosen}, "
+        + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
+        + f" (dev objective, {' + '.join(c.name for c in clubs)}, {best:.4f})"
+    )
 
 
 def main_sibling() -> None:
     """--sibling: the sub-area credit of text evidence (Weights.sibling_text), tuned on the
-    dev set's two parts together (atelier and fratrie: every slice of both in the objective),
+    dev set's parts together (atelier, fratrie, souche: every slice of each in the objective),
     the other choices as the engine has them (word scoring, parent credit, concept idf)."""
     clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
     d = Weights()
@@ -213,13 +244,22 @@ def main_sibling() -> None:
     print(
         f"fitted: sibling_text={best_sibling}, "
         + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
-        + f" (dev objective, atelier + fratrie, {best:.4f})"
+        + f" (dev objective, atelier + fratrie + souche, {best:.4f})"
     )
 
 
 def main() -> None:
     if "--sibling" in sys.argv:
         main_sibling()
+        return
+    if "--chars" in sys.argv:
+        main_chars()
+        return
+    if "--concept-idf" in sys.argv:  # an idf on concepts, on the dev set's parts together
+        d = Weights()
+        clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
+        for idf in (False, True):
+            run(clubs, d.word_scoring, d.parent, 1.0, idf, 1.0, d.sibling_text)
         return
     club = GENERATORS[DEV]()
     parent = Weights().parent

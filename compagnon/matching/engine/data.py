@@ -113,6 +113,10 @@ class Weights:
     # The sub-area columns of the tag block (text from the case's own sub-area, over the
     # per-tag value), normalised on their own: a part of their own since 2026-12-05.
     sub_areas: float = 2.5
+    # The characters part's scale (after normalisation) on a case whose text names no
+    # vocabulary sub-area: the structured parts then know only the tag, and what the case is
+    # specifically about is in its words alone. 1 = off. Fitted on the dev set.
+    unrevealed_chars: float = 1.0
     concept_idf: bool = (
         False  # weigh concepts by their idf over the club (rare sub-areas count more)
     )

@@ -551,6 +551,7 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         for j, top in zip(order, tops, strict=True):
             if top > 0 and part_weights[j] > 0:
                 multipliers[j] = part_weights[j] / top
+        multipliers[_CHARS] *= cq.chars_scale  # after normalisation (Weights.unrevealed_chars)
         scaled = chars * multipliers[_CHARS] + multipliers[_BLOCK_PARTS] @ blocks
         return raw, scaled, multipliers
 

@@ -661,3 +661,27 @@ def test_the_sub_area_credit_is_a_part_of_its_own_normalised_on_its_own():
     with_it = {m.person_id: m.score for m in ranker.rank(query)}
     assert with_it["same"] > score["same"]
     assert with_it["declared"] == pytest.approx(score["declared"])
+
+
+def test_the_characters_part_can_weigh_more_on_a_case_naming_no_sub_area():
+    """`Weights.unrevealed_chars` scales the normalised characters part of a case whose text
+    names no vocabulary sub-area (the structured parts then know only the tag); a case that
+    names one scores as before, and the raw evidence behind `min_score` does not change."""
+    from compagnon.matching.engine import PARTS
+
+    people = [
+        person("a", "Détection d'anomalies sur des capteurs.", org="A"),
+        person("b", "Des séries pour des usines.", org="B"),
+    ]
+    chars = PARTS.index("chars")
+    vague = CaseQuery("séries pour des usines", {"time-series"})
+    named = CaseQuery("Détection d'anomalies", {"time-series"})
+    off, on = Ranker.fit(people), Ranker.fit(people, weights=Weights(unrevealed_chars=2.0))
+    assert on.features(vague)[1][:, chars] == pytest.approx(2 * off.features(vague)[1][:, chars])
+    assert on.features(named)[1] == pytest.approx(off.features(named)[1])
+    assert on.features(vague, normalised=False)[1] == pytest.approx(
+        off.features(vague, normalised=False)[1]
+    )
+    assert {m.person_id: m.score for m in on.rank(named)} == pytest.approx(
+        {m.person_id: m.score for m in off.rank(named)}
+    )
