@@ -94,7 +94,8 @@ class Weights:
     # Series) is credited per sub-area: full on a case that names that sub-area or none of
     # the tag's, this share on a case that names only a sibling sub-area of the same tag.
     # Declared skills stay per tag. 1 = per tag (the engine before the sub-area credit of
-    # 2026-12-05). Fitted on the dev set, atelier + fratrie (matching_tune.py --sibling).
+    # 2026-12-05). Fitted on the dev set, atelier + fratrie + souche (matching_tune.py
+    # --sibling; 0.3 before the sub_areas part).
     sibling_text: float = 0.5
     parent: float = 0.7  # credit per level when the skill is on an ancestor of the case tag
     child: float = 0.6  # credit per level when the skill is on a descendant
@@ -115,7 +116,8 @@ class Weights:
     sub_areas: float = 2.5
     # The characters part's scale (after normalisation) on a case whose text names no
     # vocabulary sub-area: the structured parts then know only the tag, and what the case is
-    # specifically about is in its words alone. 1 = off. Fitted on the dev set.
+    # specifically about is in its words alone. 1 = off: the dev set rejected 1.5, 2 and 3
+    # (matching_tune.py --chars).
     unrevealed_chars: float = 1.0
     concept_idf: bool = (
         False  # weigh concepts by their idf over the club (rare sub-areas count more)

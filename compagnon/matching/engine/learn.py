@@ -13,11 +13,12 @@ cases' labelled people, starting from the prior's weights, each weight tried at
 result is scaled like the prior (largest weight = the prior's largest) so
 `min_score` and the reasons keep their meaning, and shrunk towards the prior,
 `n / (n + SHRINK_CASES)` of the way for n labelled cases; below `MIN_CASES` the
-prior is returned as is. Until 2026-12-05 the model was a pairwise logistic
-regression on part differences: most of its pairs opposed an invited person to
-a random non-invited one, and the invited were chosen by the prior's score, so it
-learned what separates the prior's picks from the rest, which is the prior, not
-what orders the top of the list (docs/matching.md, learning curve).
+prior is returned as is, and so it is when no change beats the prior on the
+answers. Until 2026-12-05 the model was a pairwise logistic regression on part
+differences: nearly three pairs in four opposed an invited person to a random
+non-invited one, which any part separates, and every pair weighed alike, not the
+order at the top of the list; with five parts, even the best weights for a club's
+hidden truth gained little over the prior (docs/matching.md, fifth change).
 
 Labels (see `matching.learning.answer_label`): "can help as an expert" 3,
 "interested" 2, "not this time" and no answer 0, a random person of the club not
