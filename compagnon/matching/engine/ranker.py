@@ -552,7 +552,11 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
             if top > 0 and part_weights[j] > 0:
                 multipliers[j] = part_weights[j] / top
         multipliers[_CHARS] *= cq.chars_scale  # after normalisation (Weights.unrevealed_chars)
-        scaled = chars * multipliers[_CHARS] + multipliers[_BLOCK_PARTS] @ blocks
+        # einsum, not `@`: a (5,) @ (5, n) product goes to the threaded BLAS, which on a busy
+        # machine took 7 ms per case at 100k people against 0.2 ms for (4,) @ (4, n)
+        scaled = chars * multipliers[_CHARS] + np.einsum(
+            "i,ij->j", multipliers[_BLOCK_PARTS], blocks
+        )
         return raw, scaled, multipliers
 
     def _case_multipliers(self, cq: _Compiled) -> np.ndarray:
