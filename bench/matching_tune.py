@@ -19,7 +19,8 @@ an idf on concepts, and a scale on the tag values of people who declared no skil
 The parts are normalised per case as the engine scores them (`--raw`: not).
 `--sibling`: the sub-area credit of text evidence (`Weights.sibling_text`), tuned on
 the dev set's parts together (atelier, fratrie and souche since 2026-12-05; about 5
-minutes): what fitted the prior. `--chars`: the characters part's scale on cases naming
+minutes). The shipped prior was fitted this way on atelier and fratrie; a prior fitted on
+the three with a sixth part was not shipped (docs/matching.md, fifth change). `--chars`: the characters part's scale on cases naming
 no sub-area (`Weights.unrevealed_chars`); `--concept-idf`: an idf on concepts; both on the
 dev set's parts together.
 Never reads the held-out sets.
@@ -136,7 +137,7 @@ def tune(slices, start: Weights) -> tuple[np.ndarray, float, float]:
             break
     # reported with tags = 1 (the prior's convention): min_score is tested on the raw base, so
     # the scale matters; dividing by the largest weight instead lost 0.004 of dev objective
-    # once sub_areas (2.5 x tags) became the largest (2026-12-05)
+    # when a tried sixth part, sub_areas (2.5 x tags), became the largest (2026-12-05)
     tags = w[PARTS.index("tags")]
     return (w / tags if tags > 0 else w / w.max()), first, best
 

@@ -8,9 +8,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 LEVELS = {1: "notions", 2: "practitioner", 3: "advanced", 4: "expert"}
 # The base score's parts, in `Ranker.features` column order; each has a weight of that name.
-# "sub_areas" (since 2026-12-05) is the tag block's per-sub-area columns: the credit that text
-# evidence from the case's own vocabulary sub-area adds over the per-tag value ("tags").
-PARTS = ("tags", "interests", "words", "chars", "concepts", "sub_areas")
+PARTS = ("tags", "interests", "words", "chars", "concepts")
 RESEARCH_KINDS = ("researcher", "resident")
 
 # A person's id, whatever the caller uses (database primary keys, strings in tests).
@@ -94,9 +92,8 @@ class Weights:
     # Series) is credited per sub-area: full on a case that names that sub-area or none of
     # the tag's, this share on a case that names only a sibling sub-area of the same tag.
     # Declared skills stay per tag. 1 = per tag (the engine before the sub-area credit of
-    # 2026-12-05). Fitted on the dev set, atelier + fratrie + souche (matching_tune.py
-    # --sibling; 0.3 before the sub_areas part).
-    sibling_text: float = 0.5
+    # 2026-12-05). Fitted on the dev set, atelier + fratrie (matching_tune.py --sibling).
+    sibling_text: float = 0.3
     parent: float = 0.7  # credit per level when the skill is on an ancestor of the case tag
     child: float = 0.6  # credit per level when the skill is on a descendant
     interest_related: float = 0.4  # interest on the parent or a child of the case tag
@@ -107,13 +104,10 @@ class Weights:
     # The parts' weights were fitted on the dev set by bench/matching_tune.py (docs/matching.md);
     # a learned model (learn.py) replaces them once the club has enough answered invitations.
     tags: float = 1.0
-    interests: float = 0.125
-    concepts: float = 0.0875  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
-    words: float = 0.0025  # cosine of word uni+bigram TF-IDF
-    chars: float = 0.4175  # cosine of character 3-5-gram TF-IDF
-    # The sub-area columns of the tag block (text from the case's own sub-area, over the
-    # per-tag value), normalised on their own: a part of their own since 2026-12-05.
-    sub_areas: float = 2.5
+    interests: float = 0.05
+    concepts: float = 0.350  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
+    words: float = 0.010  # cosine of word uni+bigram TF-IDF
+    chars: float = 0.420  # cosine of character 3-5-gram TF-IDF
     # The characters part's scale (after normalisation) on a case whose text names no
     # vocabulary sub-area: the structured parts then know only the tag, and what the case is
     # specifically about is in its words alone. 1 = off: the dev set rejected 1.5, 2 and 3

@@ -385,9 +385,7 @@ class _Features(_Base):
         cq = query if isinstance(query, _Compiled) else self._compile(query)
         w = weights or self.weights
         q = np.zeros(self._n_features, np.float32)
-        split = 2 * self._T  # [H | any sub-area] is the tags part, the sub-areas after it
-        q[:split] = w.tags * cq.tag_scale * cq.tag_block[:split]
-        q[split : self._G] = w.sub_areas * cq.tag_scale * cq.tag_block[split:]
+        q[: self._G] = w.tags * cq.tag_scale * cq.tag_block
         q[self._G : self._G + self._T] = w.interests * cq.tag_weights
         q[self._off_concepts + cq.concept_idx] = w.concepts * cq.concept_val
         q[self._off_words + cq.word_idx] = w.words * cq.word_val

@@ -17,8 +17,7 @@ prior is returned as is, and so it is when no change beats the prior on the
 answers. Until 2026-12-05 the model was a pairwise logistic regression on part
 differences: nearly three pairs in four opposed an invited person to a random
 non-invited one, which any part separates, and every pair weighed alike, not the
-order at the top of the list; with five parts, even the best weights for a club's
-hidden truth gained little over the prior (docs/matching.md, fifth change).
+order at the top of the list (docs/matching.md, fifth change).
 
 Labels (see `matching.learning.answer_label`): "can help as an expert" 3,
 "interested" 2, "not this time" and no answer 0, a random person of the club not

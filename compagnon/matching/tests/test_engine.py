@@ -556,6 +556,28 @@ def test_weights_fit_keeps_the_prior_below_the_minimum_and_learns_above():
     assert fit.weights["interests"] >= 0.05 * max(fit.weights.values()) - 1e-9
 
 
+def test_weights_fit_keeps_the_prior_when_nothing_beats_it_on_the_answers():
+    """The learner is a coordinate ascent of the answers' nDCG@10 from the prior: answers the
+    prior already orders perfectly leave it as it is (not learned, the prior's weights)."""
+    import numpy as np
+
+    from compagnon.matching.engine import PARTS
+    from compagnon.matching.engine.learn import LabelledCase, prior_weights, weights_fit
+
+    prior = Weights()
+    w = np.array([getattr(prior, p) for p in PARTS])
+    rng = np.random.default_rng(2)
+    cases = []
+    for _ in range(40):
+        parts = rng.random((12, len(PARTS)))
+        order = np.argsort(-(parts @ w))
+        labels = np.zeros(12)
+        labels[order[:3]] = [3, 3, 2]  # the prior's top three answered
+        cases.append(LabelledCase(parts, np.ones(12), labels))
+    fit = weights_fit(cases, prior)
+    assert not fit.learned and fit.weights == prior_weights(prior)
+
+
 def test_sentence_embeddings_are_off_by_default_and_count_when_weighted():
     import numpy as np
 
@@ -617,14 +639,12 @@ def test_text_read_from_a_sibling_sub_area_gets_only_partial_tag_credit():
         person("declared", "Data scientist.", {"time-series": 3}, org="C"),
         person("both", "Modèles ARIMA saisonniers.", {"time-series": 2}, org="D"),
     ]
-    # the tag block is two parts since 2026-12-05: per tag ("tags") and per sub-area
-    block = [PARTS.index("tags"), PARTS.index("sub_areas")]
+    tags = PARTS.index("tags")
     on_anomalies = CaseQuery("Détection d'anomalies", {"time-series"})
     generic = CaseQuery("", {"time-series"})
 
     def tag_part(weights, query):
-        parts = Ranker.fit(people, weights=weights).features(query, normalised=False)[1]
-        return parts[:, block].sum(axis=1)
+        return Ranker.fit(people, weights=weights).features(query, normalised=False)[1][:, tags]
 
     off, on = Weights(sibling_text=1.0), Weights(sibling_text=0.5)
     before, after = tag_part(off, on_anomalies), tag_part(on, on_anomalies)
@@ -635,32 +655,6 @@ def test_text_read_from_a_sibling_sub_area_gets_only_partial_tag_credit():
     assert tag_part(on, generic) == pytest.approx(tag_part(off, generic))  # exactly per tag
     ranked = ids(Ranker.fit(people, weights=on).rank(on_anomalies))
     assert ranked.index("same") < ranked.index("sibling")
-
-
-def test_the_sub_area_credit_is_a_part_of_its_own_normalised_on_its_own():
-    """The tag block's per-sub-area columns are the part "sub_areas": the person writing
-    about the case's own sub-area holds all of it, a sibling sub-area or a declaration none;
-    its weight moves only that credit (the learned model can weigh it against the tag)."""
-    from compagnon.matching.engine import PARTS
-
-    people = [
-        person("same", "Détection d'anomalies sur des capteurs.", org="A"),
-        person("sibling", "Modèles ARIMA saisonniers.", org="B"),
-        person("declared", "Data scientist.", {"time-series": 3}, org="C"),
-    ]
-    query = CaseQuery("Détection d'anomalies", {"time-series"})
-    sub_areas, tags = PARTS.index("sub_areas"), PARTS.index("tags")
-    ranker = Ranker.fit(people, weights=Weights(sibling_text=0.5))
-    found, parts, _ = ranker.features(query)
-    by_id = dict(zip(found, parts, strict=True))
-    assert by_id["same"][sub_areas] == pytest.approx(1.0)
-    assert by_id["sibling"][sub_areas] == 0 and by_id["declared"][sub_areas] == 0
-    assert by_id["declared"][tags] == pytest.approx(1.0)  # the tag part is normalised apart
-    without = Ranker.fit(people, weights=Weights(sibling_text=0.5, sub_areas=0.0))
-    score = {m.person_id: m.score for m in without.rank(query)}
-    with_it = {m.person_id: m.score for m in ranker.rank(query)}
-    assert with_it["same"] > score["same"]
-    assert with_it["declared"] == pytest.approx(score["declared"])
 
 
 def test_the_characters_part_can_weigh_more_on_a_case_naming_no_sub_area():
@@ -685,3 +679,23 @@ def test_the_characters_part_can_weigh_more_on_a_case_naming_no_sub_area():
     assert {m.person_id: m.score for m in on.rank(named)} == pytest.approx(
         {m.person_id: m.score for m in off.rank(named)}
     )
+
+
+def test_the_default_weights_are_the_prior_fitted_before_the_learner():
+    """The prior the engine ships (and the learner starts from and shrinks towards) is the one
+    fitted on atelier + fratrie. A prior re-fitted on three dev sets with a sixth part
+    (sub_areas) was tried on 2026-12-05 and regressed on its held-out run: not shipped
+    (docs/matching.md, fifth change). Changing these needs the dev set and a held-out run."""
+    from compagnon.matching.engine import PARTS
+    from compagnon.matching.engine.learn import prior_weights
+
+    assert PARTS == ("tags", "interests", "words", "chars", "concepts")
+    assert prior_weights(Weights()) == {
+        "tags": 1.0,
+        "interests": 0.05,
+        "words": 0.010,
+        "chars": 0.420,
+        "concepts": 0.350,
+    }
+    d = Weights()
+    assert (d.sibling_text, d.unrevealed_chars, d.concept_idf) == (0.3, 1.0, False)
