@@ -21,7 +21,9 @@ Generators:
 - `tableur` (held-out): the club's spreadsheet, terse cells mixing French and
   English in one bio, abbreviations and typos, primary/secondary topics;
 - `demo` (held-out): the demo club's people (their bios, from
-  compagnon/site/demo/) against cases written from the demo's phrases.
+  compagnon/site/demo/) against cases written from the demo's phrases;
+- `fratrie` and `souche` (dev, tuned on with `atelier`): rare sibling sub-topics
+  graded per sub-topic, and truth per tag with parent/child credit.
 """
 
 from __future__ import annotations
@@ -1179,7 +1181,131 @@ def fratrie(
     return club
 
 
+# =================================================================================================
+# Dev set, third part: "souche" (since 2026-12-05): truth per tag, not per sub-topic
+# =================================================================================================
+# Issue 11 describes clubs whose members declare little (many profiles without skills), a few
+# generalists (machine learning or statistics "in general") and cases that ask for a tag
+# broadly: anyone strong in the tag helps whatever sub-topic the case's text mentions, and a
+# strong neighbour (the parent or a child tag) helps a notch lower. The dev set's other two
+# parts grade per sub-topic only, so a prior tuned on them alone could learn to ignore
+# everything but the case's own sub-topic. Written from that description and the atelier
+# word lists (dev material); the held-out generators were not used for it.
+
+# parent tag -> (French phrases, English phrases): a generalist's work, no sub-topic
+SOUCHE_GENERAL: dict[str, tuple[list[str], list[str]]] = {
+    "machine-learning": (
+        ["des modèles supervisés de toutes sortes", "le choix et la validation de modèles"],
+        ["supervised models of every kind", "choosing and validating models"],
+    ),
+    "statistics": (
+        ["l'inférence et les tests d'hypothèses", "la modélisation statistique"],
+        ["inference and hypothesis testing", "statistical modelling"],
+    ),
+    "data-analytics": (
+        ["l'analyse de données pour les métiers", "les indicateurs de pilotage"],
+        ["data analysis for business teams", "steering indicators"],
+    ),
+}
+
+
+def souche(
+    seed: int = 606, n_people: int = 500, n_cases: int = 180, *, with_truth: bool = True
+) -> Club:
+    rng = random.Random(seed)
+    topics = list(ATELIER_WORDS)
+    tags = sorted({tag_of(t) for t in topics})
+    shares = [1 / (1 + i) ** 0.9 for i in range(len(tags))]  # a few popular tags, a long tail
+    rng.shuffle(shares)
+    tag_share = dict(zip(tags, shares, strict=True))
+    popularity = [tag_share[tag_of(t)] for t in topics]
+    orgs, org_weights = organisations(rng, 30, "Souche")
+    docs, truths, wishes, languages = [], [], [], {}
+    for pid in range(n_people):
+        lang = "fr" if rng.random() < 0.55 else "en"
+        count = rng.choice([1, 1, 2, 3])
+        chosen: set[str] = set()
+        while len(chosen) < count:
+            chosen.add(rng.choices(topics, popularity)[0])
+        truth = {t: rng.choices([1, 2, 3, 4], [0.25, 0.4, 0.22, 0.13])[0] for t in sorted(chosen)}
+        general: dict[str, int] = {}
+        if rng.random() < 0.2:  # a generalist: a level on a parent tag
+            general[rng.choice(sorted(SOUCHE_GENERAL))] = rng.choice([2, 3, 3, 4])
+        wish = {rng.choice(topics)} - set(truth) if rng.random() < 0.4 else set()
+        phrases = [(ATELIER_WORDS[t], level) for t, level in truth.items()]
+        phrases += [(SOUCHE_GENERAL[g], level) for g, level in general.items()]
+        if rng.random() < 0.3:  # a spreadsheet cell
+            lang = "mix"
+            cells = [rng.choice(words[rng.random() < 0.5]) for words, _ in phrases]
+            cells += ["à creuser : " + rng.choice(ATELIER_WORDS[t][0]) for t in sorted(wish)]
+            rng.shuffle(cells)
+            text = noisy(rng, "; ".join(cells), 0.05)
+        else:
+            i = 0 if lang == "fr" else 1
+            sentences = [rng.choice(ATELIER_FILLER[lang])]
+            for words, level in phrases:
+                x = rng.choice(words[i])
+                sentences.append(rng.choice(ATELIER_LEVELS[lang][level]).format(x=x))
+            for t in sorted(wish):
+                x = rng.choice(ATELIER_WORDS[t][i])
+                sentences.append(rng.choice(ATELIER_WISH[lang]).format(x=x))
+            rng.shuffle(sentences)
+            text = noisy(rng, " ".join(sentences), 0.03)
+        tag_levels = dict(general)
+        for t, level in truth.items():
+            tag_levels[tag_of(t)] = max(tag_levels.get(tag_of(t), 0), level)
+        skills = declare(rng, tag_levels, missing=0.45, parent_only=0.3, off_by_one=0.3,
+                         spurious=0.1)  # fmt: skip
+        interests = {tag_of(t) for t in wish if rng.random() < 0.6}
+        org = rng.choices(orgs, org_weights)[0]
+        spoken = ({lang} if lang != "mix" else {"fr", "en"}) | (
+            {"fr", "en"} if rng.random() < 0.5 else set()
+        )
+        docs.append(person_doc(pid, rng, text, skills, interests, org, spoken))
+        truths.append(tag_levels)
+        wishes.append({tag_of(t) for t in wish})
+        languages[pid] = lang
+    cases = []
+    for _ in range(n_cases):
+        lang = "fr" if rng.random() < 0.5 else "en"
+        tag = rng.choice(tags)  # evenly over tags, rare ones included
+        topic = rng.choice([t for t in topics if tag_of(t) == tag])
+        phrase = rng.choice(ATELIER_WORDS[topic][0 if lang == "fr" else 1])
+        if rng.random() < 0.35:
+            text = noisy(rng, phrase, 0.05)
+        else:
+            text = rng.choice(ATELIER_CASE[lang]).format(x=phrase)
+        query = case_query(rng, text, {tag} if rng.random() < 0.65 else set(), lang, orgs)
+        near = {t for t, d in TAXONOMY.descendants(tag) if d == 1}
+        if TAXONOMY.parent.get(tag):
+            near.add(TAXONOMY.parent[tag])
+        relevance = {}
+        for doc, levels, wish in zip(docs, truths, wishes, strict=True) if with_truth else ():
+            if doc.organisation in query.exclude_organisations:
+                continue
+            # Graded truth per tag: the tag itself, then a strong neighbour, then learners.
+            level = levels.get(tag, 0)
+            neighbour = max((levels.get(t, 0) for t in near), default=0)
+            grade = (
+                3
+                if level >= 3
+                else 2
+                if level == 2 or neighbour >= 3
+                else 1
+                if level == 1 or tag in wish
+                else 0
+            )
+            if grade:
+                relevance[doc.id] = grade
+        cases.append(Case(query, relevance, (tag,), lang))
+    club = Club("souche", docs, cases, languages)
+    for levels in truths:
+        for t in levels.keys() & set(tags):  # the tags cases are about (not generalists')
+            club.topic_people[t] = club.topic_people.get(t, 0) + 1
+    return club
+
+
 GENERATORS = {"atelier": atelier, "conseil": conseil, "tableur": tableur, "demo": demo}
 DEV = "atelier"
 # The dev set's second part (since 2026-12-05): tuned on with atelier, never reported as held-out.
-DEV_EXTRA = {"fratrie": fratrie}
+DEV_EXTRA = {"fratrie": fratrie, "souche": souche}

@@ -1,10 +1,10 @@
-"""Matching quality benchmark: four clubs the engine was not written against, and baselines.
+"""Matching quality benchmark: six clubs the engine was not written against, and baselines.
 
 Run: uv run python bench/matching_quality.py [--sets atelier,conseil] [--no-curve]
 
-The clubs come from bench/matching_clubs.py: `atelier` is the dev set (the only
-one the engine's weights were fitted on, see `tune`), `conseil`, `tableur` and
-`demo` are held out. Every set is scored with the engine and three baselines:
+The clubs come from bench/matching_clubs.py: `atelier`, `fratrie` and `souche` are
+the dev set (the only ones the engine's weights were fitted on, see
+bench/matching_tune.py), `conseil`, `tableur` and `demo` are held out. Every set is scored with the engine and three baselines:
 
 - blend: the naive blend of issue 11, character 3-5-gram TF-IDF (`char_wb`)
   cosine over the bio + 0.1 x declared level on the case's tags + 0.05 x

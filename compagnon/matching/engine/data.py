@@ -108,6 +108,11 @@ class Weights:
     concepts: float = 0.350  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
     words: float = 0.010  # cosine of word uni+bigram TF-IDF
     chars: float = 0.420  # cosine of character 3-5-gram TF-IDF
+    # The characters part's scale (after normalisation) on a case whose text names no
+    # vocabulary sub-area: the structured parts then know only the tag, and what the case is
+    # specifically about is in its words alone. 1 = off: the dev set rejected 1.5, 2 and 3
+    # (matching_tune.py --chars).
+    unrevealed_chars: float = 1.0
     concept_idf: bool = (
         False  # weigh concepts by their idf over the club (rare sub-areas count more)
     )

@@ -51,6 +51,9 @@ class _Compiled(NamedTuple):
     # Weights.sub_area_tags when the case text names a vocabulary sub-area, else 1: it scales
     # the tag part (declared skills name tags, not the sub-area the case is about).
     tag_scale: float = 1.0
+    # Weights.unrevealed_chars when the case text names no vocabulary sub-area, else 1: it
+    # scales the characters part after per-case normalisation.
+    chars_scale: float = 1.0
 
 
 class _Profile(NamedTuple):
@@ -363,6 +366,7 @@ class _Features(_Base):
             language_bit=language_bit,
             tag_block=tag_block,
             tag_scale=w.sub_area_tags if revealed else 1.0,
+            chars_scale=1.0 if revealed else w.unrevealed_chars,
         )
 
     def _case_concepts(self, mentions: list[Mention]) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,4 @@
-"""Learning the score's part weights from the club's answers (pairwise logistic regression).
+"""Learning the score's part weights from the club's answers (coordinate ascent of nDCG@10).
 
 Plain data in, plain data out (no Django): the database side (matching.learning)
 collects, per answered case, the unweighted parts of each labelled person
@@ -6,14 +6,18 @@ collects, per answered case, the unweighted parts of each labelled person
 `Weights.normalise` is on) and their label; `weights_fit` returns the weights of
 `PARTS` to put in `Weights`.
 
-Model: for every case and every two labelled people with different labels, the
-difference of their parts should predict which one answered better; a
-logistic regression without intercept on these differences (both signs) gives
-one coefficient per part. Negative coefficients are set to 0 (more evidence
-never lowers a score), and the result is scaled like the prior (largest weight
-= the prior's largest) so `min_score` and the reasons keep their meaning.
-The learned weights are shrunk towards the prior, `n / (n + SHRINK_CASES)` of
-the way for n labelled cases; below `MIN_CASES` the prior is returned as is.
+Model (since 2026-12-05): coordinate ascent of the mean nDCG@10 of the answered
+cases' labelled people, starting from the prior's weights, each weight tried at
+`STEPS` of its value and a change kept only when it gains more than `MARGIN`
+(the procedure bench/matching_tune.py fits the prior with on the dev set). The
+result is scaled like the prior (largest weight = the prior's largest) so
+`min_score` and the reasons keep their meaning, and shrunk towards the prior,
+`n / (n + SHRINK_CASES)` of the way for n labelled cases; below `MIN_CASES` the
+prior is returned as is, and so it is when no change beats the prior on the
+answers. Until 2026-12-05 the model was a pairwise logistic regression on part
+differences: nearly three pairs in four opposed an invited person to a random
+non-invited one, which any part separates, and every pair weighed alike, not the
+order at the top of the list (docs/matching.md, fifth change).
 
 Labels (see `matching.learning.answer_label`): "can help as an expert" 3,
 "interested" 2, "not this time" and no answer 0, a random person of the club not
@@ -34,6 +38,14 @@ from compagnon.matching.engine import PARTS, Weights
 
 MIN_CASES = 30
 SHRINK_CASES = 100
+K = 10  # nDCG@K, the figure staff read and the benchmarks report
+_DISCOUNT = 1 / np.log2(np.arange(2, K + 2))
+# Coordinate ascent: each part's weight tried at these multiples of its value (0 drops it),
+# ROUNDS passes at most; a change is kept when the answers' nDCG@10 gains more than MARGIN
+# (MARGIN_DROP to drop a part), the tuner's rule for the prior (bench/matching_tune.py).
+STEPS = (0.0, 0.5, 0.7, 0.85, 1.2, 1.4, 2.0, 3.0)
+ROUNDS = 8
+MARGIN, MARGIN_DROP = 1e-3, 0.002
 MAX_PAIRS_PER_CASE = 400
 # Staff invite from the top of the list, so the answered people all look alike on the
 # declared skills; people of the club drawn at random who were not invited are added as
@@ -85,40 +97,77 @@ def _pairs(case: LabelledCase, rng: np.random.Generator) -> tuple[np.ndarray, np
 def weights_fit(
     cases: Sequence[LabelledCase], prior: Weights, *, seed: int = 0, min_cases: int | None = None
 ) -> Fit:
-    """Part weights fitted on labelled cases, shrunk towards the prior's."""
-    from sklearn.linear_model import LogisticRegression
-
+    """Part weights fitted on labelled cases (see the module docstring), shrunk towards the
+    prior's."""
     min_cases = MIN_CASES if min_cases is None else min_cases
     base = prior_weights(prior)
     usable = [c for c in cases if len(c.labels) >= 2 and np.ptp(c.labels) > 0]
     if len(usable) < min_cases:
         return Fit(base, len(usable), 0, False)
     rng = np.random.default_rng(seed)
-    diffs, gaps = [], []
-    for case in usable:
-        d, g = _pairs(case, rng)
-        diffs.append(d)
-        gaps.append(g)
-    X = np.vstack(diffs)
-    gap = np.concatenate(gaps).astype(float)
-    X = np.vstack([X, -X])
-    y = np.concatenate([np.ones(len(gap)), np.zeros(len(gap))])
-    scale = X.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(fit_intercept=False, C=1.0, max_iter=1000)
-    model.fit(X / scale, y, sample_weight=np.concatenate([gap, gap]))
-    coef = np.maximum(model.coef_.ravel() / scale, 0.0)
+    pairs = sum(len(_pairs(case, rng)[1]) for case in usable)
     top = max(base.values())
-    if coef.max() <= 0:
-        return Fit(base, len(usable), len(gap), False)
-    coef = coef / coef.max() * top
+    fitted = _ascent(usable, np.array([base[p] for p in PARTS]))
+    if fitted is None:  # nothing beat the prior on the answers
+        return Fit(base, len(usable), pairs, False)
+    fitted = fitted / fitted.max() * top
     share = len(usable) / (len(usable) + SHRINK_CASES)
     weights = {
-        part: float(share * coef[i] + (1 - share) * base[part]) for i, part in enumerate(PARTS)
+        part: float(share * fitted[i] + (1 - share) * base[part]) for i, part in enumerate(PARTS)
     }
     for part, floor in FLOORS.items():  # learners stay in the ranking: a product rule
         weights[part] = max(weights[part], floor * top)
-    return Fit(weights, len(usable), len(gap), True)
+    return Fit(weights, len(usable), pairs, True)
+
+
+def _ascent(cases: Sequence[LabelledCase], start: np.ndarray) -> np.ndarray | None:
+    """Coordinate ascent of the answers' mean nDCG@10 from the prior's weights (each part
+    tried at the STEPS of its value; a change kept when it gains more than MARGIN, dropping
+    a part MARGIN_DROP; the floors hold), as bench/matching_tune.py fits the prior on the
+    dev set. None when no change was kept."""
+    prepared = [_Prepared.of(case) for case in cases]
+    floors = np.array([FLOORS.get(part, 0.0) for part in PARTS])
+
+    def value(w: np.ndarray) -> float:
+        return float(np.mean([case.ndcg(w) for case in prepared]))
+
+    w = start.astype(float)
+    best, moved = value(w), False
+    for _ in range(ROUNDS):
+        improved = False
+        for j in range(len(PARTS)):
+            for step in STEPS:
+                trial = w.copy()
+                trial[j] = trial[j] * step if w[j] > 0 else 0.1 * step * w.max()
+                trial = np.maximum(trial, floors * trial.max())
+                found = value(trial)
+                if found > best + (MARGIN_DROP if step == 0.0 else MARGIN):
+                    best, w, improved, moved = found, trial, True, True
+        if not improved:
+            break
+    return w if moved else None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A labelled case with what nDCG@10 needs precomputed (gains, ideal DCG)."""
+
+    scored: np.ndarray  # parts x factors
+    gains: np.ndarray
+    idcg: float
+
+    @classmethod
+    def of(cls, case: LabelledCase) -> _Prepared:
+        gains = 2.0**case.labels - 1
+        ideal = np.sort(gains)[::-1][:K]
+        idcg = float((ideal * _DISCOUNT[: ideal.size]).sum())
+        return cls(case.parts * case.factors[:, None], gains, idcg)
+
+    def ndcg(self, w: np.ndarray) -> float:
+        scores = self.scored @ w
+        order = np.lexsort((np.arange(scores.size), -scores))[:K]
+        dcg = float((self.gains[order] * _DISCOUNT[: order.size]).sum())
+        return dcg / self.idcg if self.idcg else 0.0
 
 
 def ndcg(labels: Iterable[float], scores: Iterable[float], k: int = 10) -> float:
