@@ -75,3 +75,55 @@ def test_on_s3_a_local_copy_is_streamed_then_removed(s3, settings, tmp_path):
     grants = s3.client.get_object_acl(Bucket=s3.bucket, Key="private/imports/progress-1.json")
     assert all("URI" not in grant["Grantee"] for grant in grants["Grants"])  # no AllUsers
     assert s3.fetch(f"{s3.endpoint}/{s3.bucket}/private/challenges/1/data.bin")[0] == 403
+
+
+def test_two_writers_of_one_progress_file_neither_fails_nor_leaves_a_partial_file():
+    """Two tasks writing the same import's progress at once (local disk): each write is whole."""
+    import json
+    import threading
+
+    errors: list[BaseException] = []
+    seen: list[bytes | None] = []
+    start = threading.Barrier(3)
+
+    def write(writer: int) -> None:
+        start.wait()
+        for done in range(150):
+            try:
+                private_write("imports/progress-7.json", json.dumps({"done": done}).encode())
+            except BaseException as error:  # the test reports every failure
+                errors.append(error)
+
+    def read() -> None:
+        start.wait()
+        for _ in range(300):
+            seen.append(private_read("imports/progress-7.json"))
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in (1, 2)]
+    threads.append(threading.Thread(target=read))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for data in seen:
+        if data is not None:
+            json.loads(data)  # never half a file
+    assert private_storage().listdir("imports") == ([], ["progress-7.json"])
+
+
+@pytest.mark.django_db
+def test_on_s3_the_presigned_answer_itself_is_not_kept_by_caches(s3):
+    """The redirect says no-store; so must the bucket's answer it leads to (a shared computer,
+    a proxy): the bytes of a private file are fetched fresh after each permission check."""
+    storage = private_storage()
+    name = storage.save("careers/cv.pdf", ContentFile(b"%PDF-1.4 x"))
+    response = private_download(
+        Stored(storage, name),  # type: ignore[arg-type]
+        filename="cv.pdf",
+        content_type="application/pdf",
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    status, headers, body = s3.fetch(response["Location"])
+    assert (status, body) == (200, b"%PDF-1.4 x")
+    assert headers["Cache-Control"] == "private, no-store"
