@@ -80,3 +80,29 @@ def test_a_receiver_dripping_its_answer_fails_the_attempt_within_the_timeout(
     assert elapsed < 3, f"the attempt held the worker {elapsed:.1f} s"
     assert delivery.status != DeliveryStatus.DELIVERED
     assert "Timeout" in delivery.last_error
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"NOT HTTP AT ALL\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\n" + b"X-Many: 1\r\n" * 101 + b"\r\n",
+        b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n",
+    ],
+    ids=["not-http", "too-many-headers", "header-too-long"],
+)
+def test_a_receiver_answering_nonsense_is_a_recorded_failed_attempt(
+    answer, staff_user, settings, django_capture_on_commit_callbacks
+):
+    """Not a crash of the task: the attempt is counted, its reason kept, and it is retried
+    with the back-off like any failure (else it would be re-sent forever, never counted)."""
+    with DrippingServer(answer, pause=0) as server:
+        endpoint_create(
+            url=f"http://127.0.0.1:{server.port}/hook", events=["member.joined"], actor=staff_user
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            event_emit(event="member.joined", data={"person_id": 5})
+    delivery = Delivery.objects.get()
+    assert delivery.attempts == 1
+    assert delivery.status == DeliveryStatus.RETRYING
+    assert delivery.last_error
