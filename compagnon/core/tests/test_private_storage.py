@@ -127,3 +127,38 @@ def test_on_s3_the_presigned_answer_itself_is_not_kept_by_caches(s3):
     status, headers, body = s3.fetch(response["Location"])
     assert (status, body) == (200, b"%PDF-1.4 x")
     assert headers["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "exposing",
+    [
+        {"ACL": "public-read"},
+        {"GrantRead": 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'},
+    ],
+    ids=["acl", "grant"],
+)
+def test_on_s3_no_setting_makes_a_private_object_public_nor_keeps_an_uploaders_type(
+    s3, settings, exposing
+):
+    """AWS_S3_OBJECT_PARAMETERS is django-storages' one setting for both storages: an ACL or
+    grant meant for public uploads must not reach private objects, and the type a browser
+    declared for an upload (text/html for a "picture") is not stored for the bucket to serve."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.AWS_S3_OBJECT_PARAMETERS = {**exposing, "CacheControl": "max-age=86400"}
+    settings.STORAGES = {**settings.STORAGES}  # the private storage is built again
+    storage = private_storage()
+    page = b"<script>alert(document.domain)</script>"
+    name = storage.save(
+        "workshops/1/materials/x/photo.png",
+        SimpleUploadedFile("photo.png", page, content_type="text/html"),
+    )
+    private_write("imports/progress-2.json", b"{}")
+    for key in (f"private/{name}", "private/imports/progress-2.json"):
+        assert s3.fetch(f"{s3.endpoint}/{s3.bucket}/{key}")[0] == 403
+        grants = s3.client.get_object_acl(Bucket=s3.bucket, Key=key)["Grants"]
+        assert all("URI" not in grant["Grantee"] for grant in grants)
+    stored = s3.client.head_object(Bucket=s3.bucket, Key=f"private/{name}")
+    assert stored["ContentType"] == "application/octet-stream"
+    assert stored.get("CacheControl") == "max-age=86400"  # other parameters still apply
