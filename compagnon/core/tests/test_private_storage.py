@@ -162,3 +162,22 @@ def test_on_s3_no_setting_makes_a_private_object_public_nor_keeps_an_uploaders_t
     stored = s3.client.head_object(Bucket=s3.bucket, Key=f"private/{name}")
     assert stored["ContentType"] == "application/octet-stream"
     assert stored.get("CacheControl") == "max-age=86400"  # other parameters still apply
+
+
+@pytest.mark.django_db
+def test_on_s3_a_hostile_file_name_stays_inside_the_disposition_header(s3):
+    """Quotes, CR/LF and non-ASCII letters in a name given by an uploader: one header, quoted
+    or percent-encoded, as Django's FileResponse writes it locally."""
+    storage = private_storage()
+    name = storage.save("challenges/1/data/x.csv", ContentFile(b"id\n"))
+    for filename, expected in [
+        ('a"b.csv', 'attachment; filename="a\\"b.csv"'),
+        ("a\r\nX-Evil: 1.csv", "attachment; filename*=utf-8''a%0D%0AX-Evil%3A%201.csv"),
+        ("données é.csv", "attachment; filename*=utf-8''donn%C3%A9es%20%C3%A9.csv"),
+    ]:
+        response = private_download(Stored(storage, name), filename=filename)  # type: ignore[arg-type]
+        status, headers, _body = s3.fetch(response["Location"])
+        assert status == 200
+        assert headers["Content-Disposition"] == expected
+        assert headers["X-Evil"] is None
+        assert headers["Content-Type"] == "application/octet-stream"
