@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import secrets
 import zoneinfo
 
@@ -251,8 +252,12 @@ class Application(models.Model):
 
 
 def _attachment_path(instance: Attachment, filename: str) -> str:
-    token = secrets.token_hex(8)
-    return f"awards/{instance.application.edition_id}/{instance.application_id}/{token}-{filename}"
+    # A random name with the extension only: the name the applicant gave (often their own or
+    # their company's) stays in `Attachment.name`. On S3 the key is spelled in the download
+    # link, which a blind juror must not learn it from.
+    token = secrets.token_hex(16)
+    extension = os.path.splitext(filename)[1].lower()[:10]
+    return f"awards/{instance.application.edition_id}/{instance.application_id}/{token}{extension}"
 
 
 class Attachment(models.Model):

@@ -34,6 +34,22 @@ class PrivateS3Storage(S3Storage):
         options.setdefault("max_memory_size", 8 * 1024 * 1024)
         super().__init__(**options)
 
+    def get_object_parameters(self, name: str) -> dict[str, Any]:
+        """AWS_S3_OBJECT_PARAMETERS (shared with the public storage) without what exposes.
+
+        No ACL nor grant from the settings (`_get_write_parameters` adds the `private` ACL),
+        and a neutral stored type: not the one a browser declared for the upload, so the
+        bucket serves nothing as a page. Downloads name the type in the presigned link.
+        """
+        parameters = {
+            key: value
+            for key, value in super().get_object_parameters(name).items()
+            if key != "ACL" and not key.startswith("Grant")
+        }
+        parameters["ContentType"] = "application/octet-stream"
+        parameters.pop("ContentEncoding", None)
+        return parameters
+
     def _key(self, name: str) -> str:
         return self._normalize_name(clean_name(name))
 

@@ -116,11 +116,22 @@ def private_write(name: str, data: bytes) -> None:
     storage = private_storage()
     if is_local(storage):
         path = storage.path(name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        partial = f"{path}.tmp"
-        with open(partial, "wb") as handle:
-            handle.write(data)
-        os.replace(partial, path)
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
+        # A partial file of this writer's own: two writers of one name (two tasks of one
+        # import) never write into, nor move, each other's half-written file.
+        handle, partial = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as target:
+                target.write(data)
+            mode = getattr(storage, "file_permissions_mode", None)
+            if mode is not None:  # as the storage saves its files (FILE_UPLOAD_PERMISSIONS)
+                os.chmod(partial, mode)
+            os.replace(partial, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(partial)
+            raise
         return
     replace = getattr(storage, "replace", None)
     if replace is not None:
@@ -178,6 +189,9 @@ def private_download(
         parameters={
             "ResponseContentDisposition": disposition,
             "ResponseContentType": content_type,
+            # The bucket's answer is kept by no cache either: a later viewer of this
+            # browser or proxy gets the bytes only through a new permission check.
+            "ResponseCacheControl": "private, no-store",
         },
     )
     response = HttpResponseRedirect(url)

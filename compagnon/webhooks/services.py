@@ -12,6 +12,7 @@ endpoint off and tell staff by email.
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import logging
 import secrets
@@ -218,6 +219,13 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
         )
     except OSError as error:  # refused, reset, timed out, other TLS errors
         return _failed(delivery, now=now, code=None, error=f"{type(error).__name__}: {error}")
+    except http.client.HTTPException as error:  # an answer that is not HTTP, or too big
+        return _failed(
+            delivery,
+            now=now,
+            code=None,
+            error=f"The answer is not valid HTTP ({type(error).__name__}: {error})"[:500],
+        )
     if 200 <= code < 300:
         return _record(delivery, now=now, code=code, error="", ok=True)
     if 300 <= code < 400:

@@ -8,6 +8,8 @@ through, so a test can deliver to a server it starts on 127.0.0.1. The check run
 staff register an endpoint and again before each attempt, and the connection goes to
 the address that was checked (a DNS answer that changes in between is not followed);
 redirects are not followed (a 3xx answer is a failed attempt, retried like any other).
+The timeout bounds the whole attempt, so a receiver answering a byte at a time holds a
+worker no longer than that.
 
 HTTPS certificates are always verified, against the system's CAs (which OpenSSL reads
 from SSL_CERT_FILE / SSL_CERT_DIR when set) plus `WEBHOOK_CA_BUNDLE`, a PEM file of
@@ -20,7 +22,9 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -85,18 +89,56 @@ def target_check(url: str) -> Target:
     return Target(parts.scheme, parts.hostname, port, path, addresses[0])
 
 
+class _Deadline:
+    """The end of the whole attempt: each read waits only for the time left.
+
+    A socket timeout alone bounds each read, so a receiver sending its answer a byte at a
+    time would keep a worker for as long as it likes; past the deadline a read fails.
+    """
+
+    deadline = float("inf")
+
+    def _time_left(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("The receiver took longer than the timeout to answer.")
+        return left
+
+    def recv_into(self, buffer: Any, *args: Any, **kwargs: Any) -> int:
+        self.settimeout(self._time_left())  # type: ignore[attr-defined]
+        return super().recv_into(buffer, *args, **kwargs)  # type: ignore[misc]
+
+
+class _DeadlineSocket(_Deadline, socket.socket):
+    pass
+
+
+class _DeadlineSSLSocket(_Deadline, ssl.SSLSocket):
+    pass
+
+
+def _connect(address: str, port: int, deadline: float) -> _DeadlineSocket:
+    raw = socket.create_connection((address, port), max(deadline - time.monotonic(), 0.001))
+    sock = _DeadlineSocket(raw.family, raw.type, raw.proto, fileno=raw.detach())
+    sock.deadline = deadline
+    sock.settimeout(sock._time_left())
+    return sock
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     def __init__(self, target: Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
         self._address = target.address
+        self._deadline = time.monotonic() + timeout
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _connect(self._address, self.port, self._deadline)
 
 
 def tls_context() -> ssl.SSLContext:
     """Certificate and host name checked; the system's CAs and WEBHOOK_CA_BUNDLE's trusted."""
     context = ssl.create_default_context()
+    context.sslsocket_class = _DeadlineSSLSocket
     bundle = getattr(settings, "WEBHOOK_CA_BUNDLE", "")
     if bundle:
         context.load_verify_locations(cafile=bundle)
@@ -107,16 +149,22 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, target: Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout, context=tls_context())
         self._address = target.address
+        self._deadline = time.monotonic() + timeout
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+        sock = _connect(self._address, self.port, self._deadline)
+        tls = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+        tls.deadline = self._deadline
+        self.sock = tls
 
 
 def post(
     target: Target, *, body: bytes, headers: dict[str, str], timeout: float
 ) -> tuple[int, str]:
-    """POST `body` to the checked address; the status and the start of the answer."""
+    """POST `body` to the checked address; the status and the start of the answer.
+
+    `timeout` bounds the whole attempt (connect, TLS, send, the answer), not each read.
+    """
     connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     connection = connection_class(target, timeout)
     try:

@@ -35,3 +35,34 @@ def test_an_attachment_goes_to_the_bucket_and_only_its_readers_get_a_link(
     assert headers["Content-Disposition"] == 'attachment; filename="deck.pdf"'
     assert headers["Content-Type"] == "application/pdf"
     assert s3.fetch(response["Location"].split("?", 1)[0])[0] == 403
+
+
+def test_a_blind_juror_following_the_link_learns_no_file_name(s3, client_of, member_a):
+    """The presigned link spells the object's key: under blind review it must not carry the
+    name the applicant gave the file (often their own or their company's)."""
+    from compagnon.awards import services
+    from compagnon.awards.models import Review
+    from compagnon.awards.tests.factories import CategoryFactory, EditionFactory, JurorFactory
+
+    category = CategoryFactory(edition=EditionFactory(blind_review=True))
+    application = ApplicationFactory(
+        category=category, applicant=member_a, status=ApplicationStatus.DRAFT
+    )
+    attachment = services.attachment_add(
+        application=application,
+        file=SimpleUploadedFile("ada-martin-alpha.pdf", PDF, content_type="application/pdf"),
+        by=member_a.user,
+    )
+    application.status = ApplicationStatus.SUBMITTED
+    application.save()
+    juror = JurorFactory(edition=category.edition)
+    Review.objects.create(application=application, juror=juror)
+    response = client_of(juror.person).get(f"/awards/files/{attachment.pk}/")
+    assert response.status_code == 302
+    assert "ada-martin" not in response["Location"]
+    status, headers, body = s3.fetch(response["Location"])
+    assert (status, body) == (200, PDF)
+    assert "ada-martin" not in headers["Content-Disposition"]
+    # The applicant still downloads the file under the name they gave it.
+    own = s3.fetch(client_of(member_a).get(f"/awards/files/{attachment.pk}/")["Location"])
+    assert own[1]["Content-Disposition"] == 'attachment; filename="ada-martin-alpha.pdf"'
