@@ -465,6 +465,9 @@ if S3_BUCKET:
             "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", default=False),
         },
     }
+# A private video played in the page (lessons) keeps its presigned link for a viewing.
+S3_PRIVATE_MEDIA_URL_SECONDS = env_int("S3_PRIVATE_MEDIA_URL_SECONDS", 4 * 3600, minimum=60)
+if S3_BUCKET:
     # Private files in the same bucket (or S3_PRIVATE_BUCKET) under private/: no public ACL,
     # presigned links of S3_PRIVATE_URL_SECONDS after the permission check, no custom domain.
     S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET") or S3_BUCKET

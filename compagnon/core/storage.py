@@ -174,6 +174,8 @@ def private_download(
     which names the file and its type, so the bytes never pass
     through (nor wait in the memory or disk of) a web process. The link is short-lived
     (S3_PRIVATE_URL_SECONDS): it is followed at once, right after the permission check.
+    Played inline (`as_attachment=False`, lesson videos), it lives
+    S3_PRIVATE_MEDIA_URL_SECONDS, as long as someone may watch and seek.
     """
     storage = fieldfile.storage
     if is_local(storage):
@@ -184,8 +186,12 @@ def private_download(
             content_type=content_type,
         )
     disposition = content_disposition_header(as_attachment, filename) or "attachment"
+    # A download is fetched once, at once. A video played in the page fetches ranges from
+    # the same link for as long as someone watches and seeks: its link lives longer.
+    expire = None if as_attachment else settings.S3_PRIVATE_MEDIA_URL_SECONDS
     url = storage.url(  # type: ignore[call-arg]  # S3Storage.url takes parameters
         fieldfile.name,
+        expire=expire,
         parameters={
             "ResponseContentDisposition": disposition,
             "ResponseContentType": content_type,

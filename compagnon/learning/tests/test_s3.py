@@ -32,3 +32,25 @@ def test_a_video_on_s3_plays_from_a_presigned_link_that_answers_ranges(
     status, _headers, body = s3.fetch(link)
     assert (status, body) == (200, FAKE_MP4)
     assert s3.fetch(link.split("?", 1)[0])[0] == 403
+
+
+def test_a_video_link_lives_for_a_viewing_a_download_link_for_a_moment(
+    s3, client_of, member_a, video_lesson, settings
+):
+    from urllib.parse import parse_qs, urlsplit
+
+    from compagnon.core.storage import private_download
+
+    link = client_of(member_a).get(reverse("learning:lesson_video", args=[video_lesson.pk]))
+    played = parse_qs(urlsplit(link["Location"]).query)
+    downloaded = parse_qs(
+        urlsplit(private_download(video_lesson.video, filename="lesson.mp4")["Location"]).query
+    )
+
+    # Signature version 2 (moto's default) carries the end time, version 4 the lifetime.
+    if "X-Amz-Expires" in played:
+        assert played["X-Amz-Expires"] == [str(settings.S3_PRIVATE_MEDIA_URL_SECONDS)]
+        assert int(downloaded["X-Amz-Expires"][0]) <= 60
+    else:
+        lifetime = int(played["Expires"][0]) - int(downloaded["Expires"][0])
+        assert lifetime >= settings.S3_PRIVATE_MEDIA_URL_SECONDS - 60 - 5
