@@ -181,7 +181,7 @@ def test_board_query_count_is_fixed(client_of, member_a, django_assert_num_queri
     client = client_of(member_a)
     url = reverse("benchathons:board", args=[benchathon.pk])
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url, headers={"HX-Request": "true"})
 
 
@@ -191,7 +191,7 @@ def test_results_query_count_is_fixed(client_of, member_a, django_assert_num_que
     client = client_of(member_a)
     url = reverse("benchathons:results", args=[benchathon.pk])
     client.get(url)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get(url)
 
 
@@ -201,7 +201,7 @@ def test_list_query_count_is_fixed(client_of, member_a, django_assert_num_querie
         _benchathons_with_items(member_a, 2)
     client = client_of(member_a)
     client.get(reverse("benchathons:list"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(reverse("benchathons:list"))
     assert _page(response).count('class="card"') == count
 

@@ -171,7 +171,7 @@ def test_console_queries_do_not_grow_with_teams(
             del i
     client = client_of(staff_user)
     url = reverse("escape:console_status", kwargs={"pk": session.pk})
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
 
 
@@ -185,5 +185,5 @@ def test_index_queries_do_not_grow_with_teams(
             session=session, team=session.teams.get(), user=member_a.user, role="lead"
         )
     client = client_of(member_a)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(reverse("escape:index")).status_code == 200

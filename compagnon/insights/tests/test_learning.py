@@ -175,7 +175,7 @@ def test_organisation_page_queries_do_not_grow_with_cohorts(
 
 # The participation figures are kept per snapshot (views._participation): the second visit reads
 # them from the cache instead of the 16 counting queries.
-QUERIES_ORGANISATION_PAGE = 11
+QUERIES_ORGANISATION_PAGE = 10
 
 
 def test_my_growth_shows_my_quizzes_only(client_of, member_a, org_a):

@@ -122,4 +122,4 @@ def test_club_page_queries_do_not_grow_with_organisations(
     assert response.text.count('href="/insights/organisations/') == count
 
 
-QUERIES_CLUB_PAGE = 16  # 11, + time given (4 queries) and hires (1)
+QUERIES_CLUB_PAGE = 15  # 10, + time given (4 queries) and hires (1)

@@ -210,7 +210,7 @@ def test_funnel_page_queries_do_not_grow(
     client = client_of(staff_user)
     url = reverse("learning:cohort_funnel", args=[cohort.pk])
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)
 
 
@@ -303,7 +303,7 @@ def test_cohort_list_queries_do_not_grow(
     client = client_of(manager_a)
     url = reverse("learning:cohort_list")
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.content.decode().count('data-testid="cohort-card"') == count
 
@@ -317,5 +317,5 @@ def test_my_learning_queries_do_not_grow(client_of, member_a, django_assert_num_
     client = client_of(member_a)
     url = reverse("learning:my_learning")
     client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(url)

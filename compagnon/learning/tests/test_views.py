@@ -58,7 +58,7 @@ def test_programme_page_queries_do_not_grow(client_of, member_a, django_assert_n
     client = client_of(member_a)
     url = programme.get_absolute_url()
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(url)
 
 

@@ -93,7 +93,7 @@ def test_pagination(client_of, member_a, settings):
     assert _titles(client.get("/workshops/", {"page": 2})).count('data-testid="workshop-card"') == 1
 
 
-CALENDAR_QUERIES = 10
+CALENDAR_QUERIES = 9
 
 
 def _queries(client, url) -> int:

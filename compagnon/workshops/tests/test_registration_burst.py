@@ -106,14 +106,15 @@ def test_an_unknown_workshop_is_a_404(member_a, viewer_of):
 def first_registration_queries():
     """The queries of a member's first registration through the real view, by database.
 
-    Session, user, person, the workshop with its facts (4), then the seat decision and
-    the row: one batch on PostgreSQL, the workshop row, the counts and the insert
-    elsewhere. In a test's transaction the decision runs in a savepoint (2 more) and the
-    task, enqueued after the commit, is not sent: a real request makes 6 on PostgreSQL.
+    Session, user with their person (the sign-in backend reads both), the workshop with
+    its facts (3), then the seat decision and the row: one batch on PostgreSQL, the
+    workshop row, the counts and the insert elsewhere. In a test's transaction the
+    decision runs in a savepoint (2 more) and the task and the webhook check, after the
+    commit, do not run: a real request makes 5 on PostgreSQL, then those 2.
     """
     if connection.vendor == "postgresql":
-        return 4 + 1 + 2
-    return 4 + 3 + 2
+        return 3 + 1 + 2
+    return 3 + 3 + 2
 
 
 def test_the_register_request_costs_a_fixed_handful_of_queries(

@@ -218,7 +218,7 @@ def test_roster_query_count_is_constant(client_of, manager_a, django_assert_num_
     client = client_of(manager_a)
     url = reverse("workshops:roster", kwargs={"pk": workshop.pk})
     client.get(url)  # warm the session
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
 
 
@@ -231,7 +231,7 @@ def test_no_shows_query_count_is_constant(client_of, staff_user, django_assert_n
     client = client_of(staff_user)
     url = reverse("workshops:no_shows")
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["rows"]) == count
 
