@@ -124,3 +124,83 @@ def test_every_periodic_command_is_scheduled():
     assert periodic <= scheduled, periodic - scheduled
     for tick in TICKS:
         assert import_string(tick.task_path), tick
+
+
+# Read by a library, not by our code: boto3 (django-storages) takes the AWS keys itself.
+LIBRARY_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+
+
+def _names_read_by_the_code() -> set[str]:
+    settings_text = (ROOT / "compagnon" / "settings.py").read_text()
+    names = set(re.findall(r"env_\w+\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_text))
+    for path in ("deploy/gunicorn.conf.py", "deploy/container-healthcheck.py"):
+        names |= set(
+            re.findall(r"environ\.get\(\s*\"([A-Z][A-Z0-9_]*)\"", (ROOT / path).read_text())
+        )
+    return names
+
+
+def _compose_interpolated() -> set[str]:
+    return set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", (ROOT / "compose.yaml").read_text()))
+
+
+def test_every_variable_compose_passes_is_read(compose):
+    """A variable in the app's environment or in compose.env.example that nothing reads is
+    a setting an operator believes in and the site ignores."""
+    read = _names_read_by_the_code()
+    app = {name for name, service in compose["services"].items() if "build" in service}
+    assert {"web", "migrate", "scheduler", "backup"} <= app
+    passed = {name for service in app for name in compose["services"][service]["environment"]}
+    assert passed - read == set(), passed - read
+    example = ROOT / "deploy" / "compose.env.example"
+    in_example = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", example.read_text(), flags=re.M))
+    unread = in_example - read - LIBRARY_ENV - _compose_interpolated()
+    assert unread == set(), unread
+
+
+def test_the_proxy_gets_every_variable_its_caddyfile_reads_and_none_is_optional(compose):
+    """Caddy substitutes {$VAR} before parsing: an empty ACME_EMAIL leaves `email` without its
+    argument and Caddy refuses the whole file (seen with caddy 2.6.2 `caddy validate`)."""
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    used = set(re.findall(r"\{\$([A-Z][A-Z0-9_]*)\}", caddyfile))
+    environment = compose["services"]["proxy"]["environment"]
+    assert used and used <= set(environment)
+    for name in used:
+        assert re.fullmatch(rf"\$\{{{name}:\?[^}}]+\}}", environment[name]), environment[name]
+
+
+def test_compose_healthchecks_name_real_checks(compose):
+    from compagnon.ops.health import CHECKS
+
+    probes = 0
+    for name, service in compose["services"].items():
+        test = service.get("healthcheck", {}).get("test", [])
+        if "manage.py" in test:
+            only = test[test.index("--only") + 1].split(",")
+            assert set(only) <= set(CHECKS), (name, only)
+            probes += 1
+    assert probes >= 5  # the workers and the scheduler
+    containerfile = (ROOT / "Containerfile").read_text()
+    probe = re.search(r'HEALTHCHECK .*\n\s*CMD \["python", "([^"]+)"\]', containerfile)
+    assert probe and (ROOT / probe.group(1)).is_file()
+
+
+def test_compose_volumes_land_where_the_image_lets_the_app_write(compose):
+    """Each named volume mounted under /srv/compagnon/var is a folder the runtime stage
+    creates and gives to the compagnon user (a fresh named volume copies its owner), and
+    the proxy serves media from the folder its Caddyfile names."""
+    runtime = (ROOT / "Containerfile").read_text().split("AS runtime", 1)[1]
+    chowned = re.search(r"chown compagnon:compagnon ([^\n\\]+)", runtime)
+    assert chowned
+    owned = {f"/srv/compagnon/{path}" for path in chowned.group(1).split()}
+    for name, service in compose["services"].items():
+        for volume in service.get("volumes", []):
+            source, target = volume.split(":")[:2]
+            if target.startswith("/srv/compagnon/"):
+                assert source in compose["volumes"], (name, volume)
+                assert target in owned, (name, volume)
+    caddy_root = re.search(r"root \* (\S+)", (ROOT / "deploy" / "Caddyfile").read_text())
+    assert (
+        caddy_root and f"media:{caddy_root.group(1)}:ro" in compose["services"]["proxy"]["volumes"]
+    )
+    assert "backups:/srv/compagnon/var/backups" in compose["services"]["backup"]["volumes"]
