@@ -204,3 +204,34 @@ def test_compose_volumes_land_where_the_image_lets_the_app_write(compose):
         caddy_root and f"media:{caddy_root.group(1)}:ro" in compose["services"]["proxy"]["volumes"]
     )
     assert "backups:/srv/compagnon/var/backups" in compose["services"]["backup"]["volumes"]
+
+
+def test_the_runtime_user_and_group_are_both_10001():
+    """`useradd --system --user-group` gave the group a system gid (999, seen in the
+    rehearsal): then `--user 10001:10001` or a pod's runAsGroup no longer owns var/."""
+    runtime = (ROOT / "Containerfile").read_text().split("AS runtime", 1)[1]
+    group = re.search(r"groupadd --system --gid (\d+) compagnon", runtime)
+    user = re.search(r"useradd --system --uid (\d+) --gid compagnon ", runtime)
+    assert group and user and group.group(1) == user.group(1) == "10001"
+    assert not re.search(r"^[^#]*useradd[^\n]*--user-group", runtime, flags=re.M)
+
+
+def test_the_builder_brings_what_it_runs_after_uv_sync_no_dev():
+    """The builder ran `python -m compagnon.core.i18n compile` with the --no-dev virtualenv,
+    where polib (a dev dependency) is missing: the build stopped at ModuleNotFoundError
+    (seen in the rehearsal). The compile gets polib's locked version from uv.lock."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    runtime_names = {
+        re.split(r"[<>=\[ ;]", dep, maxsplit=1)[0] for dep in project["project"]["dependencies"]
+    }
+    builder = (ROOT / "Containerfile").read_text().split("AS runtime", 1)[0]
+    compile_run = re.search(r"RUN ((?:.*\\\n)*.*compagnon\.core\.i18n compile)", builder)
+    assert compile_run
+    if "polib" not in runtime_names:
+        step = compile_run.group(1)
+        assert "uv export --frozen --only-group dev" in step and "'^polib=='" in step
+        assert (
+            "--with-requirements" in step and ".venv/bin/python -m compagnon.core.i18n" not in step
+        )
