@@ -235,3 +235,32 @@ def test_the_builder_brings_what_it_runs_after_uv_sync_no_dev():
         assert (
             "--with-requirements" in step and ".venv/bin/python -m compagnon.core.i18n" not in step
         )
+
+
+def test_the_front_end_check_accepts_the_collected_copy_in_the_image(settings, tmp_path):
+    """The runtime image has var/static/vendor but no node_modules: `check --deploy` warned
+    compagnon.W001 there (seen in the rehearsal). It warns only when neither copy exists."""
+    from compagnon.core.checks import front_end_packages_installed
+
+    settings.NODE_MODULES = tmp_path / "node_modules"
+    settings.STATIC_ROOT = tmp_path / "static"
+    assert [w.id for w in front_end_packages_installed(None)] == ["compagnon.W001"]
+    collected = settings.STATIC_ROOT / "vendor" / "htmx" / "htmx.min.js"
+    collected.parent.mkdir(parents=True)
+    collected.write_text("/* htmx */")
+    assert front_end_packages_installed(None) == []
+
+
+def test_gunicorn_writes_nothing_in_the_read_only_app_folder(monkeypatch):
+    """The app's home (/srv/compagnon) belongs to root in the image; gunicorn 25+ puts its
+    control socket in $HOME/.gunicorn unless told otherwise (seen in the rehearsal)."""
+    import tempfile
+
+    monkeypatch.delenv("GUNICORN_CONTROL_SOCKET", raising=False)
+    monkeypatch.delenv("METRICS_TOKEN", raising=False)
+    namespace: dict = {}
+    exec(
+        compile((ROOT / "deploy/gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"),
+        namespace,
+    )
+    assert Path(namespace["control_socket"]).parent == Path(tempfile.gettempdir())
