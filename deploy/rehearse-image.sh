@@ -78,8 +78,10 @@ umount_root() {
 
 # Only the roots this invocation mounted: another step may be running in another root.
 MOUNTED=()
+WORKER_PIDS=()
 cleanup() {
   [[ -n "${GUNICORN_PID:-}" ]] && kill "$GUNICORN_PID" 2>/dev/null && wait "$GUNICORN_PID" 2>/dev/null
+  [[ ${#WORKER_PIDS[@]} -gt 0 ]] && kill "${WORKER_PIDS[@]}" 2>/dev/null
   for root in "${MOUNTED[@]}"; do umount_root "$root"; done
   true
 }
@@ -229,17 +231,16 @@ step_runtime() {
 
 # As the image runs it: uid 10001, WORKDIR /srv/compagnon, the ENV lines, plus what
 # compose.yaml's x-app environment sets.
+APP_ENV=(PATH=$APP/.venv/bin:/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
+  LANG=C.UTF-8 HOME=$APP PYTHONUNBUFFERED=1 COMPAGNON_ENV=production
+  COMPAGNON_VAR_DIR=$APP/var LOG_FORMAT=json BEHIND_PROXY=true
+  DATABASE_URL="$DATABASE_URL" REDIS_URL="$REDIS_URL" TASKS_BACKEND=rq
+  ALLOWED_HOSTS=rehearsal.invalid,localhost CSRF_TRUSTED_ORIGINS=https://rehearsal.invalid
+  SITE_URL=https://rehearsal.invalid EMAIL_HOST=127.0.0.1 EMAIL_PORT=2525
+  SECRET_KEY=rehearsal-only-not-a-secret-rehearsal-only-not-a-secret-0123456789
+  HEALTHCHECK_TOKEN=rehearsal-token WEB_BIND=127.0.0.1:$PORT PORT=$PORT)
 as_app() {
-  chroot --userspec=10001:10001 "$RUNTIME" /usr/bin/env -i \
-    PATH=$APP/.venv/bin:/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin \
-    LANG=C.UTF-8 HOME=$APP PYTHONUNBUFFERED=1 COMPAGNON_ENV=production \
-    COMPAGNON_VAR_DIR=$APP/var LOG_FORMAT=json BEHIND_PROXY=true \
-    DATABASE_URL="$DATABASE_URL" REDIS_URL="$REDIS_URL" TASKS_BACKEND=rq \
-    ALLOWED_HOSTS=rehearsal.invalid,localhost CSRF_TRUSTED_ORIGINS=https://rehearsal.invalid \
-    SITE_URL=https://rehearsal.invalid EMAIL_HOST=127.0.0.1 EMAIL_PORT=2525 \
-    SECRET_KEY=rehearsal-only-not-a-secret-rehearsal-only-not-a-secret-0123456789 \
-    HEALTHCHECK_TOKEN=rehearsal-token WEB_BIND=127.0.0.1:$PORT PORT=$PORT \
-    "$@"
+  chroot --userspec=10001:10001 "$RUNTIME" /usr/bin/env -i "${APP_ENV[@]}" "$@"
 }
 
 # GET a page as the proxy would send it; prints the status and the size.
@@ -259,12 +260,14 @@ step_run() {
   as_app sh -c "cd $APP && python manage.py check --deploy --fail-level WARNING"
   say "run: migrate + createcachetable (compose's migrate service) on $DATABASE_URL"
   local dbname=${DATABASE_URL##*/}
-  psql "${DATABASE_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS $dbname" -c "CREATE DATABASE $dbname"
+  psql "${DATABASE_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" -c "CREATE DATABASE $dbname"
   as_app sh -c "cd $APP && python manage.py migrate --no-input | tail -3 && python manage.py createcachetable"
   say "run: the image's CMD (gunicorn) on 127.0.0.1:$PORT"
   local cmd
   cmd=$(sed -n 's/^CMD \[\(.*\)\]$/\1/p' "$REPO/Containerfile" | tr -d '",')
-  as_app sh -c "cd $APP && exec $cmd" >"$REHEARSAL/gunicorn.log" 2>&1 &
+  # exec all the way down: $! is gunicorn's master, which the cleanup stops.
+  (exec chroot --userspec=10001:10001 "$RUNTIME" /usr/bin/env -i "${APP_ENV[@]}" \
+    sh -c "cd $APP && exec $cmd") >"$REHEARSAL/gunicorn.log" 2>&1 &
   GUNICORN_PID=$!
   for _ in $(seq 60); do
     curl -s -o /dev/null -H "Host: localhost" "http://127.0.0.1:$PORT/healthz" && break
@@ -323,10 +326,23 @@ for line in open("/tmp/rehearsal-tasks"):
     result = default_task_backend.get_result(line.strip())
     print("result", result.task.name, result.status, result.errors or result.return_value)
 EOF
-  say "run: the workers' probe, and /healthz/ready once two queues have had a worker"
+  say "run: the workers' probe (compose's healthcheck for workers and the scheduler)"
   as_app sh -c "cd $APP && python manage.py healthcheck --only database,cache"
+  say "run: every rqworker and the scheduler as compose.yaml starts them, then /healthz/ready"
+  local line command
+  : >"$REHEARSAL/workers.log"
+  while IFS= read -r line; do
+    command=$(sed 's/.*command: \[\(.*\)\]/\1/' <<<"$line" | tr -d '",')
+    (exec chroot --userspec=10001:10001 "$RUNTIME" /usr/bin/env -i "${APP_ENV[@]}" \
+      sh -c "cd $APP && exec $command") >>"$REHEARSAL/workers.log" 2>&1 &
+    WORKER_PIDS+=("$!")
+    echo "started $!: $command"
+  done < <(grep -E 'command: \["python", "manage.py", "(rqworker|scheduler)"' "$REPO/compose.yaml")
+  sleep 25
   fetch /healthz/ready -H "Authorization: Bearer rehearsal-token" || true
-  cut -c1-400 "$REHEARSAL/out_healthz_ready"; echo
+  cut -c1-600 "$REHEARSAL/out_healthz_ready"; echo
+  kill "${WORKER_PIDS[@]}"; wait "${WORKER_PIDS[@]}" 2>/dev/null || true; WORKER_PIDS=()
+  grep -ciE '"level": "(error|critical)"|traceback' "$REHEARSAL/workers.log" || true
   kill "$GUNICORN_PID"; wait "$GUNICORN_PID" 2>/dev/null || true; GUNICORN_PID=
   tail -5 "$REHEARSAL/gunicorn.log"
   umount_root "$RUNTIME"
