@@ -264,3 +264,12 @@ def test_gunicorn_writes_nothing_in_the_read_only_app_folder(monkeypatch):
         namespace,
     )
     assert Path(namespace["control_socket"]).parent == Path(tempfile.gettempdir())
+
+
+def test_the_proxy_mounts_files_that_exist_and_both_ignore_files_agree(compose):
+    """Podman reads .containerignore, Docker .dockerignore: the same context for both."""
+    for volume in compose["services"]["proxy"]["volumes"]:
+        source = volume.split(":")[0]
+        if source.startswith("./"):
+            assert (ROOT / source).is_file(), volume
+    assert (ROOT / ".containerignore").read_text() == (ROOT / ".dockerignore").read_text()
