@@ -50,7 +50,7 @@ IMAGE_ENV=(PATH=/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin
 # a build machine behind such a proxy needs the same (a build secret or a base image with it).
 HOST_CA_DIR=${HOST_CA_DIR:-/usr/local/share/ca-certificates}
 BUNDLE=/etc/ssl/certs/ca-certificates.crt
-BUILD_TLS_ENV=(PIP_CERT=$BUNDLE SSL_CERT_FILE=$BUNDLE NODE_EXTRA_CA_CERTS=$BUNDLE)
+BUILD_TLS_ENV=("PIP_CERT=$BUNDLE" "SSL_CERT_FILE=$BUNDLE" "NODE_EXTRA_CA_CERTS=$BUNDLE")
 # The builder stage's ENV.
 BUILDER_ENV=(UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never
   UV_PROJECT_ENVIRONMENT=/srv/compagnon/.venv PIP_DISABLE_PIP_VERSION_CHECK=1 "${BUILD_TLS_ENV[@]}")
@@ -143,7 +143,7 @@ build_context() {
 # copy, then every RUN as written (continuation lines joined), in WORKDIR with the ENV.
 builder_source_layers() {
   say "builder: COPY . ."
-  rm -rf "${BUILDER:?}$APP/compagnon" "$BUILDER$APP/locale" "$BUILDER$APP/var"
+  rm -rf "${BUILDER:?}$APP/compagnon" "${BUILDER:?}$APP/locale" "${BUILDER:?}$APP/var"
   cp -a "$REHEARSAL/context/." "$BUILDER$APP/"
   local instruction
   while IFS= read -r instruction; do
@@ -231,14 +231,14 @@ step_runtime() {
 
 # As the image runs it: uid 10001, WORKDIR /srv/compagnon, the ENV lines, plus what
 # compose.yaml's x-app environment sets.
-APP_ENV=(PATH=$APP/.venv/bin:/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
-  LANG=C.UTF-8 HOME=$APP PYTHONUNBUFFERED=1 COMPAGNON_ENV=production
-  COMPAGNON_VAR_DIR=$APP/var LOG_FORMAT=json BEHIND_PROXY=true
-  DATABASE_URL="$DATABASE_URL" REDIS_URL="$REDIS_URL" TASKS_BACKEND=rq
-  ALLOWED_HOSTS=rehearsal.invalid,localhost CSRF_TRUSTED_ORIGINS=https://rehearsal.invalid
+APP_ENV=("PATH=$APP/.venv/bin:/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin"
+  LANG=C.UTF-8 "HOME=$APP" PYTHONUNBUFFERED=1 COMPAGNON_ENV=production
+  "COMPAGNON_VAR_DIR=$APP/var" LOG_FORMAT=json BEHIND_PROXY=true
+  "DATABASE_URL=$DATABASE_URL" "REDIS_URL=$REDIS_URL" TASKS_BACKEND=rq
+  "ALLOWED_HOSTS=rehearsal.invalid,localhost" CSRF_TRUSTED_ORIGINS=https://rehearsal.invalid
   SITE_URL=https://rehearsal.invalid EMAIL_HOST=127.0.0.1 EMAIL_PORT=2525
   SECRET_KEY=rehearsal-only-not-a-secret-rehearsal-only-not-a-secret-0123456789
-  HEALTHCHECK_TOKEN=rehearsal-token WEB_BIND=127.0.0.1:$PORT PORT=$PORT)
+  HEALTHCHECK_TOKEN=rehearsal-token "WEB_BIND=127.0.0.1:$PORT" "PORT=$PORT")
 as_app() {
   chroot --userspec=10001:10001 "$RUNTIME" /usr/bin/env -i "${APP_ENV[@]}" "$@"
 }
@@ -332,7 +332,8 @@ EOF
   local line command
   : >"$REHEARSAL/workers.log"
   while IFS= read -r line; do
-    command=$(sed 's/.*command: \[\(.*\)\]/\1/' <<<"$line" | tr -d '",')
+    command=${line#*command: \[}
+    command=$(tr -d '",]' <<<"$command")
     (exec chroot --userspec=10001:10001 "$RUNTIME" /usr/bin/env -i "${APP_ENV[@]}" \
       sh -c "cd $APP && exec $command") >>"$REHEARSAL/workers.log" 2>&1 &
     WORKER_PIDS+=("$!")
