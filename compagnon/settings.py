@@ -275,14 +275,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 NODE_MODULES = BASE_DIR / "node_modules"
+# The image drops node_modules once collectstatic has copied these into STATIC_ROOT: only
+# the folders present are listed (compagnon.W001 warns when neither copy is there).
 STATICFILES_DIRS = [
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    # Charts: Vega-Lite specs drawn in the page by vega-embed (see compagnon/core/charts.py).
-    ("vendor/vega", NODE_MODULES / "vega" / "build"),
-    ("vendor/vega-lite", NODE_MODULES / "vega-lite" / "build"),
-    ("vendor/vega-embed", NODE_MODULES / "vega-embed" / "build"),
-    ("vendor/vega-interpreter", NODE_MODULES / "vega-interpreter" / "build"),
-    ("vendor/vega-util", NODE_MODULES / "vega-util" / "build"),
+    (prefix, folder)
+    for prefix, folder in [
+        ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+        # Charts: Vega-Lite specs drawn in the page by vega-embed (see compagnon/core/charts.py).
+        ("vendor/vega", NODE_MODULES / "vega" / "build"),
+        ("vendor/vega-lite", NODE_MODULES / "vega-lite" / "build"),
+        ("vendor/vega-embed", NODE_MODULES / "vega-embed" / "build"),
+        ("vendor/vega-interpreter", NODE_MODULES / "vega-interpreter" / "build"),
+        ("vendor/vega-util", NODE_MODULES / "vega-util" / "build"),
+    ]
+    if folder.is_dir()
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"

@@ -31,6 +31,12 @@ accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 # Behind the proxy on a private network: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+# gunicorn's control socket (`gunicornc`) defaults to $HOME/.gunicorn/, and the app's home
+# (/srv/compagnon) is read-only to it: in the image it logged "Control server error:
+# Permission denied" at every start. The temporary folder is the app's own.
+control_socket = os.environ.get(
+    "GUNICORN_CONTROL_SOCKET", os.path.join(tempfile.gettempdir(), "compagnon-gunicorn.ctl")
+)
 
 
 def on_starting(server):

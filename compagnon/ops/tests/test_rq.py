@@ -45,6 +45,12 @@ def rq_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": QUEUES}}
     yield client
     client.flushdb()
+    # django_rq registers its dashboard in the admin on import; once the app is gone from
+    # INSTALLED_APPS the admin index would look up a missing app (a later admin test failed).
+    from django.contrib import admin
+
+    for model in [m for m in admin.site._registry if m._meta.app_label == "django_rq"]:
+        admin.site.unregister(model)
 
 
 def _depths() -> dict[str, int]:
