@@ -23,7 +23,9 @@ Generators:
 - `demo` (held-out): the demo club's people (their bios, from
   compagnon/site/demo/) against cases written from the demo's phrases;
 - `fratrie` and `souche` (dev, tuned on with `atelier`): rare sibling sub-topics
-  graded per sub-topic, and truth per tag with parent/child credit.
+  graded per sub-topic, and truth per tag with parent/child credit;
+- `verger` (dev, since the sixth change): its own wording, not atelier's lists: paraphrases,
+  jargon, abbreviations, cases written as the requester's problem, rare sub-topics.
 """
 
 from __future__ import annotations
