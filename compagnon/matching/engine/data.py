@@ -105,9 +105,9 @@ class Weights:
     # a learned model (learn.py) replaces them once the club has enough answered invitations.
     tags: float = 1.0
     interests: float = 0.05
-    concepts: float = 0.167  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
-    words: float = 0.029  # cosine of word uni+bigram TF-IDF
-    chars: float = 0.198  # cosine of character 3-5-gram TF-IDF
+    concepts: float = 0.350  # cosine of vocabulary concepts (tag and sub-area terms) TF-IDF
+    words: float = 0.010  # cosine of word uni+bigram TF-IDF
+    chars: float = 0.420  # cosine of character 3-5-gram TF-IDF
     # The characters part's scale (after normalisation) on a case whose text names no
     # vocabulary sub-area: the structured parts then know only the tag, and what the case is
     # specifically about is in its words alone. 1 = off: the dev set rejected 1.5, 2 and 3
@@ -117,14 +117,16 @@ class Weights:
     # does not read: x uncovered_chars ** (1 - coverage), coverage being the share of the
     # case's content words inside a tag name or vocabulary term it found. A case in the
     # requester's own words ("our machines break down without warning") leaves its concepts
-    # and inferred tags weak, and what it is about is in its words alone. 1 = off.
+    # and inferred tags weak, and what it is about is in its words alone. 1 = off: the four
+    # dev sets rejected it (matching_tune.py --uncovered; docs/matching.md, sixth change).
     uncovered_chars: float = 1.0
     # Each part's weight on a case x idf ** part_idf after normalisation, idf =
     # log(1 + n / m) / log(1 + n), n the people the case may go to, m those at half the part's
     # best value or more: a part on which a fifth of the club is near the top (a tag declared
-    # by many, for a case on a rare sub-topic) says less than one a handful reach. 0 = off;
-    # 1 fitted with the weights above on the four dev sets (matching_tune.py --part-idf).
-    part_idf: float = 1.0
+    # by many, for a case on a rare sub-topic) says less than one a handful reach. 0 = off:
+    # 1 with a prior re-fitted on the four dev sets was tried and withdrawn after its
+    # held-out run (docs/matching.md, sixth change).
+    part_idf: float = 0.0
     concept_idf: bool = (
         False  # weigh concepts by their idf over the club (rare sub-areas count more)
     )

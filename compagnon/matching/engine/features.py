@@ -368,7 +368,11 @@ class _Features(_Base):
             tag_block=tag_block,
             tag_scale=w.sub_area_tags if revealed else 1.0,
             chars_scale=(1.0 if revealed else w.unrevealed_chars)
-            * w.uncovered_chars ** (1.0 - _coverage(analysis, mentions)),
+            * (
+                w.uncovered_chars ** (1.0 - _coverage(analysis, mentions))
+                if w.uncovered_chars != 1
+                else 1.0
+            ),
         )
 
     def _case_concepts(self, mentions: list[Mention]) -> tuple[np.ndarray, np.ndarray]:
