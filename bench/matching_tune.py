@@ -24,7 +24,7 @@ the three with a sixth part was not shipped (docs/matching.md, fifth change). `-
 no sub-area (`Weights.unrevealed_chars`); `--concept-idf`: an idf on concepts; both on the
 dev set's parts together. `--uncovered`: the characters part's scale on cases the vocabulary
 reads little of (`Weights.uncovered_chars`); `--part-idf`: the part idf exponent
-(`Weights.part_idf`), the prior since the sixth change; both on the four dev parts
+(`Weights.part_idf`; tried and withdrawn in the sixth change); both on the four dev parts
 (atelier, fratrie, souche, verger).
 Never reads the held-out sets.
 """
