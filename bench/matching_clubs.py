@@ -23,7 +23,9 @@ Generators:
 - `demo` (held-out): the demo club's people (their bios, from
   compagnon/site/demo/) against cases written from the demo's phrases;
 - `fratrie` and `souche` (dev, tuned on with `atelier`): rare sibling sub-topics
-  graded per sub-topic, and truth per tag with parent/child credit.
+  graded per sub-topic, and truth per tag with parent/child credit;
+- `verger` (dev, since the sixth change): its own wording, not atelier's lists: paraphrases,
+  jargon, abbreviations, cases written as the requester's problem, rare sub-topics.
 """
 
 from __future__ import annotations
@@ -1305,7 +1307,460 @@ def souche(
     return club
 
 
+# =================================================================================================
+# Dev set, fourth part: "verger" (since 2026-12-05, sixth change): its own wording
+# =================================================================================================
+# The other dev parts share atelier's phrase lists, which map one to one onto the vocabulary's
+# sub-areas, so a prior tuned on them trusts vocabulary evidence more than a real club's texts
+# deserve. Issue 11 describes real clubs: people describe their work in their own words
+# (paraphrases, jargon, abbreviations, misspellings, French and English mixed, tools and
+# problems the vocabulary does not list), requesters describe a problem rather than a method,
+# a few sub-topics have only a handful of knowledgeable people, 30-50 % of profiles declare no
+# skill and many declare the parent tag only. Written from that description alone: not from
+# the held-out generators, not from atelier's lists, not from the vocabulary.
+
+# "tag/sub-topic" -> (French ways of saying the work, English ones, French problems as a
+# requester puts them, English ones, popularity). Sub-topics are this club's own cut, not the
+# vocabulary's sub-areas.
+VERGER_WORDS: dict[str, tuple[list[str], list[str], list[str], list[str], float]] = {
+    "time-series/capteurs": (
+        [
+            "détection de dérives sur des signaux capteurs",
+            "repérer les pannes dans les relevés vibratoires",
+            "monitoring IoT indus avec seuils adaptatifs",
+        ],
+        [
+            "spotting drift in sensor feeds",
+            "vibration logs to catch failing pumps",
+            "IIoT monitoring w/ adaptive thresholds",
+        ],
+        ["nos machines tombent en panne sans prévenir alors qu'on a des relevés chaque minute"],
+        ["our machines break down without warning though we log readings every minute"],
+        1.6,
+    ),
+    "forecasting/appro": (
+        [
+            "prévoir les volumes de commandes semaine par semaine",
+            "prévi des ventes par magasin",
+            "modèles de prév pour le réassort",
+        ],
+        [
+            "weekly order volume projections",
+            "store-level sales predictions",
+            "replenishment forecasts with prophet and ETS",
+        ],
+        ["on jette trop de produits frais, les commandes se font au doigt mouillé"],
+        ["we throw away too much fresh produce, ordering is pure guesswork"],
+        1.8,
+    ),
+    "forecasting/energie": (
+        ["prévision de charge électrique à J+1", "courbes de conso horaires du réseau"],
+        ["day-ahead grid load projections", "hourly power draw curves"],
+        ["anticiper le pic de consommation de notre réseau de chaleur l'hiver"],
+        ["anticipate winter peak demand on our district heating network"],
+        0.15,
+    ),
+    "nlp/extraction": (
+        [
+            "extraire des entités de contrats scannés",
+            "NER sur des comptes rendus",
+            "parser des PDF pourris pour sortir les montants",
+        ],
+        [
+            "pulling entities out of scanned contracts",
+            "named-entity tagging on reports",
+            "info extraction from messy PDFs",
+        ],
+        ["des milliers de factures ressaisies à la main chaque mois"],
+        ["thousands of invoices keyed in by hand every month"],
+        1.2,
+    ),
+    "nlp/tickets": (
+        [
+            "tri automatique des tickets du support",
+            "classer les verbatims clients par motif",
+            "routage de mails par catégorie",
+        ],
+        [
+            "auto-routing helpdesk tickets",
+            "categorising customer verbatims",
+            "email triage by topic",
+        ],
+        ["le service client croule sous des mails que personne ne trie"],
+        ["the support inbox is drowning in unsorted emails"],
+        1.3,
+    ),
+    "nlp/parole": (
+        ["transcription automatique d'appels", "reco vocale en atelier bruyant"],
+        ["speech-to-text on call recordings", "ASR for noisy shop floors"],
+        ["on enregistre les appels mais personne ne les réécoute jamais"],
+        ["we record every call but nobody ever listens back"],
+        0.15,
+    ),
+    "genai-text/rag": (
+        [
+            "assistant conversationnel branché sur la doc interne",
+            "RAG sur notre base de connaissances",
+            "chatbot qui cite ses sources maison",
+        ],
+        [
+            "retrieval-augmented assistant over internal wikis",
+            "LLM answering from our knowledge base",
+            "chatbot grounded in company docs",
+        ],
+        ["les nouveaux arrivants posent toujours les mêmes questions aux mêmes collègues"],
+        ["new hires keep asking the same colleagues the same questions"],
+        1.5,
+    ),
+    "genai-text/finetune": (
+        [
+            "affiner un petit modèle de langue sur nos textes",
+            "adaptateurs LoRA sur un modèle open-weight",
+        ],
+        ["fine-tuning a small language model in-house", "LoRA adapters on open-weight checkpoints"],
+        ["on veut un modèle qui parle notre jargon sans envoyer nos données dehors"],
+        ["we want a model that speaks our jargon without sending data outside"],
+        0.2,
+    ),
+    "computer-vision/controle": (
+        [
+            "contrôle qualité visuel en sortie de ligne",
+            "repérer les défauts sur photos de pièces",
+            "inspection auto par caméra",
+        ],
+        [
+            "visual QC at the end of the line",
+            "defect spotting on part photos",
+            "camera-based automated inspection",
+        ],
+        ["des pièces rayées passent au travers du contrôle et reviennent en SAV"],
+        ["scratched parts slip past inspection and come back as returns"],
+        1.2,
+    ),
+    "computer-vision/satellite": (
+        ["images satellite pour suivre les cultures", "télédétection et indices de végétation"],
+        ["remote sensing for crop monitoring", "satellite imagery and NDVI stacks"],
+        ["suivre l'état de nos parcelles sans faire des kilomètres"],
+        ["keep an eye on our fields without driving out to them"],
+        0.15,
+    ),
+    "recommender-systems/reco": (
+        [
+            "suggestions de produits sur le site",
+            "filtrage collaboratif pour la boutique en ligne",
+            "moteur de reco perso",
+        ],
+        [
+            "product suggestions on the web shop",
+            "collaborative filtering for the catalogue",
+            "personalised recs engine",
+        ],
+        ["nos clients ne trouvent jamais les articles qui pourraient leur plaire"],
+        ["customers never find the items they would actually like"],
+        1.0,
+    ),
+    "causality/uplift": (
+        [
+            "mesurer l'effet réel d'une campagne, modèles d'uplift",
+            "diff-in-diff sur des ouvertures de magasins",
+        ],
+        ["measuring the true lift of a campaign", "difference-in-differences on store openings"],
+        ["on ne sait pas si la promo a vraiment fait vendre plus"],
+        ["no idea whether the promo actually drove extra sales"],
+        0.2,
+    ),
+    "statistics/abtest": (
+        [
+            "tests A/B et calcul d'effectifs",
+            "plans d'expériences en ligne",
+            "AB testing, puissance statistique",
+        ],
+        [
+            "A/B tests and sample size maths",
+            "online experiment design",
+            "split testing and power analysis",
+        ],
+        ["on modifie le site au feeling sans savoir si c'est mieux"],
+        ["we change the website on gut feeling with no idea if it helps"],
+        1.1,
+    ),
+    "statistics/enquetes": (
+        ["pondération et redressement d'enquêtes", "analyse de questionnaires"],
+        ["survey weighting and raking", "questionnaire data analysis"],
+        ["notre enquête de satisfaction ne représente que les clients râleurs"],
+        ["our satisfaction survey only hears from the grumpy customers"],
+        0.6,
+    ),
+    "optimisation/tournees": (
+        [
+            "optimiser les tournées de livraison",
+            "VRP et recherche op",
+            "calcul d'itinéraires pour camions",
+        ],
+        [
+            "delivery route planning",
+            "vehicle routing with OR solvers",
+            "truck itinerary optimisation",
+        ],
+        ["nos chauffeurs font des détours et le gasoil coûte une fortune"],
+        ["our drivers take detours and fuel costs a fortune"],
+        0.9,
+    ),
+    "optimisation/plannings": (
+        [
+            "planification des équipes et des gardes",
+            "programmation par contraintes pour les emplois du temps",
+        ],
+        ["staff rostering", "constraint programming for timetables"],
+        ["faire le planning des infirmières prend deux jours chaque mois"],
+        ["building the nurses' rota takes two days every month"],
+        0.15,
+    ),
+    "data-engineering/pipelines": (
+        [
+            "pipelines d'ingestion orchestrés avec airflow",
+            "ETL maison vers l'entrepôt",
+            "flux de données batch et streaming",
+        ],
+        [
+            "ingestion pipelines on Airflow",
+            "ELT into the warehouse with dbt",
+            "batch and streaming data flows",
+        ],
+        ["nos données arrivent en retard, incomplètes ou cassées"],
+        ["our data lands late, incomplete or broken"],
+        1.5,
+    ),
+    "dataviz/dashboards": (
+        [
+            "tableaux de bord pour le comex",
+            "dataviz interactive sous Power BI",
+            "rapports visuels automatisés",
+        ],
+        ["exec dashboards", "interactive charts in Power BI", "automated visual reporting"],
+        ["la direction veut suivre les chiffres sans ouvrir un fichier Excel"],
+        ["management wants to follow the numbers without opening a spreadsheet"],
+        1.4,
+    ),
+    "mlops/deploiement": (
+        [
+            "mise en prod de modèles dans des conteneurs",
+            "suivi de dérive des modèles en prod",
+            "CI/CD pour le ML",
+        ],
+        [
+            "shipping models to prod in containers",
+            "monitoring model drift in production",
+            "CI/CD for machine learning",
+        ],
+        ["notre modèle tourne encore sur le portable d'un stagiaire"],
+        ["our model still runs on an intern's laptop"],
+        1.0,
+    ),
+    "health-data/clinique": (
+        ["données de dossiers patients et cohortes", "entrepôt de données hospitalier"],
+        ["EHR data and patient cohorts", "hospital clinical data warehouse"],
+        ["exploiter nos dossiers patients pour la recherche clinique"],
+        ["use our patient records for clinical research"],
+        0.2,
+    ),
+    "sport-analytics/charge": (
+        ["suivi de la charge d'entraînement des joueurs", "données GPS de matchs"],
+        ["player workload tracking", "match GPS tracking data"],
+        ["nos joueurs se blessent tous en fin de saison"],
+        ["our players all get injured late in the season"],
+        0.15,
+    ),
+    "privacy-safety/anonymisation": (
+        ["anonymisation et pseudonymisation de jeux de données", "confidentialité différentielle"],
+        ["de-identification of datasets", "differential privacy"],
+        ["on ne peut pas partager nos données à cause du RGPD"],
+        ["GDPR keeps us from sharing our data"],
+        0.2,
+    ),
+    "explicability/attributions": (
+        [
+            "expliquer les prédictions d'un modèle de scoring",
+            "valeurs de Shapley et contributions des variables",
+        ],
+        ["explaining credit scoring predictions", "SHAP values and feature attributions"],
+        ["le comité refuse un modèle qu'il ne comprend pas"],
+        ["the committee rejects a model it cannot understand"],
+        0.7,
+    ),
+    "bias-fairness/recrutement": (
+        ["audit d'équité d'un algo de recrutement", "mesure des biais entre groupes"],
+        ["fairness audit of a hiring model", "measuring bias across groups"],
+        ["notre tri de CV défavorise-t-il les femmes ?"],
+        ["does our CV screening disadvantage women?"],
+        0.15,
+    ),
+    "frugal-ai/embarque": (
+        ["modèles compressés pour microcontrôleurs", "quantification et distillation de réseaux"],
+        ["TinyML on microcontrollers", "quantisation and distillation of networks"],
+        ["faire tourner la détection sur un boîtier sans réseau"],
+        ["run detection on a box with no network at all"],
+        0.15,
+    ),
+}
+# Generalists' work at the parent tag, in this club's words (no sub-topic).
+VERGER_GENERAL: dict[str, tuple[list[str], list[str]]] = {
+    "machine-learning": (["du ML généraliste, surtout du tabulaire", "gradient boosting et compagnie"],
+                         ["general-purpose ML, mostly tabular", "xgboost and friends"]),
+    "statistics": (["stats appliquées, modèles linéaires", "biostat de formation"],
+                   ["applied stats, linear models", "trained as a biostatistician"]),
+    "data-analytics": (["analyses ad hoc pour les métiers", "requêtes SQL et KPI"],
+                       ["ad hoc analysis for business teams", "SQL queries and KPIs"]),
+}  # fmt: skip
+# How people say their level, in their own words (some say nothing: level -> None).
+VERGER_LEVELS = {
+    "fr": {
+        4: ["Référente interne sur {x}, je forme les autres.", "J'ai monté l'équipe qui fait {x}."],
+        3: ["Plusieurs années à faire {x} pour de vrai.", "{x} : mis en prod plusieurs fois."],
+        2: ["Je fais pas mal de {x} en ce moment.", "Un peu de {x} au boulot."],
+        1: ["J'ai touché à {x} en formation.", "Vu {x} dans un tuto, sans plus."],
+    },
+    "en": {
+        4: ["In-house go-to for {x}, I coach the others.", "Built the team behind our {x}."],
+        3: ["Several years doing {x} for real.", "Shipped {x} more than once."],
+        2: ["Doing a fair bit of {x} lately.", "Some {x} at work."],
+        1: ["Touched {x} during a course.", "Did one tutorial on {x}."],
+    },
+}
+VERGER_WISH = {
+    "fr": ["J'aimerais m'y mettre : {x}.", "À creuser un jour : {x}."],
+    "en": ["Keen to pick up {x}.", "On my learning list: {x}."],
+}
+VERGER_INTRO = {
+    "fr": ["Data scientist dans une PME.", "Ingé data côté industrie.", "Analyste, reconvertie."],
+    "en": [
+        "Data person at a scale-up.",
+        "Engineer turned analyst.",
+        "Freelance, mostly consulting.",
+    ],
+}
+VERGER_CASE = {
+    "fr": [
+        "{p}. Quelqu'un a déjà fait ça ?",
+        "Besoin d'un coup de main : {p}.",
+        "{p} ; on pense à {x}.",
+    ],
+    "en": ["{p}. Has anyone done this?", "Looking for help: {p}.", "{p}; thinking of {x}."],
+}
+
+
+def verger(
+    seed: int = 707, n_people: int = 500, n_cases: int = 180, *, with_truth: bool = True
+) -> Club:
+    rng = random.Random(seed)
+    topics = list(VERGER_WORDS)
+    popularity = [VERGER_WORDS[t][4] for t in topics]
+    orgs, org_weights = organisations(rng, 35, "Verger")
+    docs, truths, generals, wishes, languages = [], [], [], [], {}
+    for pid in range(n_people):
+        lang = "fr" if rng.random() < 0.5 else "en"
+        count = rng.choice([1, 1, 1, 2, 2, 3])
+        chosen: set[str] = set()
+        while len(chosen) < count:
+            chosen.add(rng.choices(topics, popularity)[0])
+        truth = {t: rng.choices([1, 2, 3, 4], [0.25, 0.35, 0.25, 0.15])[0] for t in sorted(chosen)}
+        general: dict[str, int] = {}
+        if rng.random() < 0.15:
+            general[rng.choice(sorted(VERGER_GENERAL))] = rng.choice([2, 3, 3, 4])
+        wish = {rng.choice(topics)} - set(truth) if rng.random() < 0.35 else set()
+        phrases = [(VERGER_WORDS[t][:2], level) for t, level in truth.items()]
+        phrases += [(VERGER_GENERAL[g], level) for g, level in general.items()]
+        style = rng.random()
+        if style < 0.3:  # a spreadsheet cell: both languages, no level cue
+            lang = "mix"
+            cells = [rng.choice(words[rng.random() < 0.5]) for words, _ in phrases]
+            cells += ["à creuser: " + rng.choice(VERGER_WORDS[t][1]) for t in sorted(wish)]
+            rng.shuffle(cells)
+            text = noisy(rng, " / ".join(cells), 0.06)
+        else:
+            i = 0 if lang == "fr" else 1
+            sentences = [rng.choice(VERGER_INTRO[lang])] if rng.random() < 0.6 else []
+            for words, level in phrases:
+                x = rng.choice(words[i])
+                if rng.random() < 0.25:  # no level cue: "I do x."
+                    sentences.append(x[0].upper() + x[1:] + ".")
+                else:
+                    sentences.append(rng.choice(VERGER_LEVELS[lang][level]).format(x=x))
+            for t in sorted(wish):
+                x = rng.choice(VERGER_WORDS[t][i])
+                sentences.append(rng.choice(VERGER_WISH[lang]).format(x=x))
+            rng.shuffle(sentences)
+            text = noisy(rng, " ".join(sentences), 0.04)
+        tag_levels = dict(general)
+        for t, level in truth.items():
+            tag_levels[tag_of(t)] = max(tag_levels.get(tag_of(t), 0), level)
+        skills = declare(rng, tag_levels, missing=0.4, parent_only=0.5, off_by_one=0.3,
+                         spurious=0.1)  # fmt: skip
+        interests = {tag_of(t) for t in wish if rng.random() < 0.5}
+        org = rng.choices(orgs, org_weights)[0]
+        spoken = ({lang} if lang != "mix" else {"fr", "en"}) | (
+            {"fr", "en"} if rng.random() < 0.5 else set()
+        )
+        docs.append(person_doc(pid, rng, text, skills, interests, org, spoken))
+        truths.append(truth)
+        generals.append(general)
+        wishes.append(wish)
+        languages[pid] = lang
+    cases = []
+    for _ in range(n_cases):
+        lang = "fr" if rng.random() < 0.5 else "en"
+        topic = rng.choice(topics)  # evenly over sub-topics, rare ones included
+        tag = tag_of(topic)
+        fr_words, en_words, fr_problems, en_problems, _ = VERGER_WORDS[topic]
+        words, problems = (fr_words, fr_problems) if lang == "fr" else (en_words, en_problems)
+        kind = rng.random()
+        if kind < 0.45:  # the requester's problem, no method named
+            text = rng.choice(problems)
+        elif kind < 0.7:  # a bare phrase
+            text = rng.choice(words)
+        else:
+            p, x = rng.choice(problems), rng.choice(words)
+            text = rng.choice(VERGER_CASE[lang]).format(p=p[0].upper() + p[1:], x=x)
+        text = noisy(rng, text, 0.04)
+        query = case_query(rng, text, {tag} if rng.random() < 0.6 else set(), lang, orgs)
+        near = {t for t, d in TAXONOMY.descendants(tag) if d == 1}
+        if TAXONOMY.parent.get(tag):
+            near.add(TAXONOMY.parent[tag])
+        relevance = {}
+        for doc, truth, general, wish in (
+            zip(docs, truths, generals, wishes, strict=True) if with_truth else ()
+        ):
+            if doc.organisation in query.exclude_organisations:
+                continue
+            # Graded per sub-topic, with a little credit for a strong neighbour: a sibling
+            # sub-topic of the tag, a sub-topic of the parent or a child tag, or a generalist
+            # of the tag or its parent.
+            level = truth.get(topic, 0)
+            neighbour = max(
+                [lvl for t, lvl in truth.items() if t != topic and tag_of(t) in near | {tag}]
+                + [lvl for g, lvl in general.items() if g in near | {tag}],
+                default=0,
+            )
+            grade = (
+                3
+                if level >= 3
+                else 2
+                if level == 2
+                else 1
+                if level == 1 or topic in wish or neighbour >= 3
+                else 0
+            )
+            if grade:
+                relevance[doc.id] = grade
+        cases.append(Case(query, relevance, (topic,), lang))
+    club = Club("verger", docs, cases, languages)
+    for truth in truths:
+        for t in truth:
+            club.topic_people[t] = club.topic_people.get(t, 0) + 1
+    return club
+
+
 GENERATORS = {"atelier": atelier, "conseil": conseil, "tableur": tableur, "demo": demo}
 DEV = "atelier"
 # The dev set's second part (since 2026-12-05): tuned on with atelier, never reported as held-out.
-DEV_EXTRA = {"fratrie": fratrie, "souche": souche}
+DEV_EXTRA = {"fratrie": fratrie, "souche": souche, "verger": verger}

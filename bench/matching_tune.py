@@ -22,7 +22,10 @@ the dev set's parts together (atelier, fratrie and souche since 2026-12-05; abou
 minutes). The shipped prior was fitted this way on atelier and fratrie; a prior fitted on
 the three with a sixth part was not shipped (docs/matching.md, fifth change). `--chars`: the characters part's scale on cases naming
 no sub-area (`Weights.unrevealed_chars`); `--concept-idf`: an idf on concepts; both on the
-dev set's parts together.
+dev set's parts together. `--uncovered`: the characters part's scale on cases the vocabulary
+reads little of (`Weights.uncovered_chars`); `--part-idf`: the part idf exponent
+(`Weights.part_idf`; tried and withdrawn in the sixth change); both on the four dev parts
+(atelier, fratrie, souche, verger).
 Never reads the held-out sets.
 """
 
@@ -98,6 +101,11 @@ def prepare(club, ranker):
             if NORMALISE:  # as the engine: over the people the case may go to in this slice
                 top = raw[factors > 0].max(axis=0) if (factors > 0).any() else np.zeros(len(PARTS))
                 scaled = raw / np.where(top > 0, top, 1.0)
+                gamma, n = ranker.weights.part_idf, int((factors > 0).sum())
+                if gamma and n > 1:  # Weights.part_idf, as the engine: people at half the top
+                    high = np.maximum((scaled[factors > 0] >= 0.5).sum(axis=0), 1)
+                    idf = np.log1p(n / high) / np.log1p(n)
+                    scaled = scaled * np.where(top > 0, idf**gamma, 1.0)
                 scaled[:, PARTS.index("chars")] *= chars_scale  # Weights.unrevealed_chars
             items.append((scaled, raw, factors, gains, idcg))
         slices[name] = items
@@ -162,6 +170,8 @@ def run(
     undeclared: float = 1.0,
     sibling: float = 1.0,
     unrevealed_chars: float = 1.0,
+    uncovered_chars: float = 1.0,
+    part_idf: float = 0.0,
 ) -> tuple[float, float, np.ndarray]:
     """Coordinate ascent of the parts' weights for one word scoring, one hierarchy credit and
     one tag-part scale for cases that name a sub-area."""
@@ -175,6 +185,8 @@ def run(
             undeclared_text=undeclared,
             sibling_text=sibling,
             unrevealed_chars=unrevealed_chars,
+            uncovered_chars=uncovered_chars,
+            part_idf=part_idf,
         ),
         **{p: 1.0 for p in PARTS},
     )
@@ -193,7 +205,7 @@ def run(
         f"{'normalised' if NORMALISE else 'raw'} parts, "
         f"words as {scoring}, parent credit {parent}, sub-area tag scale {sub}, "
         f"concept idf {concept_idf}, undeclared text {undeclared}, sibling text {sibling}, "
-        f"unrevealed chars {unrevealed_chars}: dev objective (mean nDCG@10 over slices) "
+        f"unrevealed chars {unrevealed_chars}, uncovered chars {uncovered_chars}, part idf {part_idf}: dev objective (mean nDCG@10 over slices) "
         f"{first:.4f} all parts at 1 -> {best:.4f}; weights "
         + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
     )
@@ -203,6 +215,8 @@ def run(
 
 SIBLING_TEXT = (1.0, 0.5, 0.3, 0.15)  # Weights.sibling_text; 1 = per tag (off)
 UNREVEALED_CHARS = (1.0, 1.5, 2.0, 3.0)  # Weights.unrevealed_chars; 1 = off
+UNCOVERED_CHARS = (1.0, 1.5, 2.0, 3.0)  # Weights.uncovered_chars; 1 = off
+PART_IDF = (0.0, 0.5, 1.0, 2.0)  # Weights.part_idf; 0 = off
 
 
 def main_chars() -> None:
@@ -223,6 +237,54 @@ def main_chars() -> None:
     best, _, w = found[chosen]
     print(
         f"fitted: unrevealed_chars={chosen}, "
+        + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
+        + f" (dev objective, {' + '.join(c.name for c in clubs)}, {best:.4f})"
+    )
+
+
+def main_uncovered() -> None:
+    """--uncovered: the characters part's scale on cases whose words the vocabulary does not
+    read (Weights.uncovered_chars, x scale ** (1 - coverage)), on the dev set's parts
+    together (verger included since the sixth change), the weights re-fitted by the same
+    ascent for each scale."""
+    clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
+    d = Weights()
+    found = {}
+    for scale in UNCOVERED_CHARS:
+        found[scale] = run(
+            clubs, d.word_scoring, d.parent, 1.0, d.concept_idf, 1.0, d.sibling_text, 1.0, scale
+        )
+    chosen = 1.0
+    for scale in UNCOVERED_CHARS[1:]:  # a change is kept only when better by the margin
+        if found[scale][0] > found[chosen][0] + 0.002:
+            chosen = scale
+    best, _, w = found[chosen]
+    print(
+        f"fitted: uncovered_chars={chosen}, "
+        + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
+        + f" (dev objective, {' + '.join(c.name for c in clubs)}, {best:.4f})"
+    )
+
+
+def main_part_idf() -> None:
+    """--part-idf: each part's weight x idf ** part_idf per case (Weights.part_idf: a part
+    many people share near its top says less), on the dev set's four parts together, the
+    weights re-fitted by the same ascent for each exponent."""
+    clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
+    d = Weights()
+    found = {}
+    for gamma in PART_IDF:
+        found[gamma] = run(
+            clubs, d.word_scoring, d.parent, 1.0, d.concept_idf, 1.0, d.sibling_text, 1.0, 1.0,
+            gamma,
+        )  # fmt: skip
+    chosen = 0.0
+    for gamma in PART_IDF[1:]:  # a change is kept only when better by the margin
+        if found[gamma][0] > found[chosen][0] + 0.002:
+            chosen = gamma
+    best, _, w = found[chosen]
+    print(
+        f"fitted: part_idf={chosen}, "
         + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
         + f" (dev objective, {' + '.join(c.name for c in clubs)}, {best:.4f})"
     )
@@ -255,6 +317,12 @@ def main() -> None:
         return
     if "--chars" in sys.argv:
         main_chars()
+        return
+    if "--uncovered" in sys.argv:
+        main_uncovered()
+        return
+    if "--part-idf" in sys.argv:
+        main_part_idf()
         return
     if "--concept-idf" in sys.argv:  # an idf on concepts, on the dev set's parts together
         d = Weights()

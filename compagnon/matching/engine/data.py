@@ -113,6 +113,20 @@ class Weights:
     # specifically about is in its words alone. 1 = off: the dev set rejected 1.5, 2 and 3
     # (matching_tune.py --chars).
     unrevealed_chars: float = 1.0
+    # The characters part's scale (after normalisation) on a case whose words the vocabulary
+    # does not read: x uncovered_chars ** (1 - coverage), coverage being the share of the
+    # case's content words inside a tag name or vocabulary term it found. A case in the
+    # requester's own words ("our machines break down without warning") leaves its concepts
+    # and inferred tags weak, and what it is about is in its words alone. 1 = off: the four
+    # dev sets rejected it (matching_tune.py --uncovered; docs/matching.md, sixth change).
+    uncovered_chars: float = 1.0
+    # Each part's weight on a case x idf ** part_idf after normalisation, idf =
+    # log(1 + n / m) / log(1 + n), n the people the case may go to, m those at half the part's
+    # best value or more: a part on which a fifth of the club is near the top (a tag declared
+    # by many, for a case on a rare sub-topic) says less than one a handful reach. 0 = off:
+    # 1 with a prior re-fitted on the four dev sets was tried and withdrawn after its
+    # held-out run (docs/matching.md, sixth change).
+    part_idf: float = 0.0
     concept_idf: bool = (
         False  # weigh concepts by their idf over the club (rare sub-areas count more)
     )

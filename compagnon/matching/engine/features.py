@@ -51,8 +51,9 @@ class _Compiled(NamedTuple):
     # Weights.sub_area_tags when the case text names a vocabulary sub-area, else 1: it scales
     # the tag part (declared skills name tags, not the sub-area the case is about).
     tag_scale: float = 1.0
-    # Weights.unrevealed_chars when the case text names no vocabulary sub-area, else 1: it
-    # scales the characters part after per-case normalisation.
+    # Weights.unrevealed_chars when the case text names no vocabulary sub-area, else 1, times
+    # Weights.uncovered_chars ** (1 - coverage): it scales the characters part after per-case
+    # normalisation.
     chars_scale: float = 1.0
 
 
@@ -366,7 +367,12 @@ class _Features(_Base):
             language_bit=language_bit,
             tag_block=tag_block,
             tag_scale=w.sub_area_tags if revealed else 1.0,
-            chars_scale=1.0 if revealed else w.unrevealed_chars,
+            chars_scale=(1.0 if revealed else w.unrevealed_chars)
+            * (
+                w.uncovered_chars ** (1.0 - _coverage(analysis, mentions))
+                if w.uncovered_chars != 1
+                else 1.0
+            ),
         )
 
     def _case_concepts(self, mentions: list[Mention]) -> tuple[np.ndarray, np.ndarray]:
@@ -454,3 +460,12 @@ def _widen(matrix: sp.csr_matrix, n_cols: int) -> sp.csr_matrix:
     return sp.csr_matrix(
         (matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], n_cols)
     )
+
+
+def _coverage(analysis: Analysis, mentions: list[Mention]) -> float:
+    """Share of a text's content words inside the tag names and vocabulary terms found in it
+    (1 when it has none: nothing is left unread)."""
+    if not analysis.words:
+        return 1.0
+    found = {word for mention in mentions for word in analyse(mention.surface).words}
+    return sum(word in found for word in analysis.words) / len(analysis.words)

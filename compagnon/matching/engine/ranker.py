@@ -15,6 +15,7 @@ explain.py, the invitation set in selection.py.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from typing import Any, Generic
@@ -548,6 +549,15 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         for j, top in zip(order, tops, strict=True):
             if top > 0 and part_weights[j] > 0:
                 multipliers[j] = part_weights[j] / top
+        if weights.part_idf:  # a part many people share tells less about this case
+            n = raw.size if allowed is None else int(np.count_nonzero(allowed))
+            high = np.append(
+                np.count_nonzero(blocks >= 0.5 * tops[:4, None], axis=1),
+                np.count_nonzero(chars >= 0.5 * tops[4]),
+            )
+            for j, top, count in zip(order, tops, high, strict=True):
+                if top > 0 and n > 1:
+                    multipliers[j] *= (math.log1p(n / count) / math.log1p(n)) ** weights.part_idf
         multipliers[_CHARS] *= cq.chars_scale  # after normalisation (Weights.unrevealed_chars)
         # `@` with the four blocks (0.07 ms at 100k people here); a five-block product went to
         # the threaded BLAS (1.3 ms idle, 7 ms busy), which an einsum avoided, but einsum sums in
