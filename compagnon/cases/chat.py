@@ -149,10 +149,7 @@ def chat_link_confirm(*, chat_user_id: str, chat_user_name: str, code: str) -> C
         )
         link.chat_user_id = chat_user_id
         link.chat_user_name = chat_user_name.strip().lstrip("@")[:100]
-        if link.chat_user_name:  # the name is this account's now (see chat_link_seen)
-            ChatLink.objects.filter(chat_user_name__iexact=link.chat_user_name).exclude(
-                pk=link.pk
-            ).update(chat_user_name="")
+        _name_taken(link.chat_user_name, by_chat_user_id=chat_user_id)
         link.confirmed_at = now
         link.code_digest = ""
         link.code_expires_at = None
@@ -184,10 +181,16 @@ def chat_link_seen(*, chat_user_id: str, chat_user_name: str) -> None:
             .update(chat_user_name=name)
         )
         if changed:
-            ChatLink.objects.filter(chat_user_name__iexact=name).exclude(
-                chat_user_id=chat_user_id
-            ).update(chat_user_name="")
+            _name_taken(name, by_chat_user_id=chat_user_id)
             logger.info("chat link renamed for one chat user")
+
+
+def _name_taken(name: str, *, by_chat_user_id: str) -> None:
+    """`name` is this chat account's now: any other link that held it loses it."""
+    if name:
+        ChatLink.objects.filter(chat_user_name__iexact=name).exclude(
+            chat_user_id=by_chat_user_id
+        ).update(chat_user_name="")
 
 
 def chat_link_remove(*, person: Person) -> bool:

@@ -19,6 +19,7 @@ everyone but staff and that organisation's people.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -212,6 +213,17 @@ def cases_waiting_for_staff() -> QuerySet[Case]:
     ).order_by("created_at", "pk")
 
 
+def invitations_open(now: datetime | None = None) -> QuerySet[CaseInvitation]:
+    """Invitations that can still be answered: sent by staff (not a raised hand), not yet
+    answered, on a case still looking for people, and not expired (no expiry: open)."""
+    now = now or timezone.now()
+    return CaseInvitation.objects.filter(
+        answer=Answer.PENDING,
+        volunteered=False,
+        case__status__in=(CaseStatus.OPEN, CaseStatus.MATCHED),
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
 def invitations_awaiting_answer(person: Person | None, *, limit: int = 5) -> list[CaseInvitation]:
     """The person's invitations still waiting for an answer, on cases still looking for people.
 
@@ -221,13 +233,8 @@ def invitations_awaiting_answer(person: Person | None, *, limit: int = 5) -> lis
     if person is None:
         return []
     return list(
-        CaseInvitation.objects.filter(
-            person=person,
-            answer=Answer.PENDING,
-            volunteered=False,
-            case__status__in=(CaseStatus.OPEN, CaseStatus.MATCHED),
-        )
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        invitations_open()
+        .filter(person=person)
         .select_related("case__base")
         .order_by("expires_at", "pk")[:limit]
     )

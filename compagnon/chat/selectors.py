@@ -7,8 +7,8 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from compagnon.cases.invitations import OPEN_FOR_INVITATIONS
-from compagnon.cases.models import Answer, Case, CaseInvitation, CaseStatus, Confidentiality
+from compagnon.cases.models import Case, CaseInvitation, CaseStatus, Confidentiality
+from compagnon.cases.selectors import invitations_open
 from compagnon.knowledge.models import Report, ReportStatus
 from compagnon.workshops.models import Workshop, WorkshopStatus
 
@@ -16,14 +16,8 @@ from compagnon.workshops.models import Workshop, WorkshopStatus
 def invitations_to_post(now: datetime) -> QuerySet[CaseInvitation]:
     """Pending, unexpired invitations to a case still looking, for someone with a linked chat."""
     return (
-        CaseInvitation.objects.filter(
-            answer=Answer.PENDING,
-            volunteered=False,
-            expires_at__gt=now,
-            case__status__in=OPEN_FOR_INVITATIONS,
-            person__chat_link__confirmed_at__isnull=False,
-            chat_message__isnull=True,
-        )
+        invitations_open(now)
+        .filter(person__chat_link__confirmed_at__isnull=False, chat_message__isnull=True)
         .exclude(person__chat_link__chat_user_id="")
         .exclude(person__chat_link__chat_user_name="")
     )

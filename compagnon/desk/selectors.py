@@ -21,9 +21,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from compagnon.accounts.models import Invitation, User
-from compagnon.cases.invitations import OPEN_FOR_INVITATIONS, POSITIVE_ANSWERS
+from compagnon.cases.invitations import POSITIVE_ANSWERS
 from compagnon.cases.models import Answer, Case, CaseInvitation, CaseStatus, CaseTransition
-from compagnon.cases.selectors import cases_waiting_for_staff
+from compagnon.cases.selectors import cases_waiting_for_staff, invitations_open
 from compagnon.challenges.models import Submission, SubmissionStatus
 from compagnon.desk.models import ContactMessage, MembershipRequest, RequestStatus
 from compagnon.knowledge.models import Report, ReportStatus
@@ -152,12 +152,7 @@ def no_shows_recent(now: datetime) -> QuerySet[Registration]:
 
 def case_invitations_unanswered(now: datetime) -> QuerySet[CaseInvitation]:
     return (
-        CaseInvitation.objects.filter(
-            answer=Answer.PENDING,
-            volunteered=False,
-            expires_at__gt=now,
-            case__status__in=OPEN_FOR_INVITATIONS,
-        )
+        invitations_open(now)
         .select_related("person__organisation", "case")
         .order_by("created_at", "pk")
     )

@@ -223,3 +223,12 @@ def test_a_name_taken_by_another_account_gets_no_message_until_its_owner_is_seen
     chat_link_seen(chat_user_id="mm-esther", chat_user_name="esther.d")
     assert chat_invitations_post() == 1
     assert chat.posts[0]["channel"] == "@esther.d"
+
+
+def test_an_invitation_without_an_expiry_is_open_and_posted(club, chat):
+    # The same rule as the home page and the desk (cases.selectors.invitations_open):
+    # no expiry means it can still be answered.
+    CaseInvitation.objects.filter(person=club.expert).update(expires_at=None)
+
+    assert chat_invitations_post() == 1
+    assert chat.posts[0]["channel"] == "@esther"
