@@ -458,31 +458,32 @@ if REDIS_URL:
 # Public uploads on S3 (or any S3-compatible store) when S3_BUCKET is set; credentials come
 # from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the instance role), as boto3 reads them.
 S3_BUCKET = env_str("S3_BUCKET")
+# A private video played in the page (lessons) keeps its presigned link for a viewing.
+S3_PRIVATE_MEDIA_URL_SECONDS = env_int("S3_PRIVATE_MEDIA_URL_SECONDS", 4 * 3600, minimum=60)
 if S3_BUCKET:
+    _s3_store = {
+        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+        "region_name": env_str("S3_REGION") or None,
+    }
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
+            **_s3_store,
             "bucket_name": S3_BUCKET,
-            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
-            "region_name": env_str("S3_REGION") or None,
             "custom_domain": env_str("S3_CUSTOM_DOMAIN") or None,
             "location": "media",
             "file_overwrite": False,
             "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", default=False),
         },
     }
-# A private video played in the page (lessons) keeps its presigned link for a viewing.
-S3_PRIVATE_MEDIA_URL_SECONDS = env_int("S3_PRIVATE_MEDIA_URL_SECONDS", 4 * 3600, minimum=60)
-if S3_BUCKET:
     # Private files in the same bucket (or S3_PRIVATE_BUCKET) under private/: no public ACL,
     # presigned links of S3_PRIVATE_URL_SECONDS after the permission check, no custom domain.
     S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET") or S3_BUCKET
     STORAGES["private"] = {
         "BACKEND": "compagnon.core.s3.PrivateS3Storage",
         "OPTIONS": {
+            **_s3_store,
             "bucket_name": S3_PRIVATE_BUCKET,
-            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
-            "region_name": env_str("S3_REGION") or None,
             "location": "private",
             "querystring_expire": env_int("S3_PRIVATE_URL_SECONDS", 60, minimum=5),
         },
