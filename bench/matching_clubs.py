@@ -25,7 +25,9 @@ Generators:
 - `fratrie` and `souche` (dev, tuned on with `atelier`): rare sibling sub-topics
   graded per sub-topic, and truth per tag with parent/child credit;
 - `verger` (dev, since the sixth change): its own wording, not atelier's lists: paraphrases,
-  jargon, abbreviations, cases written as the requester's problem, rare sub-topics.
+  jargon, abbreviations, cases written as the requester's problem, rare sub-topics;
+- `glane` (dev, since the seventh change): members who write little (a spreadsheet's few
+  words a cell), truth per tag, most members without declared skills.
 """
 
 from __future__ import annotations
@@ -1760,7 +1762,342 @@ def verger(
     return club
 
 
+# --- glane (dev, since the seventh change) ------------------------------------------------------
+# A club whose members write little: a spreadsheet's "what I do" column, a few words to a cell,
+# cells separated by ";" or "/", French, English or both; most members declare no skill. Truth
+# per tag. Written for this set alone, without atelier's or verger's lists or the vocabulary.
+# tag -> (French cells, English cells, what a learner names, popularity)
+GLANE_WORDS: dict[str, tuple[list[str], list[str], tuple[str, str], float]] = {
+    "time-series": (
+        [
+            "séries de capteurs usine",
+            "signaux de vibration",
+            "détection de pics de conso",
+            "données horodatées bourse",
+            "lissage de courbes de charge",
+        ],
+        [
+            "sensor streams",
+            "vibration signals",
+            "spikes in power usage",
+            "tick data",
+            "smoothing load curves",
+        ],
+        ("les séries temporelles", "time series"),
+        1.0,
+    ),
+    "forecasting": (
+        [
+            "prévisions de la demande hôtelière",
+            "prévoir les ventes en magasin",
+            "prévision des appels au SAV",
+            "prévi trafic routier",
+            "prévoir les stocks",
+        ],
+        [
+            "hotel demand forecasts",
+            "store sales projections",
+            "call volume forecasts",
+            "traffic predictions",
+            "stock level projections",
+        ],
+        ("la prévision", "forecasting"),
+        1.0,
+    ),
+    "nlp": (
+        [
+            "tri automatique des mails clients",
+            "extraction d'entités dans des contrats",
+            "analyse des verbatims",
+            "classement de tickets",
+            "résumé de comptes rendus",
+        ],
+        [
+            "auto-sorting customer emails",
+            "entity extraction from contracts",
+            "survey free-text analysis",
+            "ticket classification",
+            "meeting notes summaries",
+        ],
+        ("le traitement du langage", "language processing"),
+        1.0,
+    ),
+    "genai-text": (
+        [
+            "chatbot interne sur la doc",
+            "assistant LLM pour le support",
+            "prompts et agents",
+            "RAG sur la base documentaire",
+        ],
+        [
+            "internal docs chatbot",
+            "LLM support assistant",
+            "prompting and agents",
+            "retrieval over our wiki",
+        ],
+        ("les LLM", "LLMs"),
+        0.8,
+    ),
+    "computer-vision": (
+        [
+            "contrôle qualité par caméra",
+            "comptage de palettes sur photos",
+            "lecture de plaques",
+            "défauts sur images de pièces",
+        ],
+        [
+            "camera-based quality checks",
+            "counting pallets on photos",
+            "plate reading",
+            "part defects in images",
+        ],
+        ("la vision par ordinateur", "computer vision"),
+        0.8,
+    ),
+    "recommender-systems": (
+        ["suggestions produits e-commerce", "recos de contenus", "moteur de suggestions"],
+        ["product suggestions for a web shop", "content recs", "what-to-watch-next engine"],
+        ("la recommandation", "recommendation"),
+        0.5,
+    ),
+    "causality": (
+        [
+            "effet réel des promos",
+            "impact d'une politique publique",
+            "expériences naturelles",
+            "uplift marketing",
+        ],
+        [
+            "true effect of discounts",
+            "policy impact evaluation",
+            "natural experiments",
+            "marketing uplift",
+        ],
+        ("la causalité", "causal inference"),
+        0.35,
+    ),
+    "statistics": (
+        [
+            "sondages et redressement",
+            "tests A/B",
+            "modèles mixtes en agronomie",
+            "intervalles de confiance pour le labo",
+        ],
+        [
+            "survey weighting",
+            "A/B tests",
+            "mixed models for field trials",
+            "confidence intervals for the lab",
+        ],
+        ("les statistiques", "statistics"),
+        0.9,
+    ),
+    "optimisation": (
+        [
+            "tournées de livraison",
+            "plannings d'infirmières",
+            "chargement de camions",
+            "affectation de salles",
+        ],
+        ["delivery rounds", "nurse schedules", "truck loading", "room assignment"],
+        ("la recherche opérationnelle", "operations research"),
+        0.5,
+    ),
+    "dataviz": (
+        ["tableaux de bord pour la direction", "cartes interactives", "graphes pour la presse"],
+        ["exec dashboards", "interactive maps", "charts for newsrooms"],
+        ("la dataviz", "data visualisation"),
+        0.9,
+    ),
+    "data-analytics": (
+        ["reporting mensuel ventes", "analyses ad hoc SQL", "suivi des KPI"],
+        ["monthly sales reporting", "ad hoc SQL analysis", "KPI tracking"],
+        ("l'analyse de données", "analytics"),
+        1.0,
+    ),
+    "data-engineering": (
+        ["pipelines d'ingestion", "flux Kafka", "entrepôt de données", "ETL nocturnes"],
+        ["ingestion pipelines", "Kafka streams", "data warehouse", "nightly ETL jobs"],
+        ("le data engineering", "data engineering"),
+        0.9,
+    ),
+    "mlops": (
+        ["mise en prod de modèles", "surveillance de dérive", "registre de modèles"],
+        ["putting models in production", "drift monitoring", "model registry"],
+        ("le MLOps", "MLOps"),
+        0.6,
+    ),
+    "explicability": (
+        ["expliquer un score de crédit", "valeurs de Shapley", "rendre un modèle lisible"],
+        ["explaining a credit score", "Shapley values", "making a model readable"],
+        ("l'explicabilité", "explainability"),
+        0.3,
+    ),
+    "bias-fairness": (
+        ["biais des modèles de recrutement", "équité des scores", "audit de discrimination"],
+        ["bias in hiring models", "score fairness", "discrimination audits"],
+        ("l'équité des modèles", "fairness"),
+        0.25,
+    ),
+    "privacy-safety": (
+        ["anonymisation de dossiers", "données synthétiques", "confidentialité différentielle"],
+        ["record anonymisation", "synthetic data", "differential privacy"],
+        ("la confidentialité", "privacy"),
+        0.25,
+    ),
+    "health-data": (
+        ["dossiers patients", "données d'essais cliniques", "parcours de soins"],
+        ["patient records", "clinical trial data", "care pathways"],
+        ("la santé", "health data"),
+        0.5,
+    ),
+    "sport-analytics": (
+        ["charge des joueurs", "stats de match", "suivi GPS des athlètes"],
+        ["player workload", "match stats", "athlete GPS tracking"],
+        ("le sport", "sports analytics"),
+        0.2,
+    ),
+    "frugal-ai": (
+        ["modèles sur microcontrôleur", "réduire la taille des réseaux", "IA embarquée"],
+        ["models on microcontrollers", "shrinking networks", "on-device AI"],
+        ("l'IA frugale", "frugal AI"),
+        0.2,
+    ),
+    "genai-images": (
+        ["génération d'images produit", "diffusion pour visuels marketing"],
+        ["product image generation", "diffusion for marketing visuals"],
+        ("la génération d'images", "image generation"),
+        0.2,
+    ),
+    "law-regulation": (
+        ["conformité RGPD", "AI Act et obligations"],
+        ["GDPR compliance", "AI Act obligations"],
+        ("le droit des données", "data law"),
+        0.2,
+    ),
+}
+# Generalists: a level on a parent tag, written as a job line.
+GLANE_GENERAL = {
+    "machine-learning": (
+        ["modèles prédictifs en tout genre", "ML classique"],
+        ["all-round predictive modelling", "classic ML"],
+    ),
+    "statistics": (["statisticienne de formation"], ["trained statistician"]),
+}
+GLANE_JOB = {
+    "fr": ["Analyste", "Data sci", "Ingé données", "Doctorante", "Consultant", "Chef de projet"],
+    "en": ["Analyst", "Data sci", "Data eng", "PhD student", "Consultant", "PM"],
+}
+GLANE_SEEK = {
+    "fr": ["cherche des pairs sur {x}", "envie d'apprendre {x}", "curieuse de {x}"],
+    "en": ["looking for peers on {x}", "want to learn {x}", "curious about {x}"],
+}
+GLANE_CUE = {  # a rare few words of level
+    "fr": {4: "(référent)", 3: "(5 ans)", 2: "", 1: "(débutant)"},
+    "en": {4: "(lead)", 3: "(5 yrs)", 2: "", 1: "(beginner)"},
+}
+GLANE_ASK = {
+    "fr": ["{p} : qui a déjà fait ?", "{p}", "Besoin d'aide : {p}", "{p}, des pistes ?"],
+    "en": ["{p}: anyone done this?", "{p}", "Need help: {p}", "{p}, any pointers?"],
+}
+
+
+def glane(
+    seed: int = 808, n_people: int = 500, n_cases: int = 180, *, with_truth: bool = True
+) -> Club:
+    """Terse bios and cases (a few words a cell), truth per tag, most members declare no skill."""
+    rng = random.Random(seed)
+    tags = list(GLANE_WORDS)
+    popularity = [GLANE_WORDS[t][3] for t in tags]
+    orgs, org_weights = organisations(rng, 40, "Glane")
+    docs, truths, wishes, languages = [], [], [], {}
+    for pid in range(n_people):
+        style = rng.random()
+        lang = "fr" if style < 0.45 else "en" if style < 0.8 else "mix"
+        count = rng.choice([1, 1, 2, 2, 3])
+        chosen: set[str] = set()
+        while len(chosen) < count:
+            chosen.add(rng.choices(tags, popularity)[0])
+        truth = {t: rng.choices([1, 2, 3, 4], [0.25, 0.35, 0.25, 0.15])[0] for t in sorted(chosen)}
+        general = {}
+        if rng.random() < 0.12:
+            general[rng.choice(sorted(GLANE_GENERAL))] = rng.choice([2, 3, 4])
+        wish = {rng.choice(tags)} - set(truth) if rng.random() < 0.3 else set()
+        cells = []
+        for t, level in truth.items():
+            if rng.random() < 0.15:  # a topic the bio does not mention at all
+                continue
+            cell_lang = lang if lang != "mix" else rng.choice(["fr", "en"])
+            cell = rng.choice(GLANE_WORDS[t][0 if cell_lang == "fr" else 1])
+            if rng.random() < 0.2 and GLANE_CUE[cell_lang][level]:
+                cell += " " + GLANE_CUE[cell_lang][level]
+            cells.append(cell)
+        for g in general:
+            cell_lang = lang if lang != "mix" else rng.choice(["fr", "en"])
+            cells.append(rng.choice(GLANE_GENERAL[g][0 if cell_lang == "fr" else 1]))
+        for t in sorted(wish):
+            cell_lang = lang if lang != "mix" else rng.choice(["fr", "en"])
+            i = 0 if cell_lang == "fr" else 1
+            cells.append(rng.choice(GLANE_SEEK[cell_lang]).format(x=GLANE_WORDS[t][2][i]))
+        rng.shuffle(cells)
+        if rng.random() < 0.3:
+            cells.insert(0, rng.choice(GLANE_JOB[lang if lang != "mix" else "fr"]))
+        text = rng.choice(["; ", " / ", ", "]).join(cells)
+        text = noisy(rng, text[:1].upper() + text[1:], 0.05)
+        tag_levels = dict(general)
+        for t, level in truth.items():
+            tag_levels[t] = max(tag_levels.get(t, 0), level)
+        skills = declare(rng, tag_levels, missing=0.55, parent_only=0.3, off_by_one=0.3,
+                         spurious=0.1)  # fmt: skip
+        interests = {t for t in wish if rng.random() < 0.4}
+        org = rng.choices(orgs, org_weights)[0]
+        spoken = ({lang} if lang != "mix" else {"fr", "en"}) | (
+            {"fr", "en"} if rng.random() < 0.4 else set()
+        )
+        docs.append(person_doc(pid, rng, text, skills, interests, org, spoken))
+        truths.append(tag_levels)
+        wishes.append(wish)
+        languages[pid] = lang
+    cases = []
+    for _ in range(n_cases):
+        lang = "fr" if rng.random() < 0.5 else "en"
+        tag = rng.choice(tags)  # evenly over tags, rare ones included
+        p = rng.choice(GLANE_WORDS[tag][0 if lang == "fr" else 1])
+        text = rng.choice(GLANE_ASK[lang]).format(p=p[:1].upper() + p[1:])
+        text = noisy(rng, text, 0.04)
+        query = case_query(rng, text, {tag} if rng.random() < 0.5 else set(), lang, orgs)
+        parent = TAXONOMY.parent.get(tag)
+        children = {t for t, d in TAXONOMY.descendants(tag) if d == 1}
+        relevance = {}
+        for doc, truth, wish in zip(docs, truths, wishes, strict=True) if with_truth else ():
+            if doc.organisation in query.exclude_organisations:
+                continue
+            # Per tag: the case's tag itself; a specialist of a child tag knows much of it,
+            # a generalist of the parent a little, and so does someone who wants to learn it.
+            level = truth.get(tag, 0)
+            child = max((truth.get(c, 0) for c in children), default=0)
+            up = truth.get(parent, 0) if parent else 0
+            grade = (
+                3
+                if level >= 3
+                else 2
+                if level == 2 or child >= 3
+                else 1
+                if level == 1 or child == 2 or up >= 3 or tag in wish
+                else 0
+            )
+            if grade:
+                relevance[doc.id] = grade
+        cases.append(Case(query, relevance, (tag,), lang))
+    club = Club("glane", docs, cases, languages)
+    for truth in truths:
+        for t in truth:
+            if t in GLANE_WORDS:
+                club.topic_people[t] = club.topic_people.get(t, 0) + 1
+    return club
+
+
 GENERATORS = {"atelier": atelier, "conseil": conseil, "tableur": tableur, "demo": demo}
 DEV = "atelier"
 # The dev set's second part (since 2026-12-05): tuned on with atelier, never reported as held-out.
-DEV_EXTRA = {"fratrie": fratrie, "souche": souche, "verger": verger}
+DEV_EXTRA = {"fratrie": fratrie, "souche": souche, "verger": verger, "glane": glane}

@@ -1,8 +1,8 @@
-"""Matching quality benchmark: six clubs the engine was not written against, and baselines.
+"""Matching quality benchmark: eight clubs the engine was not written against, and baselines.
 
 Run: uv run python bench/matching_quality.py [--sets atelier,conseil] [--no-curve]
 
-The clubs come from bench/matching_clubs.py: `atelier`, `fratrie` and `souche` are
+The clubs come from bench/matching_clubs.py: `atelier`, `fratrie`, `souche`, `verger` and `glane` are
 the dev set (the only ones the engine's weights were fitted on, see
 bench/matching_tune.py), `conseil`, `tableur` and `demo` are held out. Every set is scored with the engine and three baselines:
 
@@ -264,7 +264,7 @@ def print_table(club: Club, results: dict, held_out: bool) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    # the dev set's two parts (atelier, fratrie), then the held-out sets
+    # the dev set's parts (atelier and DEV_EXTRA), then the held-out sets
     sets = {DEV: GENERATORS[DEV], **DEV_EXTRA, **GENERATORS}
     parser.add_argument("--sets", default=",".join(sets))
     parser.add_argument("--no-curve", action="store_true")

@@ -26,6 +26,10 @@ dev set's parts together. `--uncovered`: the characters part's scale on cases th
 reads little of (`Weights.uncovered_chars`); `--part-idf`: the part idf exponent
 (`Weights.part_idf`; tried and withdrawn in the sixth change); both on the four dev parts
 (atelier, fratrie, souche, verger).
+`--fixed knob=value[,knob=value] ...`: a structural change (a `Weights` field) with the
+prior's part weights held fixed, no ascent, on the five dev parts (glane since the seventh
+change): the objective and each part's slices against the prior's, so that a held-out run
+tests the change and not a re-fit.
 Never reads the held-out sets.
 """
 
@@ -311,7 +315,74 @@ def main_sibling() -> None:
     )
 
 
+def fixed_slices(clubs, weights: Weights) -> dict:
+    """Every slice of every dev part with the full, half and no vocabulary, for one Weights."""
+    slices: dict = {}
+    for part in clubs:
+        for name, taxonomy in (
+            ("full", Taxonomy.default()),
+            ("half", thinned_taxonomy(0.5, 1)),
+            ("none", Taxonomy(TAXONOMY)),
+        ):
+            ranker = Ranker.fit(part.docs, weights=weights, taxonomy=taxonomy)
+            for slice_name, items in prepare(part, ranker).items():
+                slices[f"{part.name}/{name}/{slice_name}"] = items
+    return slices
+
+
+def slice_values(slices, w: np.ndarray, min_score: float) -> dict[str, float]:
+    return {key: objective({key: items}, w, min_score) for key, items in slices.items() if items}
+
+
+def main_fixed() -> None:
+    """--fixed knob=value[,knob=value] ...: a structural change tried with the prior's weights
+    held fixed (no re-fit), so that a held-out run tests the change, not a re-fit. Prints the
+    dev objective (the five dev parts, every slice, full / half / no vocabulary), then per
+    part and per slice (mean over the three vocabularies), for the prior and each variant."""
+    clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
+    variants = [("prior", {})]
+    for arg in sys.argv[sys.argv.index("--fixed") + 1 :]:
+        knobs = {}
+        for pair in arg.split(","):
+            key, value = pair.split("=")
+            knobs[key] = (
+                type(getattr(Weights(), key))(value)
+                if value not in ("True", "False")
+                else value == "True"
+            )
+        variants.append((arg, knobs))
+    base = None
+    for label, knobs in variants:
+        weights = replace(Weights(), **knobs)
+        w = np.array([getattr(weights, p) for p in PARTS], float)
+        values = slice_values(fixed_slices(clubs, weights), w, weights.min_score)
+        table: dict[tuple[str, str], list[float]] = {}
+        for key, value in values.items():
+            club, _, slice_name = key.split("/", 2)
+            table.setdefault((club, slice_name), []).append(value)
+        means = {k: float(np.mean(v)) for k, v in table.items()}
+        line = f"{label}: objective {np.mean(list(values.values())):.4f}"
+        if base is not None:
+            line += f" ({np.mean(list(values.values())) - base[0]:+.4f})"
+        print(line)
+        for club in clubs:
+            cells = []
+            for slice_name in ("all", "no tags", "no skills", "fr case/en bios", "rare topic"):
+                v = means.get((club.name, slice_name))
+                if v is None:
+                    continue
+                d = "" if base is None else f" {v - base[1][(club.name, slice_name)]:+.4f}"
+                cells.append(f"{slice_name} {v:.4f}{d}")
+            print(f"  {club.name:8s} " + " | ".join(cells))
+        sys.stdout.flush()
+        if base is None:
+            base = (float(np.mean(list(values.values()))), means)
+
+
 def main() -> None:
+    if "--fixed" in sys.argv:
+        main_fixed()
+        return
     if "--sibling" in sys.argv:
         main_sibling()
         return
