@@ -94,6 +94,11 @@ class Weights:
     # Declared skills stay per tag. 1 = per tag (the engine before the sub-area credit of
     # 2026-12-05). Fitted on the dev set, atelier + fratrie (matching_tune.py --sibling).
     sibling_text: float = 0.3
+    # The hierarchy credit (parent, child below) of a tag value read from the text alone (no
+    # declaration on that tag) x this: a text names what the person does at the grain it is
+    # written, a declaration names a field. 1 = off. Chosen on the five dev sets with the
+    # parts' weights fixed (matching_tune.py --fixed; docs/matching.md, seventh change).
+    text_spread: float = 0.2
     parent: float = 0.7  # credit per level when the skill is on an ancestor of the case tag
     child: float = 0.6  # credit per level when the skill is on a descendant
     interest_related: float = 0.4  # interest on the parent or a child of the case tag

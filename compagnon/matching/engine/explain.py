@@ -144,6 +144,8 @@ class _Explain(_Base):
         best, best_value = None, 0.0
         for u, strength in profile.strength.items():
             for target, credit in self._spread[u]:
+                if target != u and u not in profile.declared:
+                    credit *= self.weights.text_spread
                 if target == t and credit * strength > best_value:
                     best, best_value = u, credit * strength
         return best, best_value

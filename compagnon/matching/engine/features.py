@@ -238,7 +238,7 @@ class _Features(_Base):
         profile = self._profile(doc, analysis)
         w, T = self.weights, self._T
         scale = 1.0 if profile.declared else w.undeclared_text
-        spread = self._spread_strength(profile.strength, scale)
+        spread = self._spread_strength(profile.strength, scale, profile.declared)
         sub_columns: dict[int, float] = {}
         if w.sibling_text != 1.0 and profile.sub_text:
             # Text read from a sub-area counts per sub-area (docs/matching.md): the tag
@@ -258,7 +258,7 @@ class _Features(_Base):
                 a = profile.declared.get(u, 0.0)
                 b = max(profile.general.get(u, 0.0), w.sibling_text * best_sub.get(u, 0.0))
                 sibling[u] = max(a, b) + w.corroboration * min(a, b)
-            per_tag, spread = spread, self._spread_strength(sibling, scale)
+            per_tag, spread = spread, self._spread_strength(sibling, scale, profile.declared)
             for t, value in per_tag.items():
                 if value > spread.get(t, 0.0) + 1e-9:
                     spread[T + t] = value - spread.get(t, 0.0)
@@ -271,11 +271,17 @@ class _Features(_Base):
         columns = list(spread) + [self._G + t for t in wanted]
         return columns, list(spread.values()) + list(wanted.values()), profile.mentions
 
-    def _spread_strength(self, strength: dict[int, float], scale: float) -> dict[int, float]:
-        """H(t) = max_u credit(t, u) * S(u) * scale over the hierarchy."""
+    def _spread_strength(
+        self, strength: dict[int, float], scale: float, declared: dict[int, float]
+    ) -> dict[int, float]:
+        """H(t) = max_u credit(t, u) * S(u) * scale over the hierarchy; the credit of a tag
+        read from the text alone (not declared) x `Weights.text_spread` off its own tag."""
         spread: dict[int, float] = {}
+        text_spread = self.weights.text_spread
         for u, s in strength.items():
             for t, credit in self._spread[u]:
+                if t != u and u not in declared:
+                    credit *= text_spread
                 if credit * s * scale > spread.get(t, 0.0):
                     spread[t] = credit * s * scale
         return spread

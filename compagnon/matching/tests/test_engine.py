@@ -666,6 +666,34 @@ def test_text_read_from_a_sibling_sub_area_gets_only_partial_tag_credit():
     assert ranked.index("same") < ranked.index("sibling")
 
 
+def test_text_evidence_gets_hierarchy_credit_only_at_the_text_spread_share():
+    """Tag evidence read from the text alone reaches a parent or child tag at `text_spread`
+    x the hierarchy credit (0.2 since the seventh change); a declared skill keeps its full
+    credit; on the tag the text names, nothing changes; 1 is the engine before."""
+    from compagnon.matching.engine import PARTS
+
+    people = [
+        person("text", "Séries temporelles.", org="A"),
+        person("declared", "Data scientist.", {"time-series": 3}, org="B"),
+        person("other", "Séries temporelles.", {"nlp": 2}, org="C"),
+    ]
+    tags = PARTS.index("tags")
+
+    def tag_part(weights, slug):
+        ranker = Ranker.fit(people, weights=weights)
+        return ranker.features(CaseQuery("", {slug}), normalised=False)[1][:, tags]
+
+    before, after = Weights(text_spread=1.0), Weights()
+    assert Weights().text_spread == 0.2
+    child_before, child_after = tag_part(before, "forecasting"), tag_part(after, "forecasting")
+    assert child_before[0] > 0 and child_after[0] == pytest.approx(0.2 * child_before[0])
+    assert child_after[2] == pytest.approx(0.2 * child_before[2])  # declared another tag
+    assert child_after[1] == pytest.approx(child_before[1]) and child_after[1] > 0
+    assert tag_part(after, "time-series") == pytest.approx(tag_part(before, "time-series"))
+    parent = tag_part(after, "machine-learning")  # Time Series is a child of it
+    assert parent[0] == pytest.approx(0.2 * tag_part(before, "machine-learning")[0])
+
+
 def test_the_characters_part_can_weigh_more_on_a_case_naming_no_sub_area():
     """`Weights.unrevealed_chars` scales the normalised characters part of a case whose text
     names no vocabulary sub-area (the structured parts then know only the tag); a case that
@@ -758,3 +786,4 @@ def test_the_default_weights_are_the_prior_fitted_before_the_learner():
     d = Weights()
     assert (d.sibling_text, d.unrevealed_chars, d.concept_idf) == (0.3, 1.0, False)
     assert (d.part_idf, d.uncovered_chars) == (0.0, 1.0)
+    assert d.text_spread == 0.2  # a structural change on the fixed prior (seventh change)
