@@ -668,8 +668,9 @@ def test_text_read_from_a_sibling_sub_area_gets_only_partial_tag_credit():
 
 def test_text_evidence_gets_hierarchy_credit_only_at_the_text_spread_share():
     """Tag evidence read from the text alone reaches a parent or child tag at `text_spread`
-    x the hierarchy credit (0.2 since the seventh change); a declared skill keeps its full
-    credit; on the tag the text names, nothing changes; 1 is the engine before."""
+    x the hierarchy credit (a knob, 1 = off: 0.2 was tried and withdrawn in the seventh
+    change); a declared skill keeps its full credit; on the tag the text names, nothing
+    changes."""
     from compagnon.matching.engine import PARTS
 
     people = [
@@ -683,8 +684,8 @@ def test_text_evidence_gets_hierarchy_credit_only_at_the_text_spread_share():
         ranker = Ranker.fit(people, weights=weights)
         return ranker.features(CaseQuery("", {slug}), normalised=False)[1][:, tags]
 
-    before, after = Weights(text_spread=1.0), Weights()
-    assert Weights().text_spread == 0.2
+    before, after = Weights(), Weights(text_spread=0.2)
+    assert Weights().text_spread == 1.0
     child_before, child_after = tag_part(before, "forecasting"), tag_part(after, "forecasting")
     assert child_before[0] > 0 and child_after[0] == pytest.approx(0.2 * child_before[0])
     assert child_after[2] == pytest.approx(0.2 * child_before[2])  # declared another tag
@@ -786,4 +787,4 @@ def test_the_default_weights_are_the_prior_fitted_before_the_learner():
     d = Weights()
     assert (d.sibling_text, d.unrevealed_chars, d.concept_idf) == (0.3, 1.0, False)
     assert (d.part_idf, d.uncovered_chars) == (0.0, 1.0)
-    assert d.text_spread == 0.2  # a structural change on the fixed prior (seventh change)
+    assert d.text_spread == 1.0  # 0.2 tried and withdrawn (seventh change)
