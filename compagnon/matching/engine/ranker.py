@@ -513,15 +513,17 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         float32, in column order, and the block columns come first. So `csc_matvec` adds the
         case's block columns, in order, into zeros, and `csr_matvec` goes on over the
         characters' columns from those sums (both add into the vector they are given).
-        The parts are float64 sums of the same float32 products, in the same order.
+        Each part is the float64 sum of the same float32 products, in the same column order
+        (`csc_matvec` again, over that block's columns, times 1).
         """
         n = len(self._ids)
         raw = np.zeros(n, np.float32)
+        blocks = np.zeros((4, n))
         cols = np.flatnonzero(q[: self._off_raw])
         bounds = np.array([0, self._G, self._off_concepts, self._off_words])
-        block = np.searchsorted(bounds, cols, side="right") - 1
+        # the case's columns of each block, a run of `cols` (sorted, blocks in column order)
+        runs = np.searchsorted(cols, bounds).tolist() + [cols.size]
         weights = q[cols]
-        keys, values = [], []
         for matrix, chars, first in self._column_copies():
             rows = raw[first : first + matrix.shape[0]]  # a view: the matvecs write into it
             starts, ends = matrix.indptr[cols], matrix.indptr[cols + 1]
@@ -536,16 +538,25 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
                 _sparsetools.csc_matvec(
                     matrix.shape[0], cols.size, indptr, indices, data, weights, rows
                 )
-                keys.append(np.repeat(block * n + first, lengths) + indices)
-                values.append(data * np.repeat(weights, lengths))
+                products = (data * np.repeat(weights, lengths)).astype(np.float64)
+                for part, (lo, hi) in enumerate(zip(runs[:4], runs[1:], strict=True)):
+                    if lo == hi:
+                        continue
+                    start, end = indptr[lo], indptr[hi]
+                    _sparsetools.csc_matvec(
+                        matrix.shape[0],
+                        hi - lo,
+                        indptr[lo : hi + 1] - start,
+                        indices[start:end],
+                        products[start:end],
+                        np.ones(hi - lo),
+                        blocks[part, first : first + matrix.shape[0]],
+                    )
             tail = q[self._off_raw : self._off_raw + chars.shape[1]]
             _sparsetools.csr_matvec(
                 chars.shape[0], chars.shape[1], chars.indptr, chars.indices, chars.data, tail, rows
             )
-        if not keys:
-            return raw, np.zeros((4, n))
-        blocks = np.bincount(np.concatenate(keys), np.concatenate(values), minlength=4 * n)
-        return raw, blocks.reshape(4, n)
+        return raw, blocks
 
     def _score_vectors(
         self, cq: _Compiled, weights: Weights, allowed: np.ndarray | None

@@ -62,15 +62,26 @@ QUERIES = [
 
 def _assert_raw_is_the_matvec(ranker: Ranker) -> None:
     matrix = ranker.feature_matrix()
+    columns = matrix.tocsc()
+    bounds = [0, ranker._G, ranker._off_concepts, ranker._off_words, ranker._off_raw]
     for query in QUERIES:
         q = ranker.query_vector(query)
-        raw, _ = ranker._raw_and_blocks(q)
+        raw, blocks = ranker._raw_and_blocks(q)
         plain = matrix @ q[: matrix.shape[1]]
         assert raw.dtype == plain.dtype == np.float32
         assert np.array_equal(raw.view(np.int32), plain.view(np.int32))  # every bit
+        # each part: float64 sums of the float32 products, column after column
+        parts = np.zeros((4, matrix.shape[0]))
+        for part in range(4):
+            for j in range(bounds[part], bounds[part + 1]):
+                if q[j]:
+                    at = slice(columns.indptr[j], columns.indptr[j + 1])
+                    rows = columns.indices[at]
+                    parts[part, rows] += (columns.data[at] * q[j]).astype(np.float64)
+        assert np.array_equal(blocks, parts)
 
 
-def test_raw_base_is_the_matvec_to_the_last_bit_after_fit_upsert_remove_and_compact():
+def test_raw_base_and_parts_are_the_plain_sums_to_the_last_bit_after_fit_upsert_remove_compact():
     people = _people(300, seed=1)
     ranker = Ranker.fit(people)
     _assert_raw_is_the_matvec(ranker)
