@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Mapping
+from itertools import pairwise
 from dataclasses import replace
 from typing import Any, Generic
 
@@ -522,7 +523,7 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         cols = np.flatnonzero(q[: self._off_raw])
         bounds = np.array([0, self._G, self._off_concepts, self._off_words])
         # the case's columns of each block, a run of `cols` (sorted, blocks in column order)
-        runs = np.searchsorted(cols, bounds).tolist() + [cols.size]
+        runs = [*np.searchsorted(cols, bounds).tolist(), cols.size]
         weights = q[cols]
         for matrix, chars, first in self._column_copies():
             rows = raw[first : first + matrix.shape[0]]  # a view: the matvecs write into it
@@ -539,7 +540,7 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
                     matrix.shape[0], cols.size, indptr, indices, data, weights, rows
                 )
                 products = (data * np.repeat(weights, lengths)).astype(np.float64)
-                for part, (lo, hi) in enumerate(zip(runs[:4], runs[1:], strict=True)):
+                for part, (lo, hi) in enumerate(pairwise(runs)):
                     if lo == hi:
                         continue
                     start, end = indptr[lo], indptr[hi]
