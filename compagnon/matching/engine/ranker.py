@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Mapping
-from itertools import pairwise
 from dataclasses import replace
+from itertools import pairwise
 from typing import Any, Generic
 
 import numpy as np
