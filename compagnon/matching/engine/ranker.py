@@ -18,10 +18,12 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
+from itertools import pairwise
 from typing import Any, Generic
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse import _sparsetools  # csc_matvec / csr_matvec add into the sums given
 
 from compagnon.matching.engine.data import (
     PARTS,
@@ -114,6 +116,9 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         # column-wise copies of the rows' blocks before the characters (per-case normalisation)
         self._csc: sp.csc_matrix | None = None
         self._delta_csc: sp.csc_matrix | None = None
+        # and row-wise copies of the characters' columns (the rest of `X @ q`)
+        self._chars: sp.csr_matrix | None = None
+        self._delta_chars: sp.csr_matrix | None = None
         self._multipliers: dict[tuple, np.ndarray] = {}
 
     @classmethod
@@ -177,8 +182,8 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         """Forget what was derived from the rows: the CSC copies and the cached multipliers.
         The copies are rebuilt here (a write) rather than on the first read."""
         if main:
-            self._csc = None
-        self._delta_csc = None
+            self._csc = self._chars = None
+        self._delta_csc = self._delta_chars = None
         self._multipliers = {}
         if self.weights.normalise:
             self._column_copies()
@@ -484,43 +489,75 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
                 mask[rows] = False
         return mask
 
-    def _column_copies(self) -> list[tuple[sp.csc_matrix, int]]:
-        """CSC copies of the blocks before the characters, with the first row of each."""
+    def _column_copies(self) -> list[tuple[sp.csc_matrix, sp.csr_matrix, int]]:
+        """Per range of rows (the fitted ones, then the upserted ones): a CSC copy of the
+        blocks before the characters, a CSR copy of the characters' columns, the first row."""
         width = self._off_raw
-        if self._csc is None:
-            self._csc = _widen(self._main, self._n_features)[:, :width].tocsc()
-        copies = [(self._csc, 0)]
+        if self._csc is None or self._chars is None:
+            main = _widen(self._main, self._n_features)
+            self._csc, self._chars = main[:, :width].tocsc(), main[:, width:].tocsr()
+        copies = [(self._csc, self._chars, 0)]
         if self._delta is not None:
-            if self._delta_csc is None:
-                self._delta_csc = _widen(self._delta, self._n_features)[:, :width].tocsc()
-            copies.append((self._delta_csc, self._main.shape[0]))
+            if self._delta_csc is None or self._delta_chars is None:
+                delta = _widen(self._delta, self._n_features)
+                self._delta_csc, self._delta_chars = delta[:, :width].tocsc(), delta[:, width:]
+            copies.append((self._delta_csc, self._delta_chars, self._main.shape[0]))
         return copies
 
-    def _block_parts(self, q: np.ndarray) -> np.ndarray:
-        """(4, rows): the weighted tags, interests, concepts and words parts of every row,
-        read from the case's non-zero columns only."""
+    def _raw_and_blocks(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(raw base `X @ q` of every row, (4, rows) weighted tags, interests, concepts and
+        words parts), reading the blocks before the characters at the case's non-zero columns
+        only (a gather over the CSC copies).
+
+        The raw base is `X @ q` to the last bit without reading the block columns the case
+        leaves at 0 (three quarters of X's non-zeros): `X @ q` adds each row's products in
+        float32, in column order, and the block columns come first. So `csc_matvec` adds the
+        case's block columns, in order, into zeros, and `csr_matvec` goes on over the
+        characters' columns from those sums (both add into the vector they are given).
+        Each part is the float64 sum of the same float32 products, in the same column order
+        (`csc_matvec` again, over that block's columns, times 1).
+        """
         n = len(self._ids)
+        raw = np.zeros(n, np.float32)
+        blocks = np.zeros((4, n))
         cols = np.flatnonzero(q[: self._off_raw])
-        if not cols.size or not n:
-            return np.zeros((4, n))
         bounds = np.array([0, self._G, self._off_concepts, self._off_words])
-        block = np.searchsorted(bounds, cols, side="right") - 1
-        keys, values = [], []
-        for matrix, first in self._column_copies():
+        # the case's columns of each block, a run of `cols` (sorted, blocks in column order)
+        runs = [*np.searchsorted(cols, bounds).tolist(), cols.size]
+        weights = q[cols]
+        for matrix, chars, first in self._column_copies():
+            rows = raw[first : first + matrix.shape[0]]  # a view: the matvecs write into it
             starts, ends = matrix.indptr[cols], matrix.indptr[cols + 1]
-            lengths = (ends - starts).astype(np.int64)
-            total = int(lengths.sum())
-            if not total:
-                continue
-            offsets = np.cumsum(lengths) - lengths
-            at = np.repeat(starts - offsets, lengths) + np.arange(total)
-            keys.append(np.repeat(block * n + first, lengths) + matrix.indices[at])
-            values.append(matrix.data[at] * np.repeat(q[cols], lengths))
-        if not keys:
-            return np.zeros((4, n))
-        return np.bincount(np.concatenate(keys), np.concatenate(values), minlength=4 * n).reshape(
-            4, n
-        )
+            lengths = ends - starts
+            if int(lengths.sum()):
+                indptr = np.zeros(cols.size + 1, matrix.indptr.dtype)
+                np.cumsum(lengths, out=indptr[1:])
+                indices = np.concatenate(
+                    [matrix.indices[a:b] for a, b in zip(starts, ends, strict=True)]
+                )
+                data = np.concatenate([matrix.data[a:b] for a, b in zip(starts, ends, strict=True)])
+                _sparsetools.csc_matvec(
+                    matrix.shape[0], cols.size, indptr, indices, data, weights, rows
+                )
+                products = (data * np.repeat(weights, lengths)).astype(np.float64)
+                for part, (lo, hi) in enumerate(pairwise(runs)):
+                    if lo == hi:
+                        continue
+                    start, end = indptr[lo], indptr[hi]
+                    _sparsetools.csc_matvec(
+                        matrix.shape[0],
+                        hi - lo,
+                        indptr[lo : hi + 1] - start,
+                        indices[start:end],
+                        products[start:end],
+                        np.ones(hi - lo),
+                        blocks[part, first : first + matrix.shape[0]],
+                    )
+            tail = q[self._off_raw : self._off_raw + chars.shape[1]]
+            _sparsetools.csr_matvec(
+                chars.shape[0], chars.shape[1], chars.indptr, chars.indices, chars.data, tail, rows
+            )
+        return raw, blocks
 
     def _score_vectors(
         self, cq: _Compiled, weights: Weights, allowed: np.ndarray | None
@@ -531,11 +568,11 @@ class Ranker(_Features, _Explain, _Selection, Generic[IdT]):
         value over the allowed rows), so the best allowed person on a part gets its weight.
         """
         q = self.query_vector(cq, weights)
-        raw = self._base_scores(q)
         multipliers = np.ones(len(PARTS))
-        if not weights.normalise or not raw.size:
+        if not weights.normalise or not self._ids:
+            raw = self._base_scores(q)
             return raw, raw, multipliers
-        blocks = self._block_parts(q)
+        raw, blocks = self._raw_and_blocks(q)
         chars = raw - blocks.sum(axis=0)
         np.maximum(chars, 0.0, out=chars)  # rounding: the parts are never negative
         if allowed is not None:  # usually a few rows: zero them rather than copy the rest

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Any
@@ -53,7 +52,7 @@ class _Selection(_Base):
         strength = self._rows(pool)[:, columns].toarray() if columns else np.zeros((len(pool), 0))
         group = _Group(scores, self._org[pool], per_organisation_cap)
         if query.wants_research:
-            group.take_first([i for i in range(len(pool)) if self._kind[pool[i]] > 0])
+            group.take_first(np.flatnonzero(self._kind[pool] > 0))
         covers = group.cover(strength, self.weights.strong, size)
         group.fill(size)
         taken = sorted(group.taken, key=lambda i: (-scores[i], i))
@@ -71,37 +70,50 @@ class _Selection(_Base):
 
 
 class _Group:
-    """The invitation set being built, as positions in the candidate pool."""
+    """The invitation set being built, as positions in the candidate pool.
+
+    Vectorised over the pool (a few hundred people): `free` says who may still be taken, and
+    each step is one pass of numpy, not a Python loop over the pool. Ties go to the earlier
+    position, as the pool is in score order.
+    """
 
     DIVERSITY = 0.85  # each further person of an organisation already in the set counts 0.85x
 
     def __init__(self, scores: np.ndarray, organisations: np.ndarray, cap: int):
         self.scores, self.organisations, self.cap = scores, organisations, cap
         self.taken: list[int] = []
-        self.per_org: Counter[int] = Counter()
-
-    def allowed(self, i: int) -> bool:
-        org = int(self.organisations[i])
-        return i not in self.taken and (org < 0 or self.per_org[org] < self.cap)
+        self.known = organisations >= 0
+        # per position: how many of its organisation are in the set already (0 without one)
+        self.same = np.zeros(len(scores), np.int64)
+        self.free = np.ones(len(scores), bool)
+        if cap <= 0:
+            self.free &= ~self.known
+        # 0.85 ** n as the scalar loop had it (a Python float meeting a float32 score: the
+        # product is float32), for every count an organisation can reach under the cap
+        self.discount = np.array([self.DIVERSITY**n for n in range(max(cap, 0) + 1)], np.float32)
 
     def take(self, i: int) -> None:
         self.taken.append(i)
+        self.free[i] = False
         org = int(self.organisations[i])
         if org >= 0:
-            self.per_org[org] += 1
+            mine = self.organisations == org
+            self.same[mine] += 1
+            if self.same[i] >= self.cap:
+                self.free[mine] = False
 
-    def take_first(self, candidates: list[int]) -> None:
+    def take_first(self, candidates: np.ndarray) -> None:
         """The first allowed candidate (candidates are in score order)."""
-        for i in candidates:
-            if self.allowed(i):
-                self.take(i)
-                return
+        allowed = candidates[self.free[candidates]]
+        if allowed.size:
+            self.take(int(allowed[0]))
 
     def cover(self, strength: np.ndarray, strong: float, size: int) -> dict[int, list[int]]:
         """Take people until each tag column has someone strong on it (scarcest tag first;
         someone with any value when nobody is strong). Returns position -> columns covered."""
         n_tags = strength.shape[1]
-        covered = {j for j in range(n_tags) for i in self.taken if strength[i, j] >= strong}
+        strong_on = strength >= strong
+        covered = set(np.flatnonzero(strong_on[self.taken].any(axis=0)).tolist())
         covers: dict[int, list[int]] = {}
         while len(self.taken) < size:
             open_tags = [j for j in range(n_tags) if j not in covered]
@@ -110,7 +122,7 @@ class _Group:
                 break
             j, i = choice
             self.take(i)
-            newly = [j] + [o for o in open_tags if o != j and strength[i, o] >= strong]
+            newly = [j] + [o for o in open_tags if o != j and strong_on[i, o]]
             covered.update(newly)
             covers[i] = newly
         return covers
@@ -118,30 +130,25 @@ class _Group:
     def _scarcest(
         self, strength: np.ndarray, open_tags: list[int], strong: float
     ) -> tuple[int, int] | None:
+        """The open tag with the fewest allowed people at the threshold (then the lowest
+        column), and its best-scoring one (then the earliest)."""
         for threshold in (strong, 1e-6):
-            options = {
-                j: [i for i in range(len(self.scores)) if strength[i, j] >= threshold]
-                for j in open_tags
-            }
-            options = {j: [i for i in c if self.allowed(i)] for j, c in options.items()}
-            options = {j: c for j, c in options.items() if c}
-            if options:
-                j = min(options, key=lambda j: (len(options[j]), j))
-                return j, max(options[j], key=lambda i: (self.scores[i], -i))
+            options = (strength[:, open_tags] >= threshold) & self.free[:, None]
+            counts = options.sum(axis=0)
+            if not counts.any():
+                continue
+            at = int(np.argmin(np.where(counts > 0, counts, len(self.scores) + 1)))
+            i = int(np.argmax(np.where(options[:, at], self.scores, -np.inf)))
+            return open_tags[at], i
         return None
 
     def fill(self, size: int) -> None:
         """Best scores, each further person of an organisation already there discounted."""
         while len(self.taken) < size:
-            best, best_value = None, 0.0
-            for i in range(len(self.scores)):
-                if not self.allowed(i):
-                    continue
-                org = int(self.organisations[i])
-                value = self.scores[i] * self.DIVERSITY ** (self.per_org[org] if org >= 0 else 0)
-                if value > best_value:
-                    best, best_value = i, value
-            if best is None:
+            value = self.scores * self.discount[np.minimum(self.same, len(self.discount) - 1)]
+            value[~self.free] = 0.0
+            best = int(np.argmax(value))
+            if not value[best] > 0:
                 return
             self.take(best)
 
