@@ -260,16 +260,22 @@ def attachment_add(*, application: Application, file: UploadedFile, by: Any = No
     return attachment
 
 
+def _objects_delete(storage: Any, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
+
+
 def attachment_delete(*, attachment: Attachment) -> None:
     with transaction.atomic():
         refusal = draft_refusal(attachment.application)
         if refusal:
             raise ValidationError(refusal)
-        name = attachment.file.name or ""
+        # An older key left by a stopped rekey (`attachment_rekey`) goes with the file.
+        names = [n for n in (attachment.file.name, attachment.replaced_key) if n]
         storage = attachment.file.storage
         attachment.delete()
-        if name:
-            transaction.on_commit(lambda: storage.delete(name))
+        if names:
+            transaction.on_commit(lambda: _objects_delete(storage, names))
 
 
 # --- older attachment keys ----------------------------------------------------------------------

@@ -153,7 +153,22 @@ def test_a_run_stopped_after_its_commit_deletes_the_old_object_next_time(
     assert _read(attachment) == PDF
 
 
-def test_an_attachment_without_its_object_is_reported_and_left_alone(settings, member_a):
+def test_deleting_an_attachment_whose_move_stopped_deletes_both_objects(
+    stored, member_a, monkeypatch, committed
+):
+    application = ApplicationFactory(applicant=member_a, status=ApplicationStatus.DRAFT)
+    attachment = _old_attachment(application, "ada-martin-cv.pdf")
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "_replaced_key_delete", lambda *args: None)
+        services.attachments_rekey()
+    attachment.refresh_from_db()
+    assert attachment.replaced_key
+    assert len(stored()) == 2
+    committed(services.attachment_delete, attachment=attachment)
+    assert stored() == []
+
+
+def test_an_attachment_without_its_object_is_reported_and_left_alone(stored, member_a):
     application = ApplicationFactory(applicant=member_a, status=ApplicationStatus.SUBMITTED)
     attachment = _old_attachment(application, "ada-martin-cv.pdf")
     attachment.file.storage.delete(attachment.file.name)
@@ -161,6 +176,7 @@ def test_an_attachment_without_its_object_is_reported_and_left_alone(settings, m
     assert (report.moved, report.missing) == (0, 1)
     attachment.refresh_from_db()
     assert attachment.file.name.endswith("ada-martin-cv.pdf")
+    assert stored() == []  # no copy of nothing
 
 
 def test_the_command_counts_dry_then_moves(member_a):
