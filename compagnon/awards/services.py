@@ -296,11 +296,13 @@ def _rekey_target(attachment: Attachment, old_key: str) -> str:
     token = salted_hmac(
         "compagnon.awards.attachment-key", f"{attachment.pk}:{old_key}", algorithm="sha256"
     ).hexdigest()[:32]
+    # The extension is kept only when it is one uploads accept: "CV.Dupont" keeps nothing.
+    extension = old_key.rsplit("/", 1)[-1].rsplit(".", 1)[-1].lower() if "." in old_key else ""
     return attachment_key(
         edition_id=attachment.application.edition_id,
         application_id=attachment.application_id,
         token=token,
-        filename=old_key,
+        filename=f"file.{extension}" if extension in conf.ATTACHMENT_TYPES else "file",
     )
 
 

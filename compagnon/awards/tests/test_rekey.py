@@ -63,34 +63,37 @@ def test_older_keys_move_to_random_ones_and_a_second_run_changes_nothing(stored,
     application = ApplicationFactory(applicant=member_a, status=ApplicationStatus.SUBMITTED)
     old = _old_attachment(application, "ada-martin-cv.pdf")
     other = _old_attachment(application, "Dupont Jean - lettre.PDF", b"%PDF-1.4 two")
+    odd = _old_attachment(application, "CV.Martin", b"%PDF-1.4 odd")
     new = services.attachment_add(
         application=ApplicationFactory(applicant=member_a, status=ApplicationStatus.DRAFT),
         file=ContentFile(PDF, name="already-random.pdf"),
         by=member_a.user,
     )
     before = stored()
-    assert len(before) == 3
+    assert len(before) == 4
 
     dry = services.attachments_rekey(dry_run=True)
-    assert (dry.moved, dry.finished, dry.missing) == (2, 0, 0)
+    assert (dry.moved, dry.finished, dry.missing) == (3, 0, 0)
     assert stored() == before  # a dry run changes nothing
 
     report = services.attachments_rekey()
-    assert (report.moved, report.finished, report.missing) == (2, 0, 0)
+    assert (report.moved, report.finished, report.missing) == (3, 0, 0)
     old.refresh_from_db()
     other.refresh_from_db()
+    odd.refresh_from_db()
     new.refresh_from_db()
-    for attachment in (old, other):
+    for attachment in (old, other, odd):
         assert ATTACHMENT_KEY.match(attachment.file.name)
         assert attachment.replaced_key == ""
         assert attachment.file.name.startswith(f"awards/{application.edition_id}/{application.pk}/")
     assert other.file.name.endswith(".pdf")
+    assert "." not in odd.file.name.rsplit("/", 1)[-1]  # an extension that is not one: dropped
     assert _read(old) == PDF
     assert _read(other) == b"%PDF-1.4 two"
     assert old.name == "ada-martin-cv.pdf"  # the name shown to the applicant stays
     keys = stored()
-    assert sorted(keys) == sorted([old.file.name, other.file.name, new.file.name])
-    assert not any("martin" in key or "Dupont" in key for key in keys)
+    assert sorted(keys) == sorted([old.file.name, other.file.name, odd.file.name, new.file.name])
+    assert not any("martin" in key.lower() or "dupont" in key.lower() for key in keys)
 
     again = services.attachments_rekey()
     assert (again.moved, again.finished, again.missing) == (0, 0, 0)
