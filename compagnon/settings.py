@@ -385,6 +385,10 @@ CHAT_LINK_CODE_MINUTES = env_int("CHAT_LINK_CODE_MINUTES", 15, minimum=1)
 # (empty: no invitation goes to the chat). The digest goes here, else to CHAT_WEBHOOK_URL.
 CHAT_ACTIONS_SECRET = env_str("CHAT_ACTIONS_SECRET")
 CHAT_DIGEST_WEBHOOK_URL = env_str("CHAT_DIGEST_WEBHOOK_URL")
+# A bot on the chat server's REST API (Mattermost /api/v4): with both set, invitations go
+# as direct messages to the linked chat user id, never to a name (docs/chat.md).
+CHAT_API_URL = env_str("CHAT_API_URL")
+CHAT_BOT_TOKEN = env_str("CHAT_BOT_TOKEN")
 
 # Matching: how many people of one organisation an invitation set may hold,
 # how long a case invitation stays open, when the one reminder goes out.

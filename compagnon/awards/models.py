@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import re
 import secrets
 import zoneinfo
 
@@ -251,13 +252,27 @@ class Application(models.Model):
         return self.status == ApplicationStatus.DRAFT
 
 
+# The key of an attachment stored under a random name (`attachment_key`); anything else is
+# an older key that may spell the applicant's file name (`services.attachments_rekey`).
+ATTACHMENT_KEY = re.compile(r"^awards/[0-9]+/[0-9]+/[0-9a-f]{32}(\.[^/]*)?$")
+
+
+def attachment_key(*, edition_id: int, application_id: int, token: str, filename: str) -> str:
+    """Where an attachment is stored: its application's folder, `token`, the extension only."""
+    extension = os.path.splitext(filename)[1].lower()[:10]
+    return f"awards/{edition_id}/{application_id}/{token}{extension}"
+
+
 def _attachment_path(instance: Attachment, filename: str) -> str:
     # A random name with the extension only: the name the applicant gave (often their own or
     # their company's) stays in `Attachment.name`. On S3 the key is spelled in the download
     # link, which a blind juror must not learn it from.
-    token = secrets.token_hex(16)
-    extension = os.path.splitext(filename)[1].lower()[:10]
-    return f"awards/{instance.application.edition_id}/{instance.application_id}/{token}{extension}"
+    return attachment_key(
+        edition_id=instance.application.edition_id,
+        application_id=instance.application_id,
+        token=secrets.token_hex(16),
+        filename=filename,
+    )
 
 
 class Attachment(models.Model):
@@ -272,6 +287,9 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The older key this file was copied from, until that object is deleted
+    # (`services.attachment_rekey`): a run stopped in between finishes on the next one.
+    replaced_key = models.CharField(max_length=500, blank=True, editable=False)
 
     class Meta:
         ordering = ["pk"]

@@ -14,8 +14,10 @@ from django.http import Http404
 
 from compagnon.awards.deliberation import RankedApplication, ReviewScores, board_rank
 from compagnon.awards.models import (
+    ATTACHMENT_KEY,
     Application,
     ApplicationStatus,
+    Attachment,
     Category,
     ConflictDeclaration,
     Criterion,
@@ -267,4 +269,11 @@ def vote_counts(edition: Edition) -> dict[int, int]:
         .values_list("application_id")
         .annotate(n=Count("pk"))
         .values_list("application_id", "n")
+    )
+
+
+def attachments_to_rekey() -> QuerySet[Attachment]:
+    """Attachments whose key may spell the applicant's file name, or whose move is unfinished."""
+    return Attachment.objects.exclude(file="").filter(
+        ~Q(file__regex=ATTACHMENT_KEY.pattern) | ~Q(replaced_key="")
     )

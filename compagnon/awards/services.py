@@ -7,18 +7,22 @@ use, write inside `transaction.atomic`, and leave emails for after the commit.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from compagnon.awards import conf
 from compagnon.awards.assignment import ApplicationSlot, AssignmentPlan, assignment_plan
 from compagnon.awards.models import (
+    ATTACHMENT_KEY,
     Application,
     ApplicationStatus,
     Attachment,
@@ -33,14 +37,18 @@ from compagnon.awards.models import (
     PublicVote,
     Review,
     Score,
+    attachment_key,
 )
 from compagnon.awards.selectors import (
     application_conflicts,
     applications_visible_to_juror,
+    attachments_to_rekey,
     juror_conflict_q,
 )
 from compagnon.core.pdf import ACTIVE_OR_LOCKED_MESSAGE, PdfProblem, pdf_problem
 from compagnon.members.models import MembershipStatus, Organisation, Person
+
+logger = logging.getLogger(__name__)
 
 # The fields a draft holds, saved as typed (autosave and the plain form alike).
 DRAFT_FIELDS = (
@@ -252,16 +260,116 @@ def attachment_add(*, application: Application, file: UploadedFile, by: Any = No
     return attachment
 
 
+def _objects_delete(storage: Any, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
+
+
 def attachment_delete(*, attachment: Attachment) -> None:
     with transaction.atomic():
         refusal = draft_refusal(attachment.application)
         if refusal:
             raise ValidationError(refusal)
-        name = attachment.file.name or ""
+        # An older key left by a stopped rekey (`attachment_rekey`) goes with the file.
+        names = [n for n in (attachment.file.name, attachment.replaced_key) if n]
         storage = attachment.file.storage
         attachment.delete()
-        if name:
-            transaction.on_commit(lambda: storage.delete(name))
+        if names:
+            transaction.on_commit(lambda: _objects_delete(storage, names))
+
+
+# --- older attachment keys ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RekeyReport:
+    """What `attachments_rekey` did (or, dry, would do)."""
+
+    moved: int = 0
+    finished: int = 0
+    missing: int = 0
+
+
+def _rekey_target(attachment: Attachment, old_key: str) -> str:
+    # Derived, not drawn: a run stopped after the copy writes the same key again and
+    # leaves no second copy behind. Unguessable without SECRET_KEY, like a random name.
+    token = salted_hmac(
+        "compagnon.awards.attachment-key", f"{attachment.pk}:{old_key}", algorithm="sha256"
+    ).hexdigest()[:32]
+    # The extension is kept only when it is one uploads accept: "CV.Dupont" keeps nothing.
+    extension = old_key.rsplit("/", 1)[-1].rsplit(".", 1)[-1].lower() if "." in old_key else ""
+    return attachment_key(
+        edition_id=attachment.application.edition_id,
+        application_id=attachment.application_id,
+        token=token,
+        filename=f"file.{extension}" if extension in conf.ATTACHMENT_TYPES else "file",
+    )
+
+
+def _replaced_key_delete(attachment_id: int, old_key: str, storage: Any) -> None:
+    storage.delete(old_key)
+    Attachment.objects.filter(pk=attachment_id, replaced_key=old_key).update(replaced_key="")
+
+
+def attachment_rekey(*, attachment: Attachment) -> str:
+    """Move one attachment stored under an older key to a random one.
+
+    Copy through the storage, point the row at the copy (in its own transaction, the
+    row locked and still pointing at the old key), and delete the old object only
+    after that commit. Stopped anywhere, nothing is lost and the next run finishes:
+    before the commit the row still names the old object; after it, `replaced_key`
+    names the object left to delete. Returns "moved", "finished" (only the old
+    object was left to delete), "missing" (no object under the old key: the row is
+    left as it is) or "kept" (already random, or the row changed meanwhile).
+    """
+    storage = attachment.file.storage
+    if attachment.replaced_key:
+        _replaced_key_delete(attachment.pk, attachment.replaced_key, storage)
+        if ATTACHMENT_KEY.match(attachment.file.name or ""):
+            return "finished"
+    old_key = attachment.file.name or ""
+    if not old_key or ATTACHMENT_KEY.match(old_key):
+        return "kept"
+    target = _rekey_target(attachment, old_key)
+    try:
+        source = storage.open(old_key, "rb")
+    except (FileNotFoundError, OSError):
+        logger.warning("awards rekey: attachment %s has no object under its key", attachment.pk)
+        return "missing"
+    with source:
+        if storage.exists(target):  # a copy from a run stopped before its commit
+            storage.delete(target)
+        written = storage.save(target, source)
+    if written != target:
+        storage.delete(written)
+        raise RuntimeError(f"storage wrote {written!r} instead of {target!r}")
+    with transaction.atomic():
+        locked = Attachment.objects.select_for_update().filter(pk=attachment.pk).first()
+        if locked is None or locked.file.name != old_key:
+            # Deleted or replaced while we copied: the copy is nobody's.
+            transaction.on_commit(lambda: storage.delete(target))
+            return "kept"
+        locked.file.name = target
+        locked.replaced_key = old_key
+        locked.save(update_fields=["file", "replaced_key"])
+    _replaced_key_delete(attachment.pk, old_key, storage)
+    logger.info("awards rekey: attachment %s moved to a random key", attachment.pk)
+    return "moved"
+
+
+def attachments_rekey(*, dry_run: bool = False) -> RekeyReport:
+    """Move every attachment still stored under an older key; safe to run again."""
+    pending = attachments_to_rekey().select_related("application").order_by("pk")
+    if dry_run:
+        rows = list(pending.only("pk", "file", "replaced_key", "application__edition_id"))
+        unfinished = sum(1 for row in rows if ATTACHMENT_KEY.match(row.file.name or ""))
+        return RekeyReport(moved=len(rows) - unfinished, finished=unfinished)
+    counts = {"moved": 0, "finished": 0, "missing": 0, "kept": 0}
+    for attachment in pending.iterator():
+        counts[attachment_rekey(attachment=attachment)] += 1
+    return RekeyReport(
+        moved=counts["moved"], finished=counts["finished"], missing=counts["missing"]
+    )
 
 
 def application_check_eligibility(

@@ -18,7 +18,7 @@ class _ReadOnly(ClubStaffAdminMixin, admin.ModelAdmin):
 
 @admin.register(InvitationMessage)
 class InvitationMessageAdmin(_ReadOnly):
-    list_display = ("invitation", "chat_user_id", "posted_at", "answered_at")
+    list_display = ("invitation", "chat_user_id", "posted_at", "attempts", "answered_at")
     list_select_related = ("invitation__case", "invitation__person")
 
 

@@ -33,3 +33,28 @@ def webhook_post(url: str, payload: dict[str, Any]) -> None:
             response.read()
     except OSError as error:  # URLError and HTTPError are OSErrors
         raise ChatPostFailed(str(error)) from error
+
+
+def api_call(base_url: str, token: str, path: str, payload: Any = None) -> Any:
+    """Call the chat server's REST API (Mattermost's /api/v4) as the bot; the JSON answer.
+
+    GET without a payload, POST with one. Raises ChatPostFailed on a bad URL, a network
+    error, a non-2xx or an answer that is not JSON.
+    """
+    if urlsplit(base_url).scheme.lower() not in ("http", "https"):
+        raise ChatPostFailed("the chat API URL must be an http(s) address")
+    request = urllib.request.Request(
+        base_url.rstrip("/") + path,
+        data=None if payload is None else json.dumps(payload).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="GET" if payload is None else "POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            body = response.read()
+    except OSError as error:  # URLError and HTTPError are OSErrors
+        raise ChatPostFailed(f"{path}: {error}") from error
+    try:
+        return json.loads(body)
+    except ValueError as error:
+        raise ChatPostFailed(f"{path}: the chat server's answer is not JSON") from error

@@ -21,8 +21,11 @@ class InvitationMessage(models.Model):
         verbose_name=_("invitation"),
     )
     chat_user_id = models.CharField(_("chat user id"), max_length=100)
-    claimed_at = models.DateTimeField(default=timezone.now)
+    # Set while a run posts it; cleared by a failed post, so that the next run tries again.
+    claimed_at = models.DateTimeField(default=timezone.now, null=True, blank=True)
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
     answered_at = models.DateTimeField(_("answered from the chat at"), null=True, blank=True)
 
     class Meta:

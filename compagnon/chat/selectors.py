@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from compagnon.cases.models import Case, CaseInvitation, CaseStatus, Confidentiality
 from compagnon.cases.selectors import invitations_open
@@ -13,14 +13,22 @@ from compagnon.knowledge.models import Report, ReportStatus
 from compagnon.workshops.models import Workshop, WorkshopStatus
 
 
-def invitations_to_post(now: datetime) -> QuerySet[CaseInvitation]:
-    """Pending, unexpired invitations to a case still looking, for someone with a linked chat."""
-    return (
+def invitations_to_post(now: datetime, *, by_id: bool = False) -> QuerySet[CaseInvitation]:
+    """Pending, unexpired invitations to a case still looking, for someone with a linked chat,
+    not posted yet (never tried, or tried and failed).
+
+    `by_id`: the message goes to the linked chat user id (the bot's direct message), so a
+    link whose name was taken by another account still gets it.
+    """
+    waiting = (
         invitations_open(now)
-        .filter(person__chat_link__confirmed_at__isnull=False, chat_message__isnull=True)
+        .filter(person__chat_link__confirmed_at__isnull=False)
+        .filter(Q(chat_message__isnull=True) | Q(chat_message__posted_at__isnull=True))
         .exclude(person__chat_link__chat_user_id="")
-        .exclude(person__chat_link__chat_user_name="")
     )
+    if not by_id:
+        waiting = waiting.exclude(person__chat_link__chat_user_name="")
+    return waiting
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -35,7 +36,7 @@ from compagnon.cases.invitations import (
     invitation_is_expired,
 )
 from compagnon.cases.models import Answer, CaseInvitation, ChatLink
-from compagnon.chat.client import ChatPostFailed, webhook_post
+from compagnon.chat.client import ChatPostFailed, api_call, webhook_post
 from compagnon.chat.models import DigestPost, InvitationMessage
 from compagnon.chat.selectors import digest_items, invitations_to_post
 from compagnon.members.selectors import person_language
@@ -67,7 +68,13 @@ def invitation_action_token(invitation_id: int) -> str:
     ).hexdigest()
 
 
-def invitation_message_payload(invitation: CaseInvitation, link: ChatLink) -> dict[str, Any]:
+def chat_api_configured() -> bool:
+    """A bot token and the chat server's API: invitations go to user ids, not names."""
+    return bool(settings.CHAT_API_URL and settings.CHAT_BOT_TOKEN)
+
+
+def _invitation_message(invitation: CaseInvitation) -> tuple[str, list[dict[str, Any]]]:
+    """The invitation's text and its attachment with the two buttons."""
     case = invitation.case
     action_url = _absolute(reverse("chat:action"))
     token = invitation_action_token(invitation.pk)
@@ -80,34 +87,45 @@ def invitation_message_payload(invitation: CaseInvitation, link: ChatLink) -> di
             Answer.INTERESTED: gettext("Interested"),
             Answer.DECLINED: gettext("Not this time"),
         }
-    return {
-        "channel": f"@{link.chat_user_name}",
-        "text": text,
-        "attachments": [
-            {
-                "fallback": text,
-                "actions": [
-                    {
-                        "id": answer,
-                        "name": labels[answer],
-                        "integration": {
-                            "url": action_url,
-                            "context": {
-                                "action": "case_invitation_answer",
-                                "invitation": invitation.pk,
-                                "answer": answer,
-                                "token": token,
-                            },
+    attachments = [
+        {
+            "fallback": text,
+            "actions": [
+                {
+                    "id": answer,
+                    "name": labels[answer],
+                    "integration": {
+                        "url": action_url,
+                        "context": {
+                            "action": "case_invitation_answer",
+                            "invitation": invitation.pk,
+                            "answer": answer,
+                            "token": token,
                         },
-                    }
-                    for answer in CHAT_ANSWERS
-                ],
-            }
-        ],
-    }
+                    },
+                }
+                for answer in CHAT_ANSWERS
+            ],
+        }
+    ]
+    return text, attachments
 
 
-def _invitation_claim(invitation_id: int, now: datetime) -> InvitationMessage | None:
+def invitation_message_payload(invitation: CaseInvitation, link: ChatLink) -> dict[str, Any]:
+    """The incoming webhook's payload: addressed to `@name`, the only address it knows."""
+    text, attachments = _invitation_message(invitation)
+    return {"channel": f"@{link.chat_user_name}", "text": text, "attachments": attachments}
+
+
+def invitation_post_payload(invitation: CaseInvitation, channel_id: str) -> dict[str, Any]:
+    """The REST API's post: in the direct channel of the bot and the linked chat user id."""
+    text, attachments = _invitation_message(invitation)
+    return {"channel_id": channel_id, "message": text, "props": {"attachments": attachments}}
+
+
+def _invitation_claim(
+    invitation_id: int, now: datetime, *, by_id: bool
+) -> InvitationMessage | None:
     """Take the right to post this invitation, or None if it is posted or being posted."""
     with transaction.atomic():
         message = (
@@ -115,22 +133,26 @@ def _invitation_claim(invitation_id: int, now: datetime) -> InvitationMessage | 
             .filter(invitation_id=invitation_id)
             .first()
         )
-        if message is not None:
-            if message.posted_at is not None or message.claimed_at > now - CLAIM_STALE_AFTER:
-                return None
-            message.claimed_at = now
-            message.save(update_fields=["claimed_at"])
-            return message
-        # A link whose name was taken by another chat account waits until its owner is
-        # seen again (`cases.chat.chat_link_seen`): no message to a name that isn't theirs.
-        link = (
-            ChatLink.objects.filter(person__case_invitations__pk=invitation_id)
-            .exclude(chat_user_id="")
-            .exclude(chat_user_name="")
-            .first()
-        )
+        if message is not None and (
+            message.posted_at is not None
+            or (message.claimed_at is not None and message.claimed_at > now - CLAIM_STALE_AFTER)
+        ):
+            return None
+        links = ChatLink.objects.filter(
+            person__case_invitations__pk=invitation_id, confirmed_at__isnull=False
+        ).exclude(chat_user_id="")
+        if not by_id:
+            # A link whose name was taken by another chat account waits until its owner is
+            # seen again (`cases.chat.chat_link_seen`): no message to a name that isn't theirs.
+            links = links.exclude(chat_user_name="")
+        link = links.first()
         if link is None:
             return None
+        if message is not None:  # a failed post, or a claim its run never finished
+            message.claimed_at = now
+            message.chat_user_id = link.chat_user_id
+            message.save(update_fields=["claimed_at", "chat_user_id"])
+            return message
         try:
             with transaction.atomic():
                 return InvitationMessage.objects.create(
@@ -140,31 +162,84 @@ def _invitation_claim(invitation_id: int, now: datetime) -> InvitationMessage | 
             return None
 
 
+class _ApiSender:
+    """Direct messages through the chat server's REST API, as the bot, by chat user id."""
+
+    def __init__(self) -> None:
+        self.base_url = settings.CHAT_API_URL
+        self.token = settings.CHAT_BOT_TOKEN
+        self._bot_user_id = ""
+
+    def _call(self, path: str, payload: Any = None) -> Any:
+        return api_call(self.base_url, self.token, path, payload)
+
+    def bot_user_id(self) -> str:
+        if not self._bot_user_id:
+            me = self._call("/api/v4/users/me")
+            if not isinstance(me, dict) or not me.get("id"):
+                raise ChatPostFailed("/api/v4/users/me: no user id in the answer")
+            self._bot_user_id = str(me["id"])
+        return self._bot_user_id
+
+    def send(self, invitation: CaseInvitation, chat_user_id: str) -> None:
+        channel = self._call("/api/v4/channels/direct", [self.bot_user_id(), chat_user_id])
+        if not isinstance(channel, dict) or not channel.get("id"):
+            raise ChatPostFailed("/api/v4/channels/direct: no channel id in the answer")
+        self._call("/api/v4/posts", invitation_post_payload(invitation, str(channel["id"])))
+
+
+def _invitation_failed(message: InvitationMessage, error: Exception) -> None:
+    # The claim is released and the failure counted: the next run tries again, as long as
+    # the invitation is open (it expires, so the retries end).
+    InvitationMessage.objects.filter(pk=message.pk, posted_at__isnull=True).update(
+        claimed_at=None, attempts=F("attempts") + 1, last_error=str(error)[:300]
+    )
+
+
 def chat_invitations_post(*, now: datetime | None = None) -> int:
-    """Send each pending invitation whose invitee linked a chat account, once; how many went."""
+    """Send each pending invitation whose invitee linked a chat account, once; how many went.
+
+    With a bot token (`CHAT_API_URL`, `CHAT_BOT_TOKEN`) each goes as a direct message to the
+    chat user id the link proved; without one, to `@name` on the incoming webhook, which
+    reaches whoever holds that name on the chat server now (weaker).
+    """
+    by_id = chat_api_configured()
     url = settings.CHAT_WEBHOOK_URL
-    if not url or not settings.CHAT_ACTIONS_SECRET:
+    if not settings.CHAT_ACTIONS_SECRET or not (by_id or url):
         return 0
     now = now or timezone.now()
-    sent = 0
-    for invitation_id in list(invitations_to_post(now).values_list("pk", flat=True)):
-        claimed = _invitation_claim(invitation_id, now)
+    api = _ApiSender() if by_id else None
+    sent = failed = 0
+    for invitation_id in list(invitations_to_post(now, by_id=by_id).values_list("pk", flat=True)):
+        claimed = _invitation_claim(invitation_id, now, by_id=by_id)
         if claimed is None:
             continue
         invitation = CaseInvitation.objects.select_related("case", "person__chat_link").get(
             pk=invitation_id
         )
         try:
-            webhook_post(url, invitation_message_payload(invitation, invitation.person.chat_link))
+            if api is not None:
+                api.send(invitation, claimed.chat_user_id)
+            else:
+                webhook_post(
+                    url, invitation_message_payload(invitation, invitation.person.chat_link)
+                )
         except ChatPostFailed as error:
-            # Claim released: the next run tries again.
-            InvitationMessage.objects.filter(pk=claimed.pk, posted_at__isnull=True).delete()
+            _invitation_failed(claimed, error)
+            failed += 1
             logger.warning("chat invitation %s not posted: %s", invitation_id, error)
             continue
-        InvitationMessage.objects.filter(pk=claimed.pk).update(posted_at=timezone.now())
+        InvitationMessage.objects.filter(pk=claimed.pk).update(
+            posted_at=timezone.now(), last_error=""
+        )
         sent += 1
-    if sent:
-        logger.info("chat: %d invitations posted", sent)
+    if sent or failed:
+        logger.info(
+            "chat: %d invitations posted (%s), %d failed",
+            sent,
+            "direct messages by user id" if by_id else "webhook by name",
+            failed,
+        )
     return sent
 
 

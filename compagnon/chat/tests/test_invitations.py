@@ -172,10 +172,17 @@ def test_an_expired_invitation_says_so(client, club, chat):
 def test_a_chat_server_that_fails_gets_the_invitation_again_next_time(club, chat):
     chat.status = 500
     assert chat_invitations_post() == 0
-    assert not InvitationMessage.objects.exists()
+    assert chat_invitations_post() == 0
+    failed = InvitationMessage.objects.get()
+    assert (failed.posted_at, failed.claimed_at, failed.attempts) == (None, None, 2)
+    assert "500" in failed.last_error
     chat.status = 200
     assert chat_invitations_post() == 1
     assert len(chat.posts) == 1
+    posted = InvitationMessage.objects.get()
+    assert posted.posted_at is not None
+    assert (posted.attempts, posted.last_error) == (2, "")
+    assert chat_invitations_post() == 0
 
 
 def test_an_answered_invitation_is_not_posted(club, chat):
