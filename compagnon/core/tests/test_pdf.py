@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import zlib
 
 import pytest
 
@@ -51,3 +53,87 @@ def test_a_file_is_rewound_for_whoever_reads_it_next():
     upload.read(3)
     assert pdf_problem(upload) is None
     assert upload.tell() == 0
+
+
+# --- names hidden in compressed streams -------------------------------------------------
+
+
+def _stream(dictionary: bytes, data: bytes, number: int = 5) -> bytes:
+    return (
+        b"%d 0 obj\n<<" % number
+        + dictionary
+        + b"/Length %d>>\nstream\n" % len(data)
+        + data
+        + b"\nendstream\nendobj\n"
+    )
+
+
+def _object_stream(hidden: bytes, **dictionary: bytes) -> bytes:
+    """An object stream (PDF 1.5) holding one dictionary, compressed: what a reader unpacks."""
+    objects = b"7 0 " + hidden
+    extra = b"".join(b"/" + k.encode() + b" " + v for k, v in dictionary.items())
+    return _stream(b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode" + extra, zlib.compress(objects))
+
+
+ACTION = b"<</Type/Action/S/JavaScript/JS(app.alert(1))>>"
+
+
+def test_an_action_hidden_in_a_compressed_object_stream_is_found():
+    content = _with(_object_stream(ACTION))
+    assert b"/JavaScript" not in content and b"/JS" not in content  # the raw check sees nothing
+    assert pdf_problem(content) == PdfProblem.ACTIVE_OR_LOCKED
+    assert pdf_problem(io.BytesIO(content)) == PdfProblem.ACTIVE_OR_LOCKED
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        b"<</S/Launch/F(calc.exe)>>",
+        b"<</OpenAction<</JS 9 0 R>>>>",
+        b"<</Encrypt 9 0 R>>",
+    ],
+)
+def test_every_refused_name_is_found_inside(hidden):
+    assert pdf_problem(_with(_object_stream(hidden))) == PdfProblem.ACTIVE_OR_LOCKED
+
+
+def test_a_stream_dressed_as_an_image_or_spelt_with_escapes_is_still_inflated():
+    dressed = _object_stream(ACTION, Subtype=b"/Image")
+    assert pdf_problem(_with(dressed)) == PdfProblem.ACTIVE_OR_LOCKED
+    escaped = _with(
+        _stream(b"/Type/ObjStm/N 1/First 4/Filter/Fl#61teDecode", zlib.compress(b"7 0 " + ACTION))
+    )
+    assert pdf_problem(escaped) == PdfProblem.ACTIVE_OR_LOCKED
+
+
+def test_plain_compressed_content_and_images_pass():
+    page = _stream(b"/Filter/FlateDecode", zlib.compress(b"BT /F1 12 Tf (Hello /JSON) Tj ET"))
+    # Pixels are not inflated: they hold no action, and are what makes a PDF big.
+    pixels = zlib.compress(b"/JS " * 1000)
+    image = _stream(b"/Type/XObject/Subtype/Image/Filter/FlateDecode", pixels, number=6)
+    jpeg = _stream(b"/Filter/DCTDecode", b"\xff\xd8\xff\xe0 not flate", number=8)
+    broken = _stream(b"/Filter/FlateDecode", b"\x78\x9c not really deflate", number=9)
+    assert pdf_problem(_with(page + image + jpeg + broken)) is None
+
+
+def test_a_hidden_name_across_chunks_is_found(monkeypatch):
+    monkeypatch.setattr(pdf, "CHUNK_BYTES", 16)
+    padding = zlib.compress(os.urandom(300), 0)  # stored, not shrunk: spans many chunks
+    content = _with(_stream(b"/Filter/FlateDecode", padding, number=4) + _object_stream(ACTION))
+    assert pdf_problem(io.BytesIO(content)) == PdfProblem.ACTIVE_OR_LOCKED
+
+
+def test_inflating_is_bounded_and_refused_with_its_own_message(monkeypatch):
+    bomb = _with(_stream(b"/Filter/FlateDecode", zlib.compress(b"\0" * (21 * 1024 * 1024))))
+    assert len(bomb) < 100 * 1024
+    assert pdf_problem(bomb) == PdfProblem.INFLATES_TOO_MUCH
+    assert pdf_problem(io.BytesIO(bomb)) == PdfProblem.INFLATES_TOO_MUCH
+    assert str(pdf.REFUSAL_MESSAGES[PdfProblem.INFLATES_TOO_MUCH]) == (
+        "This PDF holds more compressed content than we can check (over 20 MB once "
+        "uncompressed): save or print it again as a plain PDF, or send a smaller one."
+    )
+    # The bound is on all streams together.
+    monkeypatch.setattr(pdf, "INFLATED_MAX_BYTES", 1000)
+    two = _stream(b"/Filter/FlateDecode", zlib.compress(b"\0" * 600), number=3)
+    two += _stream(b"/Filter/FlateDecode", zlib.compress(b"\0" * 600), number=4)
+    assert pdf_problem(_with(two)) == PdfProblem.INFLATES_TOO_MUCH
