@@ -8,13 +8,16 @@ password-protected file we cannot look into, and a jury may not open).
 
 A light check, on purpose: it does not parse the file. It reads the bytes as they come
 (in chunks, so a large attachment is never held whole) and, because an object stream
-(`/ObjStm`, PDF 1.5) hides whole dictionaries behind compression, it also inflates every
-`/FlateDecode` stream and looks inside. Images are not inflated (no action lives in
-pixels, and they are what makes a PDF big), unless the dictionary also says `/ObjStm`.
+(`/ObjStm`, PDF 1.5) hides whole dictionaries behind compression, it also inflates the
+`/FlateDecode` object streams and looks inside. Other streams (page contents, fonts,
+images) hold no action and are not inflated: a page's text ("Python/JS") is no action.
 Inflating is bounded: past INFLATED_MAX_BYTES in all, the file is refused with its own
 message (a small file that inflates enormously is a "zip bomb", or too much to check).
-Still out of reach: names spelt with `#xx` escapes, and streams under another filter
-(ASCII85, LZW) or a chain of filters.
+An object stream is inflated up to its /Length when that is a number, else until its
+data ends. Still out of reach: names spelt with `#xx` escapes (except in a stream's own
+dictionary), object streams under another filter (ASCII85, LZW) or a chain of filters, and
+an object stream whose length is another object and whose data never ends (it hides the
+object streams after it; the raw check still reads every byte).
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ _STREAM_KEYWORD = len(b"stream\r\n") + 1
 # How far back from `stream` its dictionary is looked for.
 DICTIONARY_BYTES = 4096
 _ESCAPED = re.compile(rb"#([0-9A-Fa-f]{2})")
+_KEY_FIRST = re.compile(rb"/First(?=[\s()<>\[\]{}/%])")
+_KEY_N = re.compile(rb"/N(?=[\s()<>\[\]{}/%])")
+_DIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)(?=[\s/>])")
 
 
 class PdfProblem(enum.StrEnum):
@@ -111,6 +117,7 @@ class _Inflater:
     def __init__(self, names: _NameScanner) -> None:
         self.names = names
         self.stream: zlib._Decompress | None = None
+        self.left: int | None = None  # the stream's bytes still to inflate, when known
         self.pending = b""
         self.recent = b""  # the raw bytes before a stream, where its dictionary is
         self.inflated = 0
@@ -131,42 +138,64 @@ class _Inflater:
             self.pending = data[kept:]
             self.recent = (self.recent + data[:kept])[-DICTIONARY_BYTES:]
             return b""
-        before = (self.recent + data[: match.start()])[-DICTIONARY_BYTES:]
+        dictionary = _dictionary((self.recent + data[: match.start()])[-DICTIONARY_BYTES:])
         self.recent = b""
-        if _worth_inflating(before):
+        if _worth_inflating(dictionary):
             self.stream = zlib.decompressobj()
+            # A direct /Length is where a reader stops too: no more is inflated, so a
+            # stream that never ends cannot swallow the streams after it.
+            self.left = _direct_length(dictionary)
             self.names.restart()
         return data[match.end() :]
 
     def _inflate(self, data: bytes) -> bytes:
         assert self.stream is not None
+        given, after = (data, b"") if self.left is None else (data[: self.left], data[self.left :])
+        if self.left is not None:
+            self.left -= len(given)
         allowed = INFLATED_MAX_BYTES - self.inflated
         try:
-            out = self.stream.decompress(data, allowed + 1)
+            out = self.stream.decompress(given, allowed + 1)
         except zlib.error:
             self.stream = None  # not Flate after all, or damaged: nothing more to see
-            return data
+            return after if self.left is not None else data
         self.inflated += len(out)
         if self.inflated > INFLATED_MAX_BYTES:
             self.too_much = True
             return b""
         self.names.feed(out)
-        if self.stream.eof:
-            rest = self.stream.unused_data
+        if self.stream.eof or self.left == 0:
+            rest = self.stream.unused_data + after if self.stream.eof else after
             self.stream = None
             return rest
-        return self.stream.unconsumed_tail
+        return self.stream.unconsumed_tail + after
 
 
-def _worth_inflating(before: bytes) -> bool:
-    """Whether the stream whose dictionary ends `before` is Flate and may hold objects."""
+def _dictionary(before: bytes) -> bytes:
+    """The stream's dictionary: what follows its `N 0 obj`, with `#xx` escapes decoded."""
     start = before.rfind(b"obj")
     dictionary = before[start + len(b"obj") :] if start >= 0 else before
-    dictionary = _ESCAPED.sub(lambda m: bytes([int(m[1], 16)]), dictionary)
+    return _ESCAPED.sub(lambda m: bytes([int(m[1], 16)]), dictionary)
+
+
+def _direct_length(dictionary: bytes) -> int | None:
+    """The stream's /Length when written as a number (not `12 0 R`, another object)."""
+    found = _DIRECT_LENGTH.search(dictionary)
+    return int(found[1]) if found else None
+
+
+def _worth_inflating(dictionary: bytes) -> bool:
+    """Whether the stream of this dictionary is Flate and may hold objects.
+
+    An object stream says `/Type /ObjStm`; a reader finds its objects with `/N` and
+    `/First` alone, so those count too. Page contents, fonts and images are not inflated:
+    they hold no action, and a page's text ("Python/JS") would read as a refused name.
+    """
     if b"/FlateDecode" not in dictionary:
         return False
-    image = re.search(rb"/Subtype\s*/Image\b", dictionary) is not None
-    return not image or b"/ObjStm" in dictionary
+    return b"/ObjStm" in dictionary or (
+        _KEY_FIRST.search(dictionary) is not None and _KEY_N.search(dictionary) is not None
+    )
 
 
 def _problem_in_chunks(chunks) -> PdfProblem | None:

@@ -185,7 +185,8 @@ def _hidden_action_pdf() -> bytes:
 
 
 def _inflating_pdf() -> bytes:
-    return _pdf_with_stream(b"/Filter/FlateDecode", zlib.compress(b"\0" * (21 * 1024 * 1024)))
+    bomb = zlib.compress(b"\0" * (21 * 1024 * 1024))
+    return _pdf_with_stream(b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode", bomb)
 
 
 @pytest.mark.parametrize(

@@ -97,34 +97,42 @@ def test_every_refused_name_is_found_inside(hidden):
     assert pdf_problem(_with(_object_stream(hidden))) == PdfProblem.ACTIVE_OR_LOCKED
 
 
-def test_a_stream_dressed_as_an_image_or_spelt_with_escapes_is_still_inflated():
+def test_an_object_stream_without_its_type_or_spelt_with_escapes_is_still_inflated():
+    # A reader finds the objects by /N and /First alone, and decodes #xx in names.
+    untyped = _stream(b"/N 1/First 4/Filter/FlateDecode", zlib.compress(b"7 0 " + ACTION))
+    assert pdf_problem(_with(untyped)) == PdfProblem.ACTIVE_OR_LOCKED
     dressed = _object_stream(ACTION, Subtype=b"/Image")
     assert pdf_problem(_with(dressed)) == PdfProblem.ACTIVE_OR_LOCKED
     escaped = _with(
-        _stream(b"/Type/ObjStm/N 1/First 4/Filter/Fl#61teDecode", zlib.compress(b"7 0 " + ACTION))
+        _stream(b"/Type/O#62jStm/N 1/First 4/Filter/Fl#61teDecode", zlib.compress(b"7 0 " + ACTION))
     )
     assert pdf_problem(escaped) == PdfProblem.ACTIVE_OR_LOCKED
 
 
-def test_plain_compressed_content_and_images_pass():
-    page = _stream(b"/Filter/FlateDecode", zlib.compress(b"BT /F1 12 Tf (Hello /JSON) Tj ET"))
-    # Pixels are not inflated: they hold no action, and are what makes a PDF big.
+def test_page_text_images_and_fonts_are_not_inflated_and_pass():
+    # A CV that says "Python/JS" on its page: text, not an action.
+    page = _stream(b"/Filter/FlateDecode", zlib.compress(b"BT /F1 12 Tf (Python/JS ) Tj ET"))
     pixels = zlib.compress(b"/JS " * 1000)
     image = _stream(b"/Type/XObject/Subtype/Image/Filter/FlateDecode", pixels, number=6)
+    font = _stream(b"/Length1 40/Filter/FlateDecode", zlib.compress(b"\0" * 40), number=7)
+    icc = _stream(b"/N 3/Filter/FlateDecode", zlib.compress(b"/Launch " * 10), number=10)
     jpeg = _stream(b"/Filter/DCTDecode", b"\xff\xd8\xff\xe0 not flate", number=8)
-    broken = _stream(b"/Filter/FlateDecode", b"\x78\x9c not really deflate", number=9)
-    assert pdf_problem(_with(page + image + jpeg + broken)) is None
+    broken = _object_stream(b"")[:-40] + b"\nendstream\nendobj\n"  # cut short: still a PDF
+    assert pdf_problem(_with(page + image + font + icc + jpeg + broken)) is None
 
 
 def test_a_hidden_name_across_chunks_is_found(monkeypatch):
     monkeypatch.setattr(pdf, "CHUNK_BYTES", 16)
-    padding = zlib.compress(os.urandom(300), 0)  # stored, not shrunk: spans many chunks
-    content = _with(_stream(b"/Filter/FlateDecode", padding, number=4) + _object_stream(ACTION))
+    padding = zlib.compress(os.urandom(300) + b"7 0 <<>>", 0)  # stored: spans many chunks
+    content = _with(
+        _stream(b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode", padding, number=4)
+        + _object_stream(ACTION)
+    )
     assert pdf_problem(io.BytesIO(content)) == PdfProblem.ACTIVE_OR_LOCKED
 
 
 def test_inflating_is_bounded_and_refused_with_its_own_message(monkeypatch):
-    bomb = _with(_stream(b"/Filter/FlateDecode", zlib.compress(b"\0" * (21 * 1024 * 1024))))
+    bomb = _with(_object_stream(b"\0" * (21 * 1024 * 1024)))
     assert len(bomb) < 100 * 1024
     assert pdf_problem(bomb) == PdfProblem.INFLATES_TOO_MUCH
     assert pdf_problem(io.BytesIO(bomb)) == PdfProblem.INFLATES_TOO_MUCH
@@ -134,6 +142,18 @@ def test_inflating_is_bounded_and_refused_with_its_own_message(monkeypatch):
     )
     # The bound is on all streams together.
     monkeypatch.setattr(pdf, "INFLATED_MAX_BYTES", 1000)
-    two = _stream(b"/Filter/FlateDecode", zlib.compress(b"\0" * 600), number=3)
-    two += _stream(b"/Filter/FlateDecode", zlib.compress(b"\0" * 600), number=4)
+    two = _object_stream(b"\0" * 600) + _object_stream(b"\0" * 600)
     assert pdf_problem(_with(two)) == PdfProblem.INFLATES_TOO_MUCH
+
+
+def test_an_unfinished_object_stream_does_not_swallow_the_next_one(monkeypatch):
+    # Deflate data that never ends: a stored block announcing 65 535 more bytes. A reader
+    # stops at /Length; so does the check, and the next object stream is inflated.
+    packer = zlib.compressobj()
+    endless = packer.compress(b"7 0 <<>>") + packer.flush(zlib.Z_SYNC_FLUSH)
+    endless += b"\x00\xff\xff\x00\x00"
+    first = _stream(b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode", endless, number=3)
+    content = _with(first + _object_stream(ACTION))
+    assert pdf_problem(content) == PdfProblem.ACTIVE_OR_LOCKED
+    monkeypatch.setattr(pdf, "_direct_length", lambda dictionary: None)
+    assert pdf_problem(content) is None  # what the bound prevents
