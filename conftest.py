@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from compagnon.core.testing_s3 import s3, s3_server  # noqa: F401  (fixtures)
+from compagnon.core.testing_s3 import s3, s3_failing, s3_server  # noqa: F401  (fixtures)
 from compagnon.members.models import MembershipType
 from compagnon.members.tests.factories import OrganisationFactory, PersonFactory, UserFactory
 

@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "compagnon.core.middleware.PrivateStoreUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "compagnon.urls"

@@ -45,7 +45,7 @@ from compagnon.awards.selectors import (
     attachments_to_rekey,
     juror_conflict_q,
 )
-from compagnon.core.pdf import ACTIVE_OR_LOCKED_MESSAGE, PdfProblem, pdf_problem
+from compagnon.core.pdf import REFUSAL_MESSAGES, PdfProblem, pdf_problem
 from compagnon.members.models import MembershipStatus, Organisation, Person
 
 logger = logging.getLogger(__name__)
@@ -216,8 +216,8 @@ def attachment_kind(file: UploadedFile) -> str:
                 % {"type": extension.upper()}
             }
         )
-    if problem is PdfProblem.ACTIVE_OR_LOCKED:
-        raise ValidationError({"file": ACTIVE_OR_LOCKED_MESSAGE})
+    if problem in REFUSAL_MESSAGES:
+        raise ValidationError({"file": REFUSAL_MESSAGES[problem]})
     return content_type
 
 

@@ -48,7 +48,7 @@ from compagnon.careers.models import (
 from compagnon.careers.publications import PublicationsError, publications_parse
 from compagnon.careers.selectors import offers_visible_to, viewer_is_recruiter
 from compagnon.core.email import email_queue
-from compagnon.core.pdf import ACTIVE_OR_LOCKED_MESSAGE, PdfProblem, pdf_problem
+from compagnon.core.pdf import REFUSAL_MESSAGES, PdfProblem, pdf_problem
 from compagnon.desk.models import MembershipRequest, RequestKind
 from compagnon.desk.services import membership_request_accept, membership_request_submit
 from compagnon.members.models import Base, Language, Person, Tag
@@ -148,8 +148,8 @@ def candidate_cv_upload(*, profile: CandidateProfile, actor: User, name: str, da
     problem = pdf_problem(data) if name.lower().endswith(".pdf") else PdfProblem.NOT_PDF
     if problem is PdfProblem.NOT_PDF:
         raise ValidationError({"cv": _("The CV must be a PDF file.")})
-    if problem is PdfProblem.ACTIVE_OR_LOCKED:
-        raise ValidationError({"cv": ACTIVE_OR_LOCKED_MESSAGE})
+    if problem in REFUSAL_MESSAGES:
+        raise ValidationError({"cv": REFUSAL_MESSAGES[problem]})
     with transaction.atomic():
         profile = CandidateProfile.objects.select_for_update().get(pk=profile.pk)
         old = profile.cv.name if profile.cv else ""

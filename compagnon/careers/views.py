@@ -400,8 +400,9 @@ def candidate_detail(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespo
 @signed_in_viewer
 def candidate_cv(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponseBase:
     profile = selectors.candidate_cv_for_viewer(viewer, pk)
-    services.candidate_access_log(viewer=viewer, candidates=[profile], kind=AccessKind.CV)
+    # Logged once the CV is handed over: a failing store (a 503 page) gave nobody a look.
     response = private_download(profile.cv, filename="cv.pdf", content_type="application/pdf")
+    services.candidate_access_log(viewer=viewer, candidates=[profile], kind=AccessKind.CV)
     response["Cache-Control"] = "private, no-store"
     return response
 

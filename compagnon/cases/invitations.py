@@ -38,7 +38,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from compagnon.cases.models import Answer, Case, CaseInvitation, CaseStatus
-from compagnon.cases.selectors import case_audience_includes, case_audience_organisation_ids
+from compagnon.cases.selectors import (
+    case_audience_includes,
+    case_audience_organisation_ids,
+    invitations_open,
+)
 from compagnon.core.email import email_queue
 from compagnon.core.notices import notice_send, notices_mark_read_by_key
 from compagnon.matching.index import person_is_matchable
@@ -543,14 +547,11 @@ def case_invitation_claim_account(*, invitation: CaseInvitation) -> Any:
 
 
 def invitations_due_for_reminder(now: datetime | None = None):
+    """Open invitations (the one rule, `invitations_open`: no expiry is open) not yet reminded."""
     now = now or timezone.now()
-    return CaseInvitation.objects.filter(
-        answer=Answer.PENDING,
-        volunteered=False,
+    return invitations_open(now).filter(
         reminded_at__isnull=True,
         created_at__lte=now - timedelta(days=settings.CASE_INVITATION_REMINDER_DAYS),
-        expires_at__gt=now,
-        case__status__in=OPEN_FOR_INVITATIONS,
     )
 
 

@@ -64,7 +64,7 @@ from compagnon.challenges.models import (
     TeamMembership,
 )
 from compagnon.core.notices import notice_send
-from compagnon.core.storage import local_copy
+from compagnon.core.storage import PrivateStoreUnavailable, local_copy
 from compagnon.members.selectors import Viewer, viewer_for
 
 logger = logging.getLogger(__name__)
@@ -1120,6 +1120,9 @@ def submission_final_set(
 GENERIC_FAILURE = gettext_lazy(
     "The scorer stopped on an internal error; the club's staff have been told."
 )
+STORE_FAILURE = gettext_lazy(
+    "The file store could not be reached to score this submission; the club's staff have been told."
+)
 SOLUTION_FAILURE = gettext_lazy(
     "The organisers' solution cannot be scored with this metric; the club's staff have been told."
 )
@@ -1206,6 +1209,10 @@ def submission_score_run(submission_id: int, version_id: int | None = None) -> s
                 scoring_started_at=None,
             )
         return "failed"
+    except PrivateStoreUnavailable:
+        # Passing (an outage): retried like a crash; out of attempts, the member reads why.
+        logger.exception("file store failed while scoring submission=%s", submission.pk)
+        return _after_crash(submission.pk, failure=STORE_FAILURE)
     except Exception:
         logger.exception("scoring failed submission=%s", submission.pk)
         return _after_crash(submission.pk)
@@ -1252,13 +1259,13 @@ def submission_score_run(submission_id: int, version_id: int | None = None) -> s
     return "scored"
 
 
-def _after_crash(submission_id: int) -> str:
+def _after_crash(submission_id: int, failure: Any = GENERIC_FAILURE) -> str:
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission_id)
-        return _requeue_or_fail(submission, timezone.now())
+        return _requeue_or_fail(submission, timezone.now(), failure=failure)
 
 
-def _requeue_or_fail(submission: Submission, now: datetime) -> str:
+def _requeue_or_fail(submission: Submission, now: datetime, failure: Any = GENERIC_FAILURE) -> str:
     """Back to the queue while attempts are left; then failed, and not counted.
 
     A submission scored against an earlier solution keeps that score. Call it
@@ -1267,7 +1274,7 @@ def _requeue_or_fail(submission: Submission, now: datetime) -> str:
     if submission.attempts >= conf.scoring_max_attempts():
         if submission.status != SubmissionStatus.SCORED:
             submission.status = SubmissionStatus.FAILED
-            submission.error_message = str(GENERIC_FAILURE)
+            submission.error_message = str(failure)
             submission.counts_toward_quota = False
         submission.scoring_started_at = None
         submission.save()

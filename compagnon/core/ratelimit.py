@@ -3,7 +3,8 @@
 `rate_hit(scope=…, identity=…, limit=…, window=…)` counts one attempt of `identity`
 (a hashed address, a token's id) at `scope` (a form, the API) and answers whether it is
 still within `limit` attempts in the current `window`-second window, and how many
-seconds remain until the window turns (what a `Retry-After` header says).
+seconds remain until the window turns (what a `Retry-After` header says). `rate_peek`
+answers the same without counting, for a limit on some attempts only (wrong answers).
 
 The count must be shared by every web process, so it is made atomic on each cache the
 site runs on:
@@ -60,16 +61,44 @@ def rate_hit(
     backend: BaseCache | None = None,
 ) -> RateDecision:
     """Count one attempt of `identity` at `scope`; refused once over `limit` in the window."""
+    key, retry_after = _window(scope=scope, identity=identity, limit=limit, window=window, now=now)
+    # The backend itself, not `django.core.cache.cache`: that proxy is no DatabaseCache to
+    # isinstance(), and the database cache needs its own increment.
+    count = _increment(backend or caches["default"], key, timeout=window + KEY_GRACE_SECONDS)
+    return RateDecision(allowed=count <= limit, retry_after=retry_after, count=count)
+
+
+def rate_peek(
+    *,
+    scope: str,
+    identity: str,
+    limit: int,
+    window: int,
+    now: float | None = None,
+    backend: BaseCache | None = None,
+) -> RateDecision:
+    """How many attempts `identity` made at `scope` in the window, without counting one;
+    `allowed` says whether one more would be within `limit`.
+
+    For a limit that counts only some attempts (the escape game's wrong answers): peek
+    before, hit after. Two callers peek-then-hit in turn only under a lock of their own.
+    """
+    key, retry_after = _window(scope=scope, identity=identity, limit=limit, window=window, now=now)
+    count = int((backend or caches["default"]).get(key, 0))
+    return RateDecision(allowed=count < limit, retry_after=retry_after, count=count)
+
+
+def _window(
+    *, scope: str, identity: str, limit: int, window: int, now: float | None
+) -> tuple[str, int]:
+    """The current window's key, and the seconds until it turns (at least 1)."""
     if limit < 1 or window < 1:
         raise ValueError("A rate limit needs a limit and a window of at least 1.")
     moment = time.time() if now is None else now
     bucket = int(moment // window)
-    key = f"{scope}:{identity or 'unknown'}:{bucket}"
-    # The backend itself, not `django.core.cache.cache`: that proxy is no DatabaseCache to
-    # isinstance(), and the database cache needs its own increment.
-    count = _increment(backend or caches["default"], key, timeout=window + KEY_GRACE_SECONDS)
-    retry_after = max(1, math.ceil((bucket + 1) * window - moment))
-    return RateDecision(allowed=count <= limit, retry_after=retry_after, count=count)
+    return f"{scope}:{identity or 'unknown'}:{bucket}", max(
+        1, math.ceil((bucket + 1) * window - moment)
+    )
 
 
 def _increment(backend: BaseCache, key: str, *, timeout: int) -> int:
@@ -91,7 +120,8 @@ def _increment_in_database(backend: DatabaseCache, key: str, *, timeout: int) ->
         # own savepoint and leaves this transaction usable.
         backend.add(key, 0, timeout=timeout)
         if LOCK_DATABASE_ROW and connection.features.has_select_for_update:
-            table = connection.ops.quote_name(backend._table)
+            # The cache's table name: DatabaseCache keeps it there, untyped in django-stubs.
+            table = connection.ops.quote_name(backend._table)  # type: ignore[attr-defined]
             with connection.cursor() as cursor:
                 # Serialises the read-and-write below across processes: the lock is held
                 # until this transaction commits. The table name is the cache setting, quoted.

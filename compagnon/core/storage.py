@@ -9,13 +9,19 @@ choice is read from the settings when the models load and recorded as such in mi
 Code that needs a file on disk (the scorer memory-maps, zip archives need seeking) asks
 `local_copy(fieldfile)`: the file itself on local storage, a temporary copy otherwise.
 Downloads go through `private_download()`, after the view's permission check.
+
+A store that fails other than "no such file" (refused, a 5xx, unreachable) raises
+`PrivateStoreUnavailable` from these functions, logged once with its cause: a page answers
+503 with a clear message (core.middleware), a task records the message and writes nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from typing import Any
@@ -26,12 +32,67 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
 from django.db.models.fields.files import FieldFile
 from django.dispatch import receiver
-from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseBase, HttpResponseRedirect
 from django.utils.functional import LazyObject, empty
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 PRIVATE_STORAGE_ALIAS = "private"
 COPY_CHUNK = 1024 * 1024
+
+
+class PrivateStoreUnavailable(Exception):
+    """The private file store failed, other than "no such file": refused, erred, no answer."""
+
+    def __init__(self, message: Any = None) -> None:
+        super().__init__(
+            message
+            or _("The file store cannot be reached right now. Please try again in a few minutes.")
+        )
+
+
+def _store_failure(error: BaseException) -> bool:
+    """Whether `error` is the store failing (True) rather than a file missing or a bug.
+
+    Only S3 (botocore) errors qualify; botocore is looked at only once something loaded it,
+    so a local storage never imports it. A missing bucket is the store misconfigured, not a
+    missing file.
+    """
+    botocore_exceptions = sys.modules.get("botocore.exceptions")
+    if botocore_exceptions is None:
+        return False
+    if isinstance(error, botocore_exceptions.ClientError):
+        answer = getattr(error, "response", {}) or {}
+        code = answer.get("Error", {}).get("Code", "")
+        status = answer.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return not (status == 404 and code != "NoSuchBucket")
+    return isinstance(error, botocore_exceptions.BotoCoreError)
+
+
+def _is_missing(error: BaseException) -> bool:
+    answer = getattr(error, "response", None)
+    return isinstance(answer, dict) and (
+        answer.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404
+    )
+
+
+@contextlib.contextmanager
+def _store_answers(name: str, action: str) -> Iterator[None]:
+    """Turn a failing store into PrivateStoreUnavailable (logged), a missing file into
+    FileNotFoundError; anything else passes through untouched."""
+    try:
+        yield
+    except Exception as error:
+        if isinstance(error, PrivateStoreUnavailable | FileNotFoundError):
+            raise
+        if not _store_failure(error):
+            if _is_missing(error):
+                raise FileNotFoundError(name) from error
+            raise
+        logger.warning("private store failed to %s %s: %r", action, name, error)
+        raise PrivateStoreUnavailable from error
 
 
 class PrivateStorage(FileSystemStorage):
@@ -98,7 +159,7 @@ def local_copy(fieldfile: FieldFile) -> Iterator[str]:
         prefix="private-", suffix=suffix, dir=settings.FILE_UPLOAD_TEMP_DIR
     )
     try:
-        with os.fdopen(handle, "wb") as target:
+        with os.fdopen(handle, "wb") as target, _store_answers(name, "read"):
             download = getattr(storage, "download_to", None)
             if download is not None:
                 download(name, target)
@@ -133,32 +194,41 @@ def private_write(name: str, data: bytes) -> None:
                 os.unlink(partial)
             raise
         return
-    replace = getattr(storage, "replace", None)
-    if replace is not None:
-        replace(name, data)  # one PUT: atomic on S3
-        return
-    storage.delete(name)
-    storage.save(name, ContentFile(data))
+    with _store_answers(name, "write"):
+        replace = getattr(storage, "replace", None)
+        if replace is not None:
+            replace(name, data)  # one PUT: atomic on S3
+            return
+        storage.delete(name)
+        storage.save(name, ContentFile(data))
 
 
 def private_read(name: str) -> bytes | None:
     """The bytes of `name` in the private storage, None when there is no such file."""
     storage = private_storage()
     try:
-        with storage.open(name, "rb") as handle:
+        with _store_answers(name, "read"), storage.open(name, "rb") as handle:
             return handle.read()
     except (FileNotFoundError, OSError):
         return None
 
 
+def private_file_read(fieldfile: FieldFile) -> bytes:
+    """The whole file of a private FileField (a small one: an uploaded spreadsheet)."""
+    name = fieldfile.name or ""
+    with _store_answers(name, "read"), fieldfile.storage.open(name, "rb") as handle:
+        return handle.read()
+
+
 def private_head(fieldfile: FieldFile, size: int) -> bytes:
     """The file's first `size` bytes, without fetching the rest from a remote storage."""
     name = fieldfile.name or ""
-    read_head = getattr(fieldfile.storage, "read_head", None)
-    if read_head is not None:
-        return read_head(name, size)
-    with fieldfile.storage.open(name, "rb") as handle:
-        return handle.read(size)
+    with _store_answers(name, "read"):
+        read_head = getattr(fieldfile.storage, "read_head", None)
+        if read_head is not None:
+            return read_head(name, size)
+        with fieldfile.storage.open(name, "rb") as handle:
+            return handle.read(size)
 
 
 def private_download(
@@ -176,6 +246,9 @@ def private_download(
     (S3_PRIVATE_URL_SECONDS): it is followed at once, right after the permission check.
     Played inline (`as_attachment=False`, lesson videos), it lives
     S3_PRIVATE_MEDIA_URL_SECONDS, as long as someone may watch and seek.
+
+    On S3 the object is looked at first (its first byte): a missing file is a 404 here
+    and a failing store a 503 page (PrivateStoreUnavailable), not an error from the bucket.
     """
     storage = fieldfile.storage
     if is_local(storage):
@@ -185,6 +258,10 @@ def private_download(
             filename=filename,
             content_type=content_type,
         )
+    try:
+        private_head(fieldfile, 1)  # a GET of one byte tells a missing file from a lost bucket
+    except FileNotFoundError:
+        raise Http404 from None
     disposition = content_disposition_header(as_attachment, filename) or "attachment"
     # A download is fetched once, at once. A video played in the page fetches ranges from
     # the same link for as long as someone watches and seeks: its link lives longer.

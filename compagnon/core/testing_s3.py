@@ -5,12 +5,19 @@ the session, and overrides STORAGES so that public uploads ("default", under med
 private files ("private", under private/, compagnon.core.s3.PrivateS3Storage) go to it,
 as they do in production with S3_BUCKET set. TEST_S3_PORT chooses the server's port
 (a free one otherwise).
+
+`s3_failing` breaks the private store of an `s3` test in one of the ways production sees:
+"removed" (the bucket is gone), "erring" (a store answering 503 to everything),
+"unreachable" (nothing listens at the address).
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import logging
 import os
+import threading
 import urllib.error
 import urllib.request
 import uuid
@@ -89,3 +96,56 @@ def s3(s3_server, settings, monkeypatch) -> S3:
         },
     }
     return S3(client=client, endpoint=s3_server, bucket=bucket)
+
+
+class _ErringStore(http.server.BaseHTTPRequestHandler):
+    """An S3 endpoint that answers every request "503 Service Unavailable"."""
+
+    def _fail(self) -> None:
+        body = b"<Error><Code>ServiceUnavailable</Code><Message>Please reduce</Message></Error>"
+        self.send_response(503)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = _fail
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def s3_failing(s3, settings):
+    """A function breaking the private store the way named; it answers at once (one try)."""
+    from botocore.config import Config
+
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    def fail(how: str) -> None:
+        private = dict(settings.STORAGES["private"]["OPTIONS"])
+        private["client_config"] = Config(connect_timeout=2, retries={"max_attempts": 1})
+        if how == "removed":
+            for key in s3.objects():
+                s3.client.delete_object(Bucket=s3.bucket, Key=key)
+            s3.client.delete_bucket(Bucket=s3.bucket)
+        elif how == "erring":
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ErringStore)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            servers.append(server)
+            private["endpoint_url"] = f"http://127.0.0.1:{server.server_address[1]}"
+        elif how == "unreachable":
+            private["endpoint_url"] = f"http://127.0.0.1:{free_port('127.0.0.1')}"
+        else:
+            raise ValueError(how)
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "private": {**settings.STORAGES["private"], "OPTIONS": private},
+        }
+
+    yield fail
+    for server in servers:
+        with contextlib.suppress(Exception):
+            server.shutdown()
+            server.server_close()

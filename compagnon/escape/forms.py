@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from compagnon.escape.answers import MAX_ANSWER
-from compagnon.escape.models import Role
-from compagnon.escape.selectors import published_versions
+from compagnon.escape.models import Role, Team
+from compagnon.escape.selectors import published_versions, teams_still_playing
 
 
 class SessionForm(forms.Form):
@@ -28,13 +29,34 @@ class SessionForm(forms.Form):
         return self.cleaned_data["teams"].splitlines()
 
 
+class PlayingTeamField(forms.ModelChoiceField):
+    """The teams still playing; one that escaped since the form was shown is refused by name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session_teams = Team.objects.none()
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            escaped = self.session_teams.filter(finished_at__isnull=False)
+            if str(value).isdigit() and escaped.filter(pk=int(value)).exists():
+                raise ValidationError(
+                    _("This team has already escaped: choose a team still playing."),
+                    code="escaped",
+                ) from None
+            raise
+
+
 class JoinForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)
+    team = PlayingTeamField(label=_("Team"), queryset=None, empty_label=None)
     role = forms.ChoiceField(label=_("Your role"), choices=Role.choices)
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = session.teams.order_by("name")
+        self.fields["team"].queryset = teams_still_playing(session)
+        self.fields["team"].session_teams = session.teams.all()
 
 
 class AnswerForm(forms.Form):

@@ -98,6 +98,11 @@ def team_for_player(user, pk: int) -> Team:
     return team
 
 
+def teams_still_playing(session: GameSession) -> QuerySet[Team]:
+    """The session's teams a player may still join: not those that have already escaped."""
+    return session.teams.filter(finished_at__isnull=True).order_by("name")
+
+
 def team_of(user, session: GameSession) -> Team | None:
     member = (
         TeamMember.objects.filter(session=session, user_id=user.pk).select_related("team").first()

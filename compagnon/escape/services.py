@@ -2,7 +2,7 @@
 
 Playing locks the team's row (`select_for_update`): two members answering the same
 puzzle at once take turns, so the puzzle is solved and counted once, the rate limit
-counts every wrong try, and a hint is charged once. `now` is injected for the tests.
+(the site's one limiter, core.ratelimit) counts every wrong try, and a hint is charged once. `now` is injected for the tests.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compagnon.accounts.models import User
+from compagnon.core.ratelimit import RateDecision, rate_hit, rate_peek
 from compagnon.escape.answers import MAX_ANSWER, answer_problems, is_correct
 from compagnon.escape.models import (
     Attempt,
@@ -36,6 +37,8 @@ from compagnon.escape.models import (
 from compagnon.escape.selectors import clock_seconds, puzzles_in_order, team_state
 
 RATE_WINDOW_SECONDS = 60
+# The site's one limiter (core.ratelimit) counts a team's wrong answers under this scope.
+WRONG_ANSWERS_SCOPE = "escape:wrong-answers"
 
 
 def wrong_answers_per_minute() -> int:
@@ -280,6 +283,18 @@ class AnswerOutcome:
         }[self.status]
 
 
+def _wrong_answers(team: Team, now: dt.datetime, *, count: bool = False) -> RateDecision:
+    """The team's wrong answers this minute, in the site's one limiter; `count` adds one."""
+    limiter = rate_hit if count else rate_peek
+    return limiter(
+        scope=WRONG_ANSWERS_SCOPE,
+        identity=str(team.pk),
+        limit=wrong_answers_per_minute(),
+        window=RATE_WINDOW_SECONDS,
+        now=now.timestamp(),
+    )
+
+
 def _team_locked(team_pk: int) -> Team:
     """The team's row, locked until the end of the transaction: its members take turns."""
     return Team.objects.select_for_update().select_related("session").get(pk=team_pk)
@@ -299,20 +314,17 @@ def puzzle_answer(
         state = team_state(team)
         if state.current is None or state.current.pk != puzzle.pk:
             return AnswerOutcome("not_current")
-        window_start = now - dt.timedelta(seconds=RATE_WINDOW_SECONDS)
-        recent = list(
-            Attempt.objects.filter(team=team, correct=False, at__gt=window_start)
-            .order_by("at")
-            .values_list("at", flat=True)
-        )
-        if len(recent) >= wrong_answers_per_minute():
-            wait = RATE_WINDOW_SECONDS - int((now - recent[0]).total_seconds())
-            return AnswerOutcome("rate_limited", retry_after=max(1, wait))
+        # Only wrong answers count: peek before checking, count after a wrong one. The
+        # team's lock makes the two one step for the team (its members take turns).
+        seen = _wrong_answers(team, now)
+        if not seen.allowed:
+            return AnswerOutcome("rate_limited", retry_after=seen.retry_after)
         correct = is_correct(puzzle.rule, puzzle.answer, given)
         Attempt.objects.create(
             team=team, puzzle=puzzle, user=user, given=given, correct=correct, at=now
         )
         if not correct:
+            _wrong_answers(team, now, count=True)
             return AnswerOutcome("wrong")
         _solve(team, puzzle, state, user=user, now=now, unlocked=False)
     return AnswerOutcome("correct")

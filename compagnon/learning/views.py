@@ -171,8 +171,8 @@ def lesson_video(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponseB
         # S3: the player follows a presigned link and asks the store for its ranges.
         try:
             head = private_head(lesson.video, 16)
-        except Exception:
-            raise Http404 from None
+        except FileNotFoundError:
+            raise Http404 from None  # a failing store is a 503 page (core.middleware)
         kind = video_content_type(head) or "application/octet-stream"
         response = private_download(
             lesson.video, filename=f"lesson-{lesson.pk}.mp4", content_type=kind, as_attachment=False

@@ -65,7 +65,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from compagnon.core.csvsafe import csv_unsafe_cell
-from compagnon.core.storage import private_read, private_storage, private_write
+from compagnon.core.storage import (
+    PrivateStoreUnavailable,
+    private_file_read,
+    private_read,
+    private_storage,
+    private_write,
+)
 from compagnon.members.models import (
     ImportState,
     Interest,
@@ -1070,8 +1076,7 @@ def member_import_create(*, upload: UploadedFile, uploaded_by: Any) -> MemberImp
 
 
 def member_import_read(member_import: MemberImport) -> bytes:
-    with member_import.file.open("rb") as stored:
-        return stored.read()
+    return private_file_read(member_import.file)
 
 
 def member_import_apply(
@@ -1202,13 +1207,17 @@ def member_import_preview_run(*, pk: int) -> str:
         ):
             return member_import.state
         _state_set(pk, ImportState.PREVIEWING)
-    import_progress_set(pk, "read", 0, 1)
     try:
+        import_progress_set(pk, "read", 0, 1)
         data = member_import_read(member_import)
         parsed = import_file_parse(data)
         preview = import_preview_build(
             parsed, lambda phase, done, total: import_progress_set(pk, phase, done, total)
         )
+    except PrivateStoreUnavailable as error:
+        # Logged by core.storage; the staff read why on the import's page.
+        _state_set(pk, ImportState.FAILED, error=str(error))
+        return ImportState.FAILED
     except Exception as error:
         logger.exception("Preview of member import %s failed", pk)
         _state_set(pk, ImportState.FAILED, error=str(error)[:2000])
@@ -1241,17 +1250,21 @@ def member_import_apply_run(*, pk: int, user_id: int | None) -> str:
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    import_progress_set(pk, "check", 0, 1, applying=True)
 
     def progress(phase: str, done: int, total: int) -> None:
         import_progress_set(pk, phase, done, total, applying=True)
 
     try:
+        progress("check", 0, 1)
         member_import_apply(pk=pk, applied_by=user, progress=progress)
     except ImportAlreadyApplied:
         return "already applied"
     except ImportFileError as error:
         _state_set(pk, ImportState.FAILED, error=str(error)[:2000])
+        return "failed"
+    except PrivateStoreUnavailable as error:
+        # Nothing was written (one transaction): the staff apply it again once the store is back.
+        _state_set(pk, ImportState.PREVIEWED, error=str(error))
         return "failed"
     except Exception as error:
         logger.exception("Member import %s failed", pk)

@@ -1,5 +1,7 @@
 """Applying: drafts that save as typed (HTMX and plain forms), submission, email, files."""
 
+import zlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -166,6 +168,27 @@ def test_a_pdf_is_kept_privately_and_served_as_a_download(client_of, member_a, s
     assert b"".join(response.streaming_content) == PDF
 
 
+def _pdf_with_stream(dictionary: bytes, data: bytes) -> bytes:
+    return (
+        b"%PDF-1.7\n5 0 obj\n<<"
+        + dictionary
+        + b"/Length %d>>\nstream\n" % len(data)
+        + data
+        + b"\nendstream\nendobj\ntrailer<<>>\n%%EOF\n"
+    )
+
+
+def _hidden_action_pdf() -> bytes:
+    """An OpenAction's JavaScript inside a compressed object stream: no /JS in the raw bytes."""
+    hidden = zlib.compress(b"7 0 <</OpenAction<</S/JavaScript/JS(app.alert(1))>>>>")
+    return _pdf_with_stream(b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode", hidden)
+
+
+def _inflating_pdf() -> bytes:
+    bomb = zlib.compress(b"\0" * (21 * 1024 * 1024))
+    return _pdf_with_stream(b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode", bomb)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -176,6 +199,17 @@ def test_a_pdf_is_kept_privately_and_served_as_a_download(client_of, member_a, s
             "locked.pdf",
             b"%PDF-1.4\ntrailer<</Encrypt 2 0 R>>\n%%EOF\n",
             "This PDF is password-protected or carries scripts or actions",
+        ),
+        (
+            "hidden.pdf",
+            _hidden_action_pdf(),
+            "This PDF is password-protected or carries scripts or actions",
+        ),
+        (
+            "bomb.pdf",
+            _inflating_pdf(),
+            "This PDF holds more compressed content than we can check (over 20 MB once "
+            "uncompressed)",
         ),
     ],
 )

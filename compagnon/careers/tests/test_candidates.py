@@ -1,6 +1,7 @@
 """Candidate profiles: the profile, the CV, publications, candidates from outside the club."""
 
 import json
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -193,6 +194,40 @@ def test_the_cv_page_refuses_a_pdf_that_runs_scripts(client):
     assert "This PDF is password-protected or carries scripts or actions" in (
         response.content.decode()
     )
+    profile.refresh_from_db()
+    assert not profile.cv
+
+
+@pytest.mark.parametrize(
+    ("hidden", "message"),
+    [
+        (
+            b"7 0 <</OpenAction<</S/JavaScript/JS(app.alert(1))>>>>",
+            "This PDF is password-protected or carries scripts or actions",
+        ),
+        (
+            b"\0" * (21 * 1024 * 1024),
+            "This PDF holds more compressed content than we can check (over 20 MB once "
+            "uncompressed)",
+        ),
+    ],
+    ids=["action-in-object-stream", "inflates-too-much"],
+)
+def test_a_cv_hiding_an_action_or_inflating_too_much_is_refused(hidden, message):
+    profile = _candidate()
+    packed = zlib.compress(hidden)
+    data = (
+        b"%PDF-1.7\n5 0 obj\n<</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length "
+        + str(len(packed)).encode()
+        + b">>\nstream\n"
+        + packed
+        + b"\nendstream\nendobj\ntrailer<<>>\n%%EOF\n"
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.candidate_cv_upload(
+            profile=profile, actor=profile.person.user, name="cv.pdf", data=data
+        )
+    assert message in caught.value.message_dict["cv"][0]
     profile.refresh_from_db()
     assert not profile.cv
 

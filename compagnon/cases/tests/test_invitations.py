@@ -290,6 +290,19 @@ def test_no_reminder_once_expired_or_when_the_case_moved_on(club, staff_user):
         assert case_invitations_remind_due() == 0
 
 
+def test_an_invitation_without_expiry_gets_its_reminder(club, staff_user):
+    # Same rule as cases.selectors.invitations_open: no expiry means open.
+    (invitation,) = _send(club, club.expert, by=staff_user)
+    CaseInvitation.objects.filter(pk=invitation.pk).update(expires_at=None)
+    with time_machine.travel(timezone.now() + timedelta(days=30)):
+        assert case_invitations_remind_due() == 1
+        assert case_invitations_remind_due() == 0
+    reminder = OutboundEmail.objects.get(key=f"case-invitation-reminder:{invitation.pk}")
+    assert "Please answer before" not in reminder.body_text
+    invitation.refresh_from_db()
+    assert invitation.reminded_at is not None
+
+
 def test_the_reminder_command(club, staff_user, capsys):
     _send(club, club.expert, by=staff_user)
     with time_machine.travel(timezone.now() + timedelta(days=6)):

@@ -126,3 +126,33 @@ def test_a_data_file_download_is_a_short_presigned_link_and_the_object_is_not_pu
     grants = s3.client.get_object_acl(Bucket=s3.bucket, Key=f"private/{data_file.file.name}")
     assert [g["Grantee"].get("URI") for g in grants["Grants"]] == [None]
     assert DataFile.objects.count() == 1
+
+
+@pytest.mark.parametrize("how", ["removed", "erring", "unreachable"])
+def test_scoring_while_the_store_fails_retries_then_records_a_clear_failure(
+    s3, s3_failing, on_s3, member_a, settings, tmp_path, caplog, how
+):
+    from compagnon.challenges import services
+    from compagnon.challenges.models import Score, Submission
+
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    settings.CHALLENGE_SCORING_MAX_ATTEMPTS = 2
+    submission = submission_create(  # its scoring task is left for later (no commit here)
+        challenge=on_s3, user=member_a.user, upload=upload(predictions(offset=0.5))
+    )
+    services._SOLUTIONS.clear()
+    s3_failing(how)
+    assert services.submission_score_run(submission.pk) == "retry"
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.QUEUED
+    assert services.submission_score_run(submission.pk) == "failed"
+    submission = Submission.objects.get(pk=submission.pk)
+    assert submission.status == SubmissionStatus.FAILED
+    assert submission.error_message == (
+        "The file store could not be reached to score this submission; "
+        "the club's staff have been told."
+    )
+    assert submission.counts_toward_quota is False
+    assert not Score.objects.exists()
+    assert os.listdir(tmp_path) == []
+    assert "private store" in caplog.text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import zlib
 
 import pytest
 
@@ -51,3 +53,107 @@ def test_a_file_is_rewound_for_whoever_reads_it_next():
     upload.read(3)
     assert pdf_problem(upload) is None
     assert upload.tell() == 0
+
+
+# --- names hidden in compressed streams -------------------------------------------------
+
+
+def _stream(dictionary: bytes, data: bytes, number: int = 5) -> bytes:
+    return (
+        b"%d 0 obj\n<<" % number
+        + dictionary
+        + b"/Length %d>>\nstream\n" % len(data)
+        + data
+        + b"\nendstream\nendobj\n"
+    )
+
+
+def _object_stream(hidden: bytes, **dictionary: bytes) -> bytes:
+    """An object stream (PDF 1.5) holding one dictionary, compressed: what a reader unpacks."""
+    objects = b"7 0 " + hidden
+    extra = b"".join(b"/" + k.encode() + b" " + v for k, v in dictionary.items())
+    return _stream(b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode" + extra, zlib.compress(objects))
+
+
+ACTION = b"<</Type/Action/S/JavaScript/JS(app.alert(1))>>"
+
+
+def test_an_action_hidden_in_a_compressed_object_stream_is_found():
+    content = _with(_object_stream(ACTION))
+    assert b"/JavaScript" not in content and b"/JS" not in content  # the raw check sees nothing
+    assert pdf_problem(content) == PdfProblem.ACTIVE_OR_LOCKED
+    assert pdf_problem(io.BytesIO(content)) == PdfProblem.ACTIVE_OR_LOCKED
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        b"<</S/Launch/F(calc.exe)>>",
+        b"<</OpenAction<</JS 9 0 R>>>>",
+        b"<</Encrypt 9 0 R>>",
+    ],
+)
+def test_every_refused_name_is_found_inside(hidden):
+    assert pdf_problem(_with(_object_stream(hidden))) == PdfProblem.ACTIVE_OR_LOCKED
+
+
+def test_an_object_stream_without_its_type_or_spelt_with_escapes_is_still_inflated():
+    # A reader finds the objects by /N and /First alone, and decodes #xx in names.
+    untyped = _stream(b"/N 1/First 4/Filter/FlateDecode", zlib.compress(b"7 0 " + ACTION))
+    assert pdf_problem(_with(untyped)) == PdfProblem.ACTIVE_OR_LOCKED
+    dressed = _object_stream(ACTION, Subtype=b"/Image")
+    assert pdf_problem(_with(dressed)) == PdfProblem.ACTIVE_OR_LOCKED
+    escaped = _with(
+        _stream(b"/Type/O#62jStm/N 1/First 4/Filter/Fl#61teDecode", zlib.compress(b"7 0 " + ACTION))
+    )
+    assert pdf_problem(escaped) == PdfProblem.ACTIVE_OR_LOCKED
+
+
+def test_page_text_images_and_fonts_are_not_inflated_and_pass():
+    # A CV that says "Python/JS" on its page: text, not an action.
+    page = _stream(b"/Filter/FlateDecode", zlib.compress(b"BT /F1 12 Tf (Python/JS ) Tj ET"))
+    pixels = zlib.compress(b"/JS " * 1000)
+    image = _stream(b"/Type/XObject/Subtype/Image/Filter/FlateDecode", pixels, number=6)
+    font = _stream(b"/Length1 40/Filter/FlateDecode", zlib.compress(b"\0" * 40), number=7)
+    icc = _stream(b"/N 3/Filter/FlateDecode", zlib.compress(b"/Launch " * 10), number=10)
+    jpeg = _stream(b"/Filter/DCTDecode", b"\xff\xd8\xff\xe0 not flate", number=8)
+    broken = _object_stream(b"")[:-40] + b"\nendstream\nendobj\n"  # cut short: still a PDF
+    assert pdf_problem(_with(page + image + font + icc + jpeg + broken)) is None
+
+
+def test_a_hidden_name_across_chunks_is_found(monkeypatch):
+    monkeypatch.setattr(pdf, "CHUNK_BYTES", 16)
+    padding = zlib.compress(os.urandom(300) + b"7 0 <<>>", 0)  # stored: spans many chunks
+    content = _with(
+        _stream(b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode", padding, number=4)
+        + _object_stream(ACTION)
+    )
+    assert pdf_problem(io.BytesIO(content)) == PdfProblem.ACTIVE_OR_LOCKED
+
+
+def test_inflating_is_bounded_and_refused_with_its_own_message(monkeypatch):
+    bomb = _with(_object_stream(b"\0" * (21 * 1024 * 1024)))
+    assert len(bomb) < 100 * 1024
+    assert pdf_problem(bomb) == PdfProblem.INFLATES_TOO_MUCH
+    assert pdf_problem(io.BytesIO(bomb)) == PdfProblem.INFLATES_TOO_MUCH
+    assert str(pdf.REFUSAL_MESSAGES[PdfProblem.INFLATES_TOO_MUCH]) == (
+        "This PDF holds more compressed content than we can check (over 20 MB once "
+        "uncompressed): save or print it again as a plain PDF, or send a smaller one."
+    )
+    # The bound is on all streams together.
+    monkeypatch.setattr(pdf, "INFLATED_MAX_BYTES", 1000)
+    two = _object_stream(b"\0" * 600) + _object_stream(b"\0" * 600)
+    assert pdf_problem(_with(two)) == PdfProblem.INFLATES_TOO_MUCH
+
+
+def test_an_unfinished_object_stream_does_not_swallow_the_next_one(monkeypatch):
+    # Deflate data that never ends: a stored block announcing 65 535 more bytes. A reader
+    # stops at /Length; so does the check, and the next object stream is inflated.
+    packer = zlib.compressobj()
+    endless = packer.compress(b"7 0 <<>>") + packer.flush(zlib.Z_SYNC_FLUSH)
+    endless += b"\x00\xff\xff\x00\x00"
+    first = _stream(b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode", endless, number=3)
+    content = _with(first + _object_stream(ACTION))
+    assert pdf_problem(content) == PdfProblem.ACTIVE_OR_LOCKED
+    monkeypatch.setattr(pdf, "_direct_length", lambda dictionary: None)
+    assert pdf_problem(content) is None  # what the bound prevents

@@ -181,3 +181,45 @@ def test_on_s3_a_hostile_file_name_stays_inside_the_disposition_header(s3):
         assert headers["Content-Disposition"] == expected
         assert headers["X-Evil"] is None
         assert headers["Content-Type"] == "application/octet-stream"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", ["removed", "erring", "unreachable"])
+def test_on_s3_a_failing_store_is_unavailable_not_a_crash_nor_a_missing_file(
+    s3, s3_failing, settings, tmp_path, caplog, how
+):
+    from compagnon.core.storage import PrivateStoreUnavailable, private_head
+
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    name = private_storage().save("challenges/1/data.csv", ContentFile(b"id\n1\n"))
+    s3_failing(how)
+    stored = Stored(private_storage(), name)
+    with pytest.raises(PrivateStoreUnavailable) as caught, local_copy(stored):  # type: ignore[arg-type]
+        pass
+    assert str(caught.value) == (
+        "The file store cannot be reached right now. Please try again in a few minutes."
+    )
+    assert os.listdir(tmp_path) == []  # no partial copy left
+    with pytest.raises(PrivateStoreUnavailable):
+        private_download(stored, filename="data.csv")  # type: ignore[arg-type]
+    with pytest.raises(PrivateStoreUnavailable):
+        private_head(stored, 16)  # type: ignore[arg-type]
+    with pytest.raises(PrivateStoreUnavailable):
+        private_write("imports/progress-1.json", b"{}")
+    with pytest.raises(PrivateStoreUnavailable):
+        private_read("imports/progress-1.json")
+    assert "private store" in caplog.text  # logged, with its cause
+
+
+@pytest.mark.django_db
+def test_on_s3_a_missing_file_is_still_a_missing_file(s3):
+    from django.http import Http404
+
+    storage = private_storage()
+    with pytest.raises(FileNotFoundError), local_copy(Stored(storage, "nowhere.csv")):  # type: ignore[arg-type]
+        pass
+    with pytest.raises(Http404):
+        private_download(Stored(storage, "nowhere.csv"), filename="x.csv")  # type: ignore[arg-type]
+    assert private_read("nowhere.json") is None
+    empty = storage.save("empty.bin", ContentFile(b""))
+    assert private_download(Stored(storage, empty), filename="e.bin").status_code == 302  # type: ignore[arg-type]

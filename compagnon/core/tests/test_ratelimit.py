@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from compagnon.core import ratelimit
-from compagnon.core.ratelimit import rate_hit
+from compagnon.core.ratelimit import rate_hit, rate_peek
 
 TABLE = "core_ratelimit_test_cache"
 
@@ -49,6 +49,18 @@ def test_scopes_and_identities_count_apart(memory):
     # No identity (no address) is one shared bucket, not a free pass.
     assert rate_hit(backend=memory, scope="join", identity="", **kwargs).allowed
     assert not rate_hit(backend=memory, scope="join", identity="", **kwargs).allowed
+
+
+def test_a_peek_counts_nothing_and_says_whether_one_more_is_allowed(memory):
+    kwargs = {"scope": "wrong", "identity": "t1", "limit": 2, "window": 60}
+    assert rate_peek(backend=memory, now=130.0, **kwargs) == ratelimit.RateDecision(
+        allowed=True, retry_after=50, count=0
+    )
+    _hits(memory, 2, now=130.0, **kwargs)
+    seen = rate_peek(backend=memory, now=135.0, **kwargs)
+    assert (seen.allowed, seen.count, seen.retry_after) == (False, 2, 45)
+    assert rate_peek(backend=memory, now=135.0, **kwargs).count == 2  # still two
+    assert rate_peek(backend=memory, now=180.0, **kwargs).allowed  # the next window
 
 
 def test_a_nonsense_limit_is_refused(memory):

@@ -108,6 +108,34 @@ def test_wrong_answers_are_rate_limited_per_team(session, team, member_a, settin
     assert later.status == "correct"
 
 
+def test_the_wrong_answer_limit_is_counted_by_the_sites_one_limiter(
+    session, team, member_a, settings
+):
+    """core.ratelimit counts the team's wrong answers; a right one is never counted."""
+    from compagnon.core.ratelimit import rate_peek
+
+    settings.ESCAPE_WRONG_ANSWERS_PER_MINUTE = 2
+    first, second = _puzzles(session)[:2]
+    services.puzzle_answer(team=team, puzzle=first, user=member_a.user, given="x", now=_at(1))
+    services.puzzle_answer(
+        team=team, puzzle=first, user=member_a.user, given=SECRET.format(1), now=_at(1.1)
+    )
+    services.puzzle_answer(team=team, puzzle=second, user=member_a.user, given="y", now=_at(1.2))
+    seen = rate_peek(
+        scope=services.WRONG_ANSWERS_SCOPE,
+        identity=str(team.pk),
+        limit=2,
+        window=services.RATE_WINDOW_SECONDS,
+        now=_at(1.3).timestamp(),
+    )
+    assert (seen.count, seen.allowed) == (2, False)
+    blocked = services.puzzle_answer(
+        team=team, puzzle=second, user=member_a.user, given=SECRET.format(2), now=_at(1.5)
+    )
+    assert blocked.message == "Too many tries: wait 30 seconds before answering again."
+    assert Attempt.objects.filter(team=team).count() == 3  # the refused try is not recorded
+
+
 def test_pause_stops_the_clock_and_answers(session, team, member_a, staff_user):
     services.session_pause(session=session, actor=staff_user, now=_at(10))
     session.refresh_from_db()

@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from compagnon.escape import services
-from compagnon.escape.models import Attempt, SessionStatus, TeamMember
+from compagnon.escape.models import Attempt, SessionStatus, Team, TeamMember
 from compagnon.escape.selectors import puzzles_in_order
 from compagnon.members.tests.factories import PersonFactory
 
@@ -118,6 +119,23 @@ def test_a_team_that_has_escaped_takes_no_one_by_the_link(client_of, member_a, m
     assert team.finished_at is not None
     url = reverse("escape:join", kwargs={"code": session.code})
     response = client_of(member_b).post(url, {"team": team.pk, "role": "ethics"})
+    assert response.status_code == 200
+    assert "This team has already escaped: choose a team still playing." in (
+        response.content.decode()
+    )
+    assert not TeamMember.objects.filter(user=member_b.user).exists()
+
+
+def test_the_join_form_lists_only_the_teams_still_playing(client_of, staff_user, member_b):
+    session = game(staff_user, teams=2)
+    escaped, playing = session.teams.order_by("name")
+    Team.objects.filter(pk=escaped.pk).update(finished_at=timezone.now())
+    url = reverse("escape:join", kwargs={"code": session.code})
+    page = client_of(member_b).get(url).content.decode()
+    assert f'value="{playing.pk}"' in page
+    assert f'value="{escaped.pk}"' not in page
+    # A team that escaped after the form was shown: refused by name, nothing written.
+    response = client_of(member_b).post(url, {"team": escaped.pk, "role": "ethics"})
     assert response.status_code == 200
     assert "This team has already escaped: choose a team still playing." in (
         response.content.decode()

@@ -54,3 +54,12 @@ def test_a_video_link_lives_for_a_viewing_a_download_link_for_a_moment(
     else:
         lifetime = int(played["Expires"][0]) - int(downloaded["Expires"][0])
         assert lifetime >= settings.S3_PRIVATE_MEDIA_URL_SECONDS - 60 - 5
+
+
+def test_a_video_while_the_store_fails_is_a_clear_503_page_not_a_404(
+    s3, s3_failing, client_of, member_a, video_lesson
+):
+    s3_failing("erring")
+    response = client_of(member_a).get(reverse("learning:lesson_video", args=[video_lesson.pk]))
+    assert response.status_code == 503
+    assert "The file store is unreachable" in response.content.decode()

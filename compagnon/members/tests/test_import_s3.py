@@ -54,3 +54,45 @@ def test_an_import_runs_from_the_bucket(
     assert Person.objects.filter(email="ada@alpha.example").exists()
     assert s3.objects() == []  # the upload and its progress are gone once applied
     assert not settings.PRIVATE_ROOT.exists()
+
+
+STORE_MESSAGE = "The file store cannot be reached right now. Please try again in a few minutes."
+
+
+@pytest.mark.parametrize("how", ["removed", "erring", "unreachable"])
+def test_a_preview_while_the_store_fails_records_a_clear_failure(s3, s3_failing, staff_user, how):
+    from compagnon.members.importing import member_import_create, member_import_preview_run
+
+    member_import = member_import_create(
+        upload=SimpleUploadedFile("members.csv", CSV.encode()), uploaded_by=staff_user
+    )
+    s3_failing(how)
+    assert member_import_preview_run(pk=member_import.pk) == ImportState.FAILED
+    member_import.refresh_from_db()
+    assert member_import.state == ImportState.FAILED
+    assert member_import.error == STORE_MESSAGE
+
+
+def test_an_apply_while_the_store_fails_writes_nothing_and_can_be_tried_again(
+    s3, s3_failing, staff_user, client_of
+):
+    from compagnon.members.importing import (
+        member_import_apply_run,
+        member_import_create,
+        member_import_preview_run,
+    )
+
+    member_import = member_import_create(
+        upload=SimpleUploadedFile("members.csv", CSV.encode()), uploaded_by=staff_user
+    )
+    assert member_import_preview_run(pk=member_import.pk) == ImportState.PREVIEWED
+    s3_failing("erring")
+    assert member_import_apply_run(pk=member_import.pk, user_id=staff_user.pk) == "failed"
+    member_import.refresh_from_db()
+    assert member_import.state == ImportState.PREVIEWED  # nothing written: apply again later
+    assert member_import.error == STORE_MESSAGE
+    assert not Person.objects.filter(email="ada@alpha.example").exists()
+    page = client_of(staff_user).get(reverse("staff:import_preview", args=[member_import.pk]))
+    assert page.status_code == 200
+    assert STORE_MESSAGE in page.content.decode()
+    assert "nothing was written" in page.content.decode()
