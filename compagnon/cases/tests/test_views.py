@@ -407,3 +407,17 @@ def test_a_refused_edit_keeps_the_case(client_of, member_a):
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.title == "Original"
+
+
+def test_a_member_asking_for_the_matches_of_a_case_they_cannot_see_gets_404(
+    client_of, member_a, member_b
+):
+    # Named-organisations case of A, not shared with B: B must not learn it exists.
+    hidden = open_case(brought_by=member_a, confidentiality=Confidentiality.NAMED_ORGANISATIONS)
+    match = "case_invitations:case_match"
+    client = client_of(member_b)
+    assert client.get(reverse(match, args=[hidden.pk])).status_code == 404
+    assert client.get(reverse(match, args=[hidden.pk + 1000])).status_code == 404
+    # A case B can see: the page exists, it is only not for members.
+    visible = open_case(brought_by=member_a)
+    assert client.get(reverse(match, args=[visible.pk])).status_code == 403

@@ -7,6 +7,7 @@ JavaScript; with HTMX the hand-raise button swaps its card in place.
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -61,6 +62,21 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 # --- staff: who to invite ---------------------------------------------------------------------
 
 
+def _hidden_case_is_404(view):
+    """A signed-in non-staff member asking for the matches of a case they cannot see gets 404,
+    as for the case itself: a 403 there would tell them the case exists."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int) -> HttpResponseBase:
+        user = request.user
+        if user.is_authenticated and not (user.is_active and user.is_staff):
+            case_for_viewer(viewer_for(user), pk)
+        return view(request, pk)
+
+    return wrapper
+
+
+@_hidden_case_is_404
 @staff_required
 @require_http_methods(["GET", "POST"])
 def case_match(request: HttpRequest, pk: int) -> HttpResponse:
