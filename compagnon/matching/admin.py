@@ -1,13 +1,33 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 
 from compagnon.matching.models import RankingModel, Vocabulary
-from compagnon.matching.services import vocabulary_delete, vocabulary_save
+from compagnon.matching.services import (
+    vocabulary_delete,
+    vocabulary_save,
+    vocabulary_terms_check,
+)
+
+
+class VocabularyForm(forms.ModelForm):
+    class Meta:
+        model = Vocabulary
+        fields = ("tag", "sub_area", "terms_fr", "terms_en")
+
+    def clean(self):
+        cleaned = super().clean()
+        # The service's own check, here so the page says it instead of failing on save
+        # (only when both term fields are valid: a too long one has its own message).
+        if "terms_fr" in cleaned and "terms_en" in cleaned:
+            vocabulary_terms_check(terms_fr=cleaned["terms_fr"], terms_en=cleaned["terms_en"])
+        return cleaned
 
 
 @admin.register(Vocabulary)
 class VocabularyAdmin(admin.ModelAdmin):
+    form = VocabularyForm
     list_display = ("tag", "sub_area", "terms_fr", "terms_en", "updated_at")
     list_filter = ("tag",)
     search_fields = ("tag__slug", "sub_area", "terms_fr", "terms_en")

@@ -32,6 +32,19 @@ def _rebuild_everywhere_after_commit() -> None:
     transaction.on_commit(index_invalidate)
 
 
+def vocabulary_terms_check(*, terms_fr: str, terms_en: str) -> None:
+    """Refuse an entry with no term at all: terms are separated by commas or new lines."""
+    text = f"{terms_fr}\n{terms_en}".replace(",", "\n")
+    if not any(term.strip() for term in text.split("\n")):
+        raise ValidationError(
+            _(
+                "Give at least one term, in French or in English, separated by commas "
+                "or new lines."
+            ),
+            code="no_term",
+        )
+
+
 def vocabulary_save(
     *,
     tag: Tag,
@@ -51,6 +64,7 @@ def vocabulary_save(
         vocabulary.terms_fr = terms_fr.strip()
         vocabulary.terms_en = terms_en.strip()
         vocabulary.updated_at = timezone.now()
+        vocabulary_terms_check(terms_fr=vocabulary.terms_fr, terms_en=vocabulary.terms_en)
         vocabulary.full_clean()
         vocabulary.save()
         _rebuild_everywhere_after_commit()
