@@ -89,9 +89,12 @@ def _deactivate_others(target: RankingModel) -> None:
 def ranking_model_activate(*, model: RankingModel) -> RankingModel:
     """Make `model` the one the index ranks with (a rollback when it is an older version)."""
     with transaction.atomic():
-        target = next((m for m in _models_locked() if m.pk == model.pk), None)
+        locked = _models_locked()
+        target = next((m for m in locked if m.pk == model.pk), None)
         if target is None:
             raise ValidationError(_("This ranking model no longer exists."))
+        if target.is_active and not any(m.is_active for m in locked if m.pk != target.pk):
+            return target  # a second click, or two staff at once: nothing to change
         _deactivate_others(target)
         target.is_active = True
         target.activated_at = timezone.now()
