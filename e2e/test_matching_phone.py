@@ -21,7 +21,9 @@ PHONE = 390
 @pytest.fixture
 def club(transactional_db):
     causality = Tag.objects.get(slug="causality")
-    owner = account(PersonFactory(organisation=OrganisationFactory(name="Alpha"), email="o@a.example"))
+    owner = account(
+        PersonFactory(organisation=OrganisationFactory(name="Alpha"), email="o@a.example")
+    )
     staff = UserFactory(email="animateur@club.example", is_staff=True, password=PASSWORD)
     EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
     PersonFactory(user=staff, email=staff.email, organisation=None, membership_type="staff")

@@ -37,10 +37,7 @@ def vocabulary_terms_check(*, terms_fr: str, terms_en: str) -> None:
     text = f"{terms_fr}\n{terms_en}".replace(",", "\n")
     if not any(term.strip() for term in text.split("\n")):
         raise ValidationError(
-            _(
-                "Give at least one term, in French or in English, separated by commas "
-                "or new lines."
-            ),
+            _("Give at least one term, in French or in English, separated by commas or new lines."),
             code="no_term",
         )
 
