@@ -421,3 +421,19 @@ def test_a_member_asking_for_the_matches_of_a_case_they_cannot_see_gets_404(
     # A case B can see: the page exists, it is only not for members.
     visible = open_case(brought_by=member_a)
     assert client.get(reverse(match, args=[visible.pk])).status_code == 403
+
+
+def test_the_owner_of_a_case_nobody_was_asked_on_is_told_what_happens_next(client_of, member_a):
+    case = open_case(brought_by=member_a)
+    html = client_of(member_a).get(detail(case)).content.decode()
+    assert "the club’s staff invite people who work on it" in html
+    assert "their answers will appear here" in html
+
+
+def test_staff_with_nobody_to_propose_are_told_what_to_do_next(client_of, staff_user, member_a):
+    case = open_case(brought_by=member_a)  # an empty club: nobody else has a profile
+    html = client_of(staff_user).get(reverse("case_invitations:case_match", args=[case.pk]))
+    html = html.content.decode()
+    assert "Nobody to propose yet" in html
+    assert f'href="{reverse("cases:case_edit", args=[case.pk])}"' in html
+    assert f'href="{reverse("members:directory")}"' in html
