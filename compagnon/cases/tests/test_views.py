@@ -437,3 +437,14 @@ def test_staff_with_nobody_to_propose_are_told_what_to_do_next(client_of, staff_
     assert "Nobody to propose yet" in html
     assert f'href="{reverse("cases:case_edit", args=[case.pk])}"' in html
     assert f'href="{reverse("members:directory")}"' in html
+
+
+def test_a_person_id_too_large_for_the_database_is_not_understood_and_invites_nobody(
+    client_of, staff_user, member_a
+):
+    case = open_case(brought_by=member_a)
+    url = reverse("case_invitations:case_match", args=[case.pk])
+    response = client_of(staff_user).post(url, {"people": ["9" * 23]})
+    assert response.status_code == 200
+    assert "The list of people was not understood" in response.content.decode()
+    assert not case.invitations.exists()
