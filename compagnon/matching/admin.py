@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.utils.text import Truncator
 
 from compagnon.matching.models import RankingModel, Vocabulary
 from compagnon.matching.services import (
@@ -9,6 +10,8 @@ from compagnon.matching.services import (
     vocabulary_save,
     vocabulary_terms_check,
 )
+
+LIST_TERMS_SHOWN = 120
 
 
 class VocabularyForm(forms.ModelForm):
@@ -28,10 +31,19 @@ class VocabularyForm(forms.ModelForm):
 @admin.register(Vocabulary)
 class VocabularyAdmin(admin.ModelAdmin):
     form = VocabularyForm
-    list_display = ("tag", "sub_area", "terms_fr", "terms_en", "updated_at")
+    list_display = ("tag", "sub_area", "french_terms", "english_terms", "updated_at")
     list_filter = ("tag",)
     search_fields = ("tag__slug", "sub_area", "terms_fr", "terms_en")
     fields = ("tag", "sub_area", "terms_fr", "terms_en")
+
+    # The list shows the start of each term list: whole lists make rows a screen tall.
+    @admin.display(description=Vocabulary._meta.get_field("terms_fr").verbose_name)
+    def french_terms(self, obj):
+        return Truncator(obj.terms_fr).chars(LIST_TERMS_SHOWN)
+
+    @admin.display(description=Vocabulary._meta.get_field("terms_en").verbose_name)
+    def english_terms(self, obj):
+        return Truncator(obj.terms_en).chars(LIST_TERMS_SHOWN)
 
     def save_model(self, request, obj, form, change):
         saved = vocabulary_save(

@@ -67,3 +67,11 @@ def test_the_admin_refuses_10000_characters_with_a_message(admin_client, nlp):
     page = response.content.decode()
     assert "4000" in page and "Give at least one term" not in page
     assert Vocabulary.objects.count() == before
+
+
+def test_the_admin_list_shortens_long_term_lists_so_rows_stay_readable(admin_client, nlp):
+    terms = ", ".join(f"terme{n}" for n in range(400))[:3900]
+    vocabulary_save(tag=nlp, sub_area="bots", terms_fr=terms, terms_en="chatbot")
+    page = admin_client.get(reverse("admin:matching_vocabulary_changelist")).content.decode()
+    assert "terme0, terme1" in page
+    assert terms not in page
