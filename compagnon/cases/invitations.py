@@ -301,12 +301,8 @@ def _owner_tell(invitation: CaseInvitation, *, case: Case, person: Person) -> No
     notice_send(user=owner.user, text=line, url=url, key=key)
 
 
-def case_invitation_answer(
-    *, invitation: CaseInvitation, answer: str, message: str = "", actor: Any
-) -> CaseInvitation:
-    """The invitee answers (and may change their answer while the invitation is valid)."""
-    if answer not in ANSWER_CHOICES:
-        raise ValidationError({"answer": _("Choose one of the answers.")}, code="invalid_answer")
+def _message_checked(message: str | None) -> str:
+    """The invitee's message, stripped; too long is refused, never cut short."""
     message = (message or "").strip()
     if len(message) > MESSAGE_MAX_LENGTH:
         raise ValidationError(
@@ -316,6 +312,16 @@ def case_invitation_answer(
             },
             code="too_long",
         )
+    return message
+
+
+def case_invitation_answer(
+    *, invitation: CaseInvitation, answer: str, message: str = "", actor: Any
+) -> CaseInvitation:
+    """The invitee answers (and may change their answer while the invitation is valid)."""
+    if answer not in ANSWER_CHOICES:
+        raise ValidationError({"answer": _("Choose one of the answers.")}, code="invalid_answer")
+    message = _message_checked(message)
 
     def only_the_invitee(locked: CaseInvitation) -> None:
         if actor is None or locked.person.user_id is None or locked.person.user_id != actor.pk:
@@ -409,7 +415,7 @@ def case_hand_raise(*, case: Case, person: Person, message: str = "") -> CaseInv
     Idempotent: a second raise returns the existing row. Someone invited who
     raises their hand answers "interested" to their invitation.
     """
-    message = (message or "").strip()[:MESSAGE_MAX_LENGTH]
+    message = _message_checked(message)
     now = timezone.now()
     with transaction.atomic():
         case = _case_locked(case)
@@ -515,7 +521,7 @@ def case_invitation_answer_by_link(
     """
     if answer not in ANSWER_CHOICES:
         raise ValidationError({"answer": _("Choose one of the answers.")}, code="invalid_answer")
-    message = (message or "").strip()[:MESSAGE_MAX_LENGTH]
+    message = _message_checked(message)
 
     def once(locked: CaseInvitation) -> None:
         if locked.answered_at is not None or locked.answer != Answer.PENDING:

@@ -1,17 +1,49 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.utils.text import Truncator
 
 from compagnon.matching.models import RankingModel, Vocabulary
-from compagnon.matching.services import vocabulary_delete, vocabulary_save
+from compagnon.matching.services import (
+    vocabulary_delete,
+    vocabulary_save,
+    vocabulary_terms_check,
+)
+
+LIST_TERMS_SHOWN = 120
+
+
+class VocabularyForm(forms.ModelForm):
+    class Meta:
+        model = Vocabulary
+        fields = ("tag", "sub_area", "terms_fr", "terms_en")
+
+    def clean(self):
+        cleaned = super().clean()
+        # The service's own check, here so the page says it instead of failing on save
+        # (only when both term fields are valid: a too long one has its own message).
+        if "terms_fr" in cleaned and "terms_en" in cleaned:
+            vocabulary_terms_check(terms_fr=cleaned["terms_fr"], terms_en=cleaned["terms_en"])
+        return cleaned
 
 
 @admin.register(Vocabulary)
 class VocabularyAdmin(admin.ModelAdmin):
-    list_display = ("tag", "sub_area", "terms_fr", "terms_en", "updated_at")
+    form = VocabularyForm
+    list_display = ("tag", "sub_area", "french_terms", "english_terms", "updated_at")
     list_filter = ("tag",)
     search_fields = ("tag__slug", "sub_area", "terms_fr", "terms_en")
     fields = ("tag", "sub_area", "terms_fr", "terms_en")
+
+    # The list shows the start of each term list: whole lists make rows a screen tall.
+    @admin.display(description=Vocabulary._meta.get_field("terms_fr").verbose_name)
+    def french_terms(self, obj):
+        return Truncator(obj.terms_fr).chars(LIST_TERMS_SHOWN)
+
+    @admin.display(description=Vocabulary._meta.get_field("terms_en").verbose_name)
+    def english_terms(self, obj):
+        return Truncator(obj.terms_en).chars(LIST_TERMS_SHOWN)
 
     def save_model(self, request, obj, form, change):
         saved = vocabulary_save(

@@ -32,6 +32,16 @@ def _rebuild_everywhere_after_commit() -> None:
     transaction.on_commit(index_invalidate)
 
 
+def vocabulary_terms_check(*, terms_fr: str, terms_en: str) -> None:
+    """Refuse an entry with no term at all: terms are separated by commas or new lines."""
+    text = f"{terms_fr}\n{terms_en}".replace(",", "\n")
+    if not any(term.strip() for term in text.split("\n")):
+        raise ValidationError(
+            _("Give at least one term, in French or in English, separated by commas or new lines."),
+            code="no_term",
+        )
+
+
 def vocabulary_save(
     *,
     tag: Tag,
@@ -51,6 +61,7 @@ def vocabulary_save(
         vocabulary.terms_fr = terms_fr.strip()
         vocabulary.terms_en = terms_en.strip()
         vocabulary.updated_at = timezone.now()
+        vocabulary_terms_check(terms_fr=vocabulary.terms_fr, terms_en=vocabulary.terms_en)
         vocabulary.full_clean()
         vocabulary.save()
         _rebuild_everywhere_after_commit()
@@ -75,9 +86,12 @@ def _deactivate_others(target: RankingModel) -> None:
 def ranking_model_activate(*, model: RankingModel) -> RankingModel:
     """Make `model` the one the index ranks with (a rollback when it is an older version)."""
     with transaction.atomic():
-        target = next((m for m in _models_locked() if m.pk == model.pk), None)
+        locked = _models_locked()
+        target = next((m for m in locked if m.pk == model.pk), None)
         if target is None:
             raise ValidationError(_("This ranking model no longer exists."))
+        if target.is_active and not any(m.is_active for m in locked if m.pk != target.pk):
+            return target  # a second click, or two staff at once: nothing to change
         _deactivate_others(target)
         target.is_active = True
         target.activated_at = timezone.now()

@@ -162,3 +162,11 @@ def test_the_match_page_marks_who_has_no_account_and_lets_staff_invite_them(
     response = client.post(url, {"people": [carl.pk]})
     assert response.status_code == 302
     assert CaseInvitation.objects.get().person == carl
+
+
+def test_a_message_too_long_from_the_link_is_refused_and_the_answer_stays_open(client, invitation):
+    url = _url(invitation)
+    response = client.post(url, {"answer": "interested", "message": "x" * 2001})
+    assert "limited to 2000 characters (it has 2001)" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.answer == Answer.PENDING and invitation.answer_message == ""

@@ -567,3 +567,10 @@ def test_a_refused_answer_leaves_the_notice_unread(club, staff_user):
     with pytest.raises(ValidationError):
         case_invitation_answer(invitation=invitation, answer="maybe", actor=club.expert.user)
     assert Notice.objects.get(key=f"case-invitation:{invitation.pk}").read_at is None
+
+
+def test_a_raised_hand_with_a_message_too_long_is_refused_and_writes_nothing(club):
+    with pytest.raises(ValidationError) as error:
+        case_hand_raise(case=club.case, person=club.learner, message="y" * 2001)
+    assert "limited to 2000 characters" in " ".join(error.value.messages)
+    assert not club.case.invitations.filter(person=club.learner).exists()

@@ -407,3 +407,44 @@ def test_a_refused_edit_keeps_the_case(client_of, member_a):
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.title == "Original"
+
+
+def test_a_member_asking_for_the_matches_of_a_case_they_cannot_see_gets_404(
+    client_of, member_a, member_b
+):
+    # Named-organisations case of A, not shared with B: B must not learn it exists.
+    hidden = open_case(brought_by=member_a, confidentiality=Confidentiality.NAMED_ORGANISATIONS)
+    match = "case_invitations:case_match"
+    client = client_of(member_b)
+    assert client.get(reverse(match, args=[hidden.pk])).status_code == 404
+    assert client.get(reverse(match, args=[hidden.pk + 1000])).status_code == 404
+    # A case B can see: the page exists, it is only not for members.
+    visible = open_case(brought_by=member_a)
+    assert client.get(reverse(match, args=[visible.pk])).status_code == 403
+
+
+def test_the_owner_of_a_case_nobody_was_asked_on_is_told_what_happens_next(client_of, member_a):
+    case = open_case(brought_by=member_a)
+    html = client_of(member_a).get(detail(case)).content.decode()
+    assert "staff invite people who work on it" in html
+    assert "their answers will appear here" in html
+
+
+def test_staff_with_nobody_to_propose_are_told_what_to_do_next(client_of, staff_user, member_a):
+    case = open_case(brought_by=member_a)  # an empty club: nobody else has a profile
+    html = client_of(staff_user).get(reverse("case_invitations:case_match", args=[case.pk]))
+    html = html.content.decode()
+    assert "Nobody to propose yet" in html
+    assert f'href="{reverse("cases:case_edit", args=[case.pk])}"' in html
+    assert f'href="{reverse("members:directory")}"' in html
+
+
+def test_a_person_id_too_large_for_the_database_is_not_understood_and_invites_nobody(
+    client_of, staff_user, member_a
+):
+    case = open_case(brought_by=member_a)
+    url = reverse("case_invitations:case_match", args=[case.pk])
+    response = client_of(staff_user).post(url, {"people": ["9" * 23]})
+    assert response.status_code == 200
+    assert "The list of people was not understood" in response.content.decode()
+    assert not case.invitations.exists()

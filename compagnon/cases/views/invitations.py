@@ -7,6 +7,7 @@ JavaScript; with HTMX the hand-raise button swaps its card in place.
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -61,6 +62,32 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 # --- staff: who to invite ---------------------------------------------------------------------
 
 
+# The largest id a database integer column holds: a larger one is a typo or a forged form.
+_LARGEST_ID = 2**63 - 1
+
+
+def _person_id(value: str) -> int:
+    number = int(value)
+    if abs(number) > _LARGEST_ID:
+        raise ValueError(value)
+    return number
+
+
+def _hidden_case_is_404(view):
+    """A signed-in non-staff member asking for the matches of a case they cannot see gets 404,
+    as for the case itself: a 403 there would tell them the case exists."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int) -> HttpResponseBase:
+        user = request.user
+        if user.is_authenticated and not (user.is_active and user.is_staff):
+            case_for_viewer(viewer_for(user), pk)
+        return view(request, pk)
+
+    return wrapper
+
+
+@_hidden_case_is_404
 @staff_required
 @require_http_methods(["GET", "POST"])
 def case_match(request: HttpRequest, pk: int) -> HttpResponse:
@@ -70,7 +97,7 @@ def case_match(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
-            checked = {int(value) for value in request.POST.getlist("people")}
+            checked = {_person_id(value) for value in request.POST.getlist("people")}
         except ValueError:
             checked = set()
             errors = [gettext("The list of people was not understood; choose again.")]

@@ -237,9 +237,13 @@ URL_TABLE: dict[str, list[Case] | Case] = {
     ],
     # Case invitations: staff matching, the invitee's answer, raising a hand, notices.
     "case_invitations:case_match": [
-        Case(staff_only(), kwargs=lambda w: {"pk": _invitations_case(w).pk}),
         Case(
-            staff_only(),
+            {**staff_only(), "guest": 404, "lapsed": 404},
+            kwargs=lambda w: {"pk": _invitations_case(w).pk},
+            note="who cannot see the case gets 404, as on the case page",
+        ),
+        Case(
+            {**staff_only(), "guest": 404, "lapsed": 404},
             method="post",
             kwargs=lambda w: {"pk": _invitations_case(w).pk},
             note="nobody chosen: the page says so",
