@@ -97,6 +97,17 @@ def test_too_few_answers_store_the_prior_without_activating_it(club):
     assert not RankingModel.objects.filter(is_active=True).exists()
 
 
+def test_a_nightly_run_on_the_same_few_answers_stores_no_second_prior(club):
+    invite(club.case, club.expert, answer=Answer.EXPERT, answered_at=timezone.now())
+    first = ranking_model_train()
+    again = ranking_model_train()
+    assert again.pk == first.pk and RankingModel.objects.count() == 1
+    other = open_case(club.owner, tags=[club.causality], title="Another causal question")
+    invite(other, club.learner, answer=Answer.INTERESTED, answered_at=timezone.now())
+    grown = ranking_model_train()
+    assert grown.version == 2 and not grown.learned and grown.cases == first.cases + 1
+
+
 def _answered_cases(club, count: int) -> None:
     for index in range(count):
         case = open_case(club.owner, tags=[club.causality], title=f"Causal question {index}")
