@@ -30,6 +30,15 @@ reads little of (`Weights.uncovered_chars`); `--part-idf`: the part idf exponent
 prior's part weights held fixed, no ascent, on the five dev parts (glane since the seventh
 change): the objective and each part's slices against the prior's, so that a held-out run
 tests the change and not a re-fit.
+`--loso [--refit] [family ...]`: leave-one-set-out over the five dev sets (eighth change).
+For each fold the family's knob is fitted on four sets (its grid, `LOSO_FAMILIES`, always
+with "off" in it; with `--refit` the five weights too, by the same ascent) and the fifth is
+scored, every slice with the full, half and no vocabulary, against the prior on that fifth
+set. A change is a candidate only if it raises the held-out fold on at least 4 of 5 folds,
+raises the mean, and lowers no fold's rare-topic or no-skills slice by more than 0.005.
+The families: the tag x text interaction (tags x (1 - lam + lam * t)), its bonus form
+(x (1 + mu * t)) and renormalised form, part_idf, text_spread, uncovered_chars and their
+product, the parent and child credits, sibling_text, and the weights re-fitted alone.
 Never reads the held-out sets.
 """
 
