@@ -52,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import random
+from typing import Any
 
 import numpy as np
 from matching_clubs import DEV, DEV_EXTRA, GENERATORS
@@ -391,24 +392,35 @@ def main_fixed() -> None:
     """--fixed knob=value[,knob=value] ...: a structural change tried with the prior's weights
     held fixed (no re-fit), so that a held-out run tests the change, not a re-fit. Prints the
     dev objective (the five dev parts, every slice, full / half / no vocabulary), then per
-    part and per slice (mean over the three vocabularies), for the prior and each variant."""
+    part and per slice (mean over the three vocabularies), for the prior and each variant.
+    `corroborate=form:lam` (e.g. max:0.3, +max:1.0) applies the tuner's tag x text transform
+    (`corroborated`, eighth change) instead of a knob."""
     clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
-    variants = [("prior", {})]
+    variants: list[tuple[str, dict, Any]] = [("prior", {}, None)]
     for arg in sys.argv[sys.argv.index("--fixed") + 1 :]:
-        knobs = {}
+        knobs: dict[str, Any] = {}
+        corroborate = None
         for pair in arg.split(","):
             key, value = pair.split("=")
+            if key == "corroborate":
+                form, lam = value.split(":")
+                corroborate = (form, float(lam))
+                continue
             knobs[key] = (
                 type(getattr(Weights(), key))(value)
                 if value not in ("True", "False")
                 else value == "True"
             )
-        variants.append((arg, knobs))
+        variants.append((arg, knobs, corroborate))
     base = None
-    for label, knobs in variants:
+    prepared: dict[tuple, dict] = {}
+    for label, knobs, corroborate in variants:
         weights = replace(Weights(), **knobs)
         w = np.array([getattr(weights, p) for p in PARTS], float)
-        values = slice_values(fixed_slices(clubs, weights), w, weights.min_score)
+        key = tuple(sorted(knobs.items()))
+        if key not in prepared:
+            prepared = {key: fixed_slices(clubs, weights)}  # one set of slices at a time
+        values = slice_values(prepared[key], w, weights.min_score, corroborate)
         table: dict[tuple[str, str], list[float]] = {}
         for key, value in values.items():
             club, _, slice_name = key.split("/", 2)
