@@ -30,6 +30,15 @@ reads little of (`Weights.uncovered_chars`); `--part-idf`: the part idf exponent
 prior's part weights held fixed, no ascent, on the five dev parts (glane since the seventh
 change): the objective and each part's slices against the prior's, so that a held-out run
 tests the change and not a re-fit.
+`--loso [--refit] [family ...]`: leave-one-set-out over the five dev sets (eighth change).
+For each fold the family's knob is fitted on four sets (its grid, `LOSO_FAMILIES`, always
+with "off" in it; with `--refit` the five weights too, by the same ascent) and the fifth is
+scored, every slice with the full, half and no vocabulary, against the prior on that fifth
+set. A change is a candidate only if it raises the held-out fold on at least 4 of 5 folds,
+raises the mean, and lowers no fold's rare-topic or no-skills slice by more than 0.005.
+The families: the tag x text interaction (tags x (1 - lam + lam * t)), its bonus form
+(x (1 + mu * t)) and renormalised form, part_idf, text_spread, uncovered_chars and their
+product, the parent and child credits, sibling_text, and the weights re-fitted alone.
 Never reads the held-out sets.
 """
 
@@ -43,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import random
+from typing import Any
 
 import numpy as np
 from matching_clubs import DEV, DEV_EXTRA, GENERATORS
@@ -116,23 +126,63 @@ def prepare(club, ranker):
     return slices
 
 
-def objective(slices, w: np.ndarray, min_score: float) -> float:
+# The tag x text interaction tried in the eighth change (--loso): the tags part x
+# (1 - lam + lam * t), t the person's normalised lexical match on the case, read from the
+# normalised words, chars and concepts parts: their max, their mean, their mean weighted
+# by the part weights ("lexical"), or the max of words and chars alone ("text").
+LEXICAL = [PARTS.index(p) for p in ("words", "chars", "concepts")]
+_TAGS = PARTS.index("tags")
+
+
+def corroborated(parts: np.ndarray, w: np.ndarray, corroborate, allowed=None) -> np.ndarray:
+    """The normalised parts with the tags part x (1 - lam + lam * t); unchanged for None.
+    "+form": x (1 + lam * t) instead (tag-only evidence kept whole); "=form": that, then the
+    tags part divided again by its largest value over the allowed people (its top stays 1)."""
+    if corroborate is None:
+        return parts
+    form, lam = corroborate
+    again = form.startswith("=")
+    bonus = form[0] in "+="
+    form = form.lstrip("+=")
+    lexical = parts[:, LEXICAL]
+    if form == "max":
+        t = lexical.max(axis=1)
+    elif form == "mean":
+        t = lexical.mean(axis=1)
+    elif form == "text":  # the case's own words only: concepts (tag-level) left out
+        t = lexical[:, :2].max(axis=1)
+    elif form == "concepts":  # the vocabulary's concepts alone (sub-area grain)
+        t = lexical[:, 2]
+    else:  # "lexical": as the score weighs them
+        t = lexical @ w[LEXICAL] / max(float(w[LEXICAL].sum()), 1e-12)
+    out = parts.copy()
+    t = np.minimum(t, 1.0)
+    out[:, _TAGS] *= 1.0 + lam * t if bonus else 1.0 - lam + lam * t
+    if again:
+        column = out[:, _TAGS] if allowed is None else out[allowed, _TAGS]
+        top = float(column.max()) if column.size else 0.0
+        if top > 0:
+            out[:, _TAGS] /= top
+    return out
+
+
+def objective(slices, w: np.ndarray, min_score: float, corroborate=None) -> float:
     values = []
     for items in slices.values():
         if not items:
             continue
         scores = []
         for parts, raw, factors, gains, idcg in items:
-            base = parts @ w
+            base = corroborated(parts, w, corroborate, factors > 0) @ w
             final = np.where(raw @ w >= min_score, base * factors, 0.0)
             scores.append(ndcg_scores(final, gains, idcg))
         values.append(float(np.mean(scores)))
     return float(np.mean(values))
 
 
-def tune(slices, start: Weights) -> tuple[np.ndarray, float, float]:
+def tune(slices, start: Weights, corroborate=None) -> tuple[np.ndarray, float, float]:
     w = np.array([getattr(start, p) for p in PARTS], float)
-    first = best = objective(slices, w, start.min_score)
+    first = best = objective(slices, w, start.min_score, corroborate)
     for _ in range(8):
         improved = False
         for j in range(len(PARTS)):
@@ -141,7 +191,7 @@ def tune(slices, start: Weights) -> tuple[np.ndarray, float, float]:
                 trial[j] = trial[j] * factor if w[j] > 0 else 0.1 * factor
                 for i, part in enumerate(PARTS):  # floors hold after any part grows
                     trial[i] = max(trial[i], FLOOR.get(part, 0.0) * trial.max())
-                value = objective(slices, trial, start.min_score)
+                value = objective(slices, trial, start.min_score, corroborate)
                 margin = 0.002 if factor == 0.0 else 1e-4
                 if value > best + margin:
                     best, w, improved = value, trial, True
@@ -330,32 +380,47 @@ def fixed_slices(clubs, weights: Weights) -> dict:
     return slices
 
 
-def slice_values(slices, w: np.ndarray, min_score: float) -> dict[str, float]:
-    return {key: objective({key: items}, w, min_score) for key, items in slices.items() if items}
+def slice_values(slices, w: np.ndarray, min_score: float, corroborate=None) -> dict[str, float]:
+    return {
+        key: objective({key: items}, w, min_score, corroborate)
+        for key, items in slices.items()
+        if items
+    }
 
 
 def main_fixed() -> None:
     """--fixed knob=value[,knob=value] ...: a structural change tried with the prior's weights
     held fixed (no re-fit), so that a held-out run tests the change, not a re-fit. Prints the
     dev objective (the five dev parts, every slice, full / half / no vocabulary), then per
-    part and per slice (mean over the three vocabularies), for the prior and each variant."""
+    part and per slice (mean over the three vocabularies), for the prior and each variant.
+    `corroborate=form:lam` (e.g. max:0.3, +max:1.0) applies the tuner's tag x text transform
+    (`corroborated`, eighth change) instead of a knob."""
     clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
-    variants = [("prior", {})]
+    variants: list[tuple[str, dict, Any]] = [("prior", {}, None)]
     for arg in sys.argv[sys.argv.index("--fixed") + 1 :]:
-        knobs = {}
+        knobs: dict[str, Any] = {}
+        corroborate = None
         for pair in arg.split(","):
             key, value = pair.split("=")
+            if key == "corroborate":
+                form, lam = value.split(":")
+                corroborate = (form, float(lam))
+                continue
             knobs[key] = (
                 type(getattr(Weights(), key))(value)
                 if value not in ("True", "False")
                 else value == "True"
             )
-        variants.append((arg, knobs))
+        variants.append((arg, knobs, corroborate))
     base = None
-    for label, knobs in variants:
+    prepared: dict[tuple, dict] = {}
+    for label, knobs, corroborate in variants:
         weights = replace(Weights(), **knobs)
         w = np.array([getattr(weights, p) for p in PARTS], float)
-        values = slice_values(fixed_slices(clubs, weights), w, weights.min_score)
+        key = tuple(sorted(knobs.items()))
+        if key not in prepared:
+            prepared = {key: fixed_slices(clubs, weights)}  # one set of slices at a time
+        values = slice_values(prepared[key], w, weights.min_score, corroborate)
         table: dict[tuple[str, str], list[float]] = {}
         for key, value in values.items():
             club, _, slice_name = key.split("/", 2)
@@ -379,7 +444,172 @@ def main_fixed() -> None:
             base = (float(np.mean(list(values.values()))), means)
 
 
+# --loso: the grids each family's knob is fitted over on four dev sets (the prior, off, is
+# always in the grid: a fold may choose it).
+CORROBORATE = [
+    (form, lam)
+    for form in ("max", "mean", "lexical", "text")
+    for lam in (0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
+]
+LOSO_FAMILIES = {
+    "weights alone": [],  # with --refit: the five weights re-fitted, no structural change
+    "tag x text": [({}, c) for c in CORROBORATE],
+    "tag x text bonus": [
+        ({}, ("+" + form, mu))
+        for form in ("max", "mean", "lexical", "text", "concepts")
+        for mu in (0.1, 0.2, 0.3, 0.5, 1.0, 1.5, 2.0, 3.0)
+    ],
+    "tag x text, renormalised": [
+        ({}, ("=" + form, mu))
+        for form in ("max", "mean", "lexical", "text", "concepts")
+        for mu in (0.25, 0.5, 1.0, 2.0, 4.0)
+    ],
+    "tag x text bonus x text_spread": [
+        ({"text_spread": spread} if spread != 1.0 else {}, c)
+        for spread in (1.0, 0.5, 0.2)
+        for c in [
+            None,
+            *((f"+{f}", mu) for f in ("max", "concepts") for mu in (0.5, 1.0, 1.5, 2.0)),
+        ]
+        if (spread, c) != (1.0, None)
+    ],
+    "parent x child credit": [
+        ({k: v for k, v in (("parent", p), ("child", c)) if v != getattr(Weights(), k)}, None)
+        for p in (0.5, 0.6, 0.7, 0.85)
+        for c in (0.4, 0.5, 0.6, 0.75)
+        if (p, c) != (0.7, 0.6)
+    ],
+    "sibling_text": [({"sibling_text": s}, None) for s in (0.15, 0.5, 0.7)],
+    "part_idf": [({"part_idf": g}, None) for g in (0.5, 1.0, 2.0)],
+    "text_spread": [({"text_spread": s}, None) for s in (0.5, 0.3, 0.2, 0.1)],
+    "uncovered_chars": [({"uncovered_chars": u}, None) for u in (1.5, 2.0, 3.0)],
+    "part_idf x text_spread x uncovered_chars": [
+        ({"part_idf": g, "text_spread": s, "uncovered_chars": u}, None)
+        for g in (0.0, 0.5, 1.0)
+        for s in (1.0, 0.5, 0.2)
+        for u in (1.0, 1.5, 2.0)
+        if (g, s, u) != (0.0, 1.0, 1.0)
+    ],
+}
+GUARDED = ("rare topic", "no skills")  # no fold's slice may fall by more than 0.005
+
+
+def _mean(values: dict[str, float], club: str | None = None, exclude: str | None = None) -> float:
+    """Mean over slice keys (club/vocabulary/slice) of one club, or of all clubs but one."""
+    keys = [
+        k
+        for k in values
+        if (club is None or k.split("/")[0] == club) and k.split("/")[0] != exclude
+    ]
+    return float(np.mean([values[k] for k in keys]))
+
+
+def _slice_mean(values: dict[str, float], club: str, slice_name: str) -> float:
+    found = [
+        v for k, v in values.items() if k.split("/")[0] == club and k.split("/")[2] == slice_name
+    ]
+    return float(np.mean(found)) if found else float("nan")
+
+
+def main_loso() -> None:
+    """--loso [--refit] [family ...]: leave-one-set-out over the five dev sets. For each fold,
+    the change's knob (and with --refit the five weights, by the same ascent) is fitted on
+    four sets, the fifth is scored (every slice, full / half / no vocabulary) and compared to
+    the prior's (the shipped weights, every knob off) on that fifth set. A change is a
+    candidate only if it raises the held-out fold on at least 4 of 5 folds, raises the mean,
+    and lowers no fold's rare-topic or no-skills slice by more than 0.005."""
+    clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
+    names = [c.name for c in clubs]
+    refit = "--refit" in sys.argv
+    chosen = [a for a in sys.argv[1:] if not a.startswith("--")]
+    families = {k: v for k, v in LOSO_FAMILIES.items() if not chosen or k in chosen}
+    prior = Weights()
+    w0 = np.array([getattr(prior, p) for p in PARTS], float)
+    prepared: dict[tuple, dict] = {}  # knobs -> slices (kept only for the prior's)
+    values: dict[tuple, dict[str, float]] = {}
+
+    def evaluate(knobs: dict, corroborate) -> dict[str, float]:
+        key = (tuple(sorted(knobs.items())), corroborate)
+        if key not in values:
+            pkey = tuple(sorted(knobs.items()))
+            slices = prepared.get(pkey)
+            if slices is None:
+                slices = fixed_slices(clubs, replace(prior, **knobs))
+                if not knobs:
+                    prepared[pkey] = slices
+            values[key] = slice_values(slices, w0, prior.min_score, corroborate)
+        return values[key]
+
+    base = evaluate({}, None)
+    print(
+        f"prior: dev objective {_mean(base):.4f}; per set "
+        + ", ".join(f"{n} {_mean(base, n):.4f}" for n in names)
+    )
+    sys.stdout.flush()
+    for family, grid in families.items():
+        table = [(knobs, c, evaluate(knobs, c)) for knobs, c in grid]
+        print(
+            f"\n== {family} ({len(grid)} settings{', weights re-fitted per fold' if refit else ''})"
+        )
+        print(
+            f"  {'fold':8s} {'fitted on the other four':44s} {'prior':>7s} {'change':>7s} {'diff':>8s}"
+            f" {'rare':>8s} {'no skills':>9s}"
+        )
+        diffs, guards = [], []
+        for held in names:
+            fit = {"off": (_mean(base, exclude=held), {}, None, base)}
+            for knobs, c, v in table:
+                label = ",".join(f"{k}={x}" for k, x in knobs.items()) or ""
+                if c is not None:
+                    label += ("," if label else "") + f"{c[0]} {c[1]}"
+                fit[label] = (_mean(v, exclude=held), knobs, c, v)
+            best = "off"
+            for label, (score, *_) in fit.items():  # the margin of the tuner: 1e-4
+                if score > fit[best][0] + 1e-4:
+                    best = label
+            _, knobs, c, v = fit[best]
+            if refit:
+                slices = prepared.get(tuple(sorted(knobs.items())))
+                if slices is None:
+                    slices = fixed_slices(clubs, replace(prior, **knobs))
+                train = {k: x for k, x in slices.items() if k.split("/")[0] != held}
+                w, _, _ = tune(train, prior, c)
+                v = slice_values(
+                    {k: x for k, x in slices.items() if k.split("/")[0] == held},
+                    w,
+                    prior.min_score,
+                    c,
+                )
+                best += " w=" + "/".join(f"{x:.3f}" for x in w)
+            before, after = _mean(base, held), _mean(v, held)
+            moves = [_slice_mean(v, held, s) - _slice_mean(base, held, s) for s in GUARDED]
+            diffs.append(after - before)
+            guards.append(min(moves))
+            print(
+                f"  {held:8s} {best:44s} {before:7.4f} {after:7.4f} {after - before:+8.4f}"
+                f" {moves[0]:+8.4f} {moves[1]:+9.4f}"
+            )
+        up = sum(d > 0 for d in diffs)
+        ok = up >= 4 and float(np.mean(diffs)) > 0 and min(guards) >= -0.005
+        print(
+            f"  folds improved {up}/5, mean {np.mean(diffs):+.4f}, worst rare/no-skills move "
+            f"{min(guards):+.4f}: {'CANDIDATE' if ok else 'not a candidate'}"
+        )
+        # the setting fitted on all five (what would be put to the held-out run)
+        whole = max(
+            ((_mean(v), knobs, c) for knobs, c, v in [({}, None, base), *table]), key=lambda x: x[0]
+        )
+        print(
+            f"  on all five: best {whole[1]} {whole[2]} objective {whole[0]:.4f} "
+            f"({whole[0] - _mean(base):+.4f})"
+        )
+        sys.stdout.flush()
+
+
 def main() -> None:
+    if "--loso" in sys.argv:
+        main_loso()
+        return
     if "--fixed" in sys.argv:
         main_fixed()
         return
