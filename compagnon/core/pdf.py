@@ -14,10 +14,13 @@ images) hold no action and are not inflated: a page's text ("Python/JS") is no a
 Inflating is bounded: past INFLATED_MAX_BYTES in all, the file is refused with its own
 message (a small file that inflates enormously is a "zip bomb", or too much to check).
 An object stream is inflated up to its /Length when that is a number, else until its
-data ends. Still out of reach: names spelt with `#xx` escapes (except in a stream's own
-dictionary), object streams under another filter (ASCII85, LZW) or a chain of filters, and
-an object stream whose length is another object and whose data never ends (it hides the
-object streams after it; the raw check still reads every byte).
+data ends. Names are matched however they are spelt (`/J#61vaScript`) and ended (NUL is
+whitespace). An object stream the check cannot read is refused like an action: under
+another filter (ASCII85, LZW), a chain of filters or a predictor, damaged, with data going
+on past its /Length, or never ending. Still out of reach: an object stream whose
+dictionary is not told apart (a dictionary longer than DICTIONARY_BYTES, or a string in it
+that spells `N 0 obj` after its /N and /First), and one whose length is another object and
+whose data swallows the next object stream before ending. A parser would close these.
 """
 
 from __future__ import annotations
@@ -38,9 +41,23 @@ EOF_MARKER = b"%%EOF"
 EOF_SEARCH_BYTES = 2048
 
 CHUNK_BYTES = 1024 * 1024
-# A name ends at whitespace or a delimiter (PDF 1.7, 7.2.2), so `/JSON` is not `/JS`.
-_REFUSED_NAMES = re.compile(rb"/(JavaScript|JS|Launch|Encrypt)(?=[\s()<>\[\]{}/%]|$)")
-_LONGEST_NAME = len(b"/JavaScript") + 1
+# A name ends at whitespace (NUL is one) or a delimiter (PDF 1.7, 7.2.2), so `/JSON` is
+# not `/JS`; any of its bytes may be spelt `#xx` (7.3.5), which a reader decodes.
+_NAME_END = rb"(?=[\s\x00()<>\[\]{}/%]|$)"
+_REFUSED = (b"JavaScript", b"JS", b"Launch", b"Encrypt")
+
+
+def _spelt(name: bytes) -> bytes:
+    """A pattern for `name` with any of its bytes written as itself or as `#xx`."""
+    return b"".join(
+        b"(?:%s|#%s[%s%s])"
+        % (re.escape(bytes([byte])), b"%X" % (byte >> 4), b"%X" % (byte & 15), b"%x" % (byte & 15))
+        for byte in name
+    )
+
+
+_REFUSED_NAMES = re.compile(b"/(?:" + b"|".join(map(_spelt, _REFUSED)) + b")" + _NAME_END)
+_LONGEST_NAME = 1 + 3 * len(b"JavaScript") + 1
 
 # Everything the Flate streams of one file may inflate to, together.
 INFLATED_MAX_BYTES = 20 * 1024 * 1024
@@ -53,6 +70,18 @@ _ESCAPED = re.compile(rb"#([0-9A-Fa-f]{2})")
 _KEY_FIRST = re.compile(rb"/First(?=[\s()<>\[\]{}/%])")
 _KEY_N = re.compile(rb"/N(?=[\s()<>\[\]{}/%])")
 _DIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)(?=[\s/>])")
+# A stream's dictionary starts after its `N G obj`.
+_OBJECT_START = re.compile(rb"\d+\s+\d+\s+obj(?![A-Za-z])")
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s\x00()<>\[\]{}/%]+)")
+_FLATE = {b"FlateDecode", b"Fl"}  # its short name too: readers take it on any stream
+# Parameters that change the inflated bytes (a predictor), or may, from another object.
+_DECODING = re.compile(rb"/Predictor\s+(?!1(?![0-9]))|/(DecodeParms|DP)\s+\d+\s+\d+\s+R")
+
+
+class _Look(enum.Enum):
+    SKIP = "skip"  # not an object stream, or one not compressed (the raw check reads it)
+    INFLATE = "inflate"
+    REFUSE = "refuse"  # an object stream the check cannot read
 
 
 class PdfProblem(enum.StrEnum):
@@ -122,11 +151,14 @@ class _Inflater:
         self.recent = b""  # the raw bytes before a stream, where its dictionary is
         self.inflated = 0
         self.too_much = False
+        # An object stream under a filter we do not read, damaged, or not ending where
+        # its /Length or the file does: a reader may still show what the check missed.
+        self.unreadable = False
 
     def feed(self, chunk: bytes) -> None:
         data = self.pending + chunk
         self.pending = b""
-        while data and not self.too_much and not self.names.found:
+        while data and not (self.too_much or self.unreadable or self.names.found):
             data = self._stream_start(data) if self.stream is None else self._inflate(data)
 
     def _stream_start(self, data: bytes) -> bytes:
@@ -140,7 +172,10 @@ class _Inflater:
             return b""
         dictionary = _dictionary((self.recent + data[: match.start()])[-DICTIONARY_BYTES:])
         self.recent = b""
-        if _worth_inflating(dictionary):
+        look = _look(dictionary)
+        if look is _Look.REFUSE:
+            self.unreadable = True
+        elif look is _Look.INFLATE:
             self.stream = zlib.decompressobj()
             # A direct /Length is where a reader stops too: no more is inflated, so a
             # stream that never ends cannot swallow the streams after it.
@@ -156,25 +191,34 @@ class _Inflater:
         allowed = INFLATED_MAX_BYTES - self.inflated
         try:
             out = self.stream.decompress(given, allowed + 1)
-        except zlib.error:
-            self.stream = None  # not Flate after all, or damaged: nothing more to see
-            return after if self.left is not None else data
+        except zlib.error:  # not Flate after all, or damaged (a reader may show a part)
+            self.unreadable = True
+            return b""
         self.inflated += len(out)
         if self.inflated > INFLATED_MAX_BYTES:
             self.too_much = True
+            self.stream = None
             return b""
         self.names.feed(out)
-        if self.stream.eof or self.left == 0:
+        if self.left == 0 and not self.stream.eof:
+            self.unreadable = True  # its data goes on past /Length: a reader looks further
+            return b""
+        if self.stream.eof:
             rest = self.stream.unused_data + after if self.stream.eof else after
             self.stream = None
             return rest
         return self.stream.unconsumed_tail + after
 
+    def finish(self) -> None:
+        """The file ended: an object stream still inflating never ended."""
+        if self.stream is not None:
+            self.unreadable = True
+
 
 def _dictionary(before: bytes) -> bytes:
     """The stream's dictionary: what follows its `N 0 obj`, with `#xx` escapes decoded."""
-    start = before.rfind(b"obj")
-    dictionary = before[start + len(b"obj") :] if start >= 0 else before
+    starts = list(_OBJECT_START.finditer(before))
+    dictionary = before[starts[-1].end() :] if starts else before
     return _ESCAPED.sub(lambda m: bytes([int(m[1], 16)]), dictionary)
 
 
@@ -184,18 +228,29 @@ def _direct_length(dictionary: bytes) -> int | None:
     return int(found[1]) if found else None
 
 
-def _worth_inflating(dictionary: bytes) -> bool:
-    """Whether the stream of this dictionary is Flate and may hold objects.
+def _look(dictionary: bytes) -> _Look:
+    """Whether the stream of this dictionary may hold objects, and whether we can read it.
 
     An object stream says `/Type /ObjStm`; a reader finds its objects with `/N` and
     `/First` alone, so those count too. Page contents, fonts and images are not inflated:
     they hold no action, and a page's text ("Python/JS") would read as a refused name.
+    An object stream is read when it is not compressed (the raw check sees it) or under
+    Flate alone without a predictor; under any other filter, a chain of them, or a filter
+    given by another object, it is refused.
     """
-    if b"/FlateDecode" not in dictionary:
-        return False
-    return b"/ObjStm" in dictionary or (
-        _KEY_FIRST.search(dictionary) is not None and _KEY_N.search(dictionary) is not None
-    )
+    if b"/ObjStm" not in dictionary and (
+        _KEY_FIRST.search(dictionary) is None or _KEY_N.search(dictionary) is None
+    ):
+        return _Look.SKIP
+    if b"/Filter" not in dictionary:
+        return _Look.SKIP
+    found = _FILTER.search(dictionary)
+    if found is None:
+        return _Look.REFUSE
+    names = re.findall(rb"/([^\s\x00()<>\[\]{}/%]+)", found[1])
+    if len(names) != 1 or names[0] not in _FLATE or _DECODING.search(dictionary):
+        return _Look.REFUSE
+    return _Look.INFLATE
 
 
 def _problem_in_chunks(chunks) -> PdfProblem | None:
@@ -214,9 +269,10 @@ def _problem_in_chunks(chunks) -> PdfProblem | None:
         raw.feed(chunk)
         inflater.feed(chunk)
         tail = (tail + chunk)[-EOF_SEARCH_BYTES:]
+    inflater.finish()
     if not started or EOF_MARKER not in tail:
         return PdfProblem.NOT_PDF
-    if raw.found or hidden.found:
+    if raw.found or hidden.found or inflater.unreadable:
         return PdfProblem.ACTIVE_OR_LOCKED
     if inflater.too_much:
         return PdfProblem.INFLATES_TOO_MUCH
