@@ -64,6 +64,8 @@ INFLATED_MAX_BYTES = 20 * 1024 * 1024
 # `stream` then its end of line starts a stream's bytes (`endstream` is not it).
 _STREAM_START = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")
 _STREAM_KEYWORD = len(b"stream\r\n") + 1
+# How much of an object stream's data zlib is given at once.
+INFLATE_PIECE_BYTES = 4096
 # How far back from `stream` its dictionary is looked for.
 DICTIONARY_BYTES = 4096
 _ESCAPED = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -71,7 +73,7 @@ _KEY_FIRST = re.compile(rb"/First(?=[\s()<>\[\]{}/%])")
 _KEY_N = re.compile(rb"/N(?=[\s()<>\[\]{}/%])")
 _DIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)(?=[\s/>])")
 # A stream's dictionary starts after its `N G obj`.
-_OBJECT_START = re.compile(rb"\d+\s+\d+\s+obj(?![A-Za-z])")
+_OBJECT_START = re.compile(rb"(?<![0-9])[0-9]+\s+[0-9]+\s+obj(?![A-Za-z])")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s\x00()<>\[\]{}/%]+)")
 _FLATE = {b"FlateDecode", b"Fl"}  # its short name too: readers take it on any stream
 # Parameters that change the inflated bytes (a predictor), or may, from another object.
@@ -148,6 +150,7 @@ class _Inflater:
         self.stream: zlib._Decompress | None = None
         self.left: int | None = None  # the stream's bytes still to inflate, when known
         self.pending = b""
+        self.skip = 0  # bytes of `pending` already looked at (the one before a keyword)
         self.recent = b""  # the raw bytes before a stream, where its dictionary is
         self.inflated = 0
         self.too_much = False
@@ -156,21 +159,30 @@ class _Inflater:
         self.unreadable = False
 
     def feed(self, chunk: bytes) -> None:
+        # Walked by position, never by slicing what is left: a file of many tiny streams
+        # costs its length, not its length squared.
         data = self.pending + chunk
-        self.pending = b""
-        while data and not (self.too_much or self.unreadable or self.names.found):
-            data = self._stream_start(data) if self.stream is None else self._inflate(data)
+        position, self.pending, self.skip = self.skip, b"", 0
+        while position < len(data) and not (self.too_much or self.unreadable or self.names.found):
+            if self.stream is None:
+                position = self._stream_start(data, position)
+            else:
+                position = self._inflate(data, position)
 
-    def _stream_start(self, data: bytes) -> bytes:
-        match = _STREAM_START.search(data)
+    def _stream_start(self, data: bytes, position: int) -> int:
+        match = _STREAM_START.search(data, position)
         if match is None:
             # The last bytes may be `stream` cut by the chunk's end: looked at again with
-            # the next chunk, and the dictionary before them kept meanwhile.
-            kept = max(0, len(data) - _STREAM_KEYWORD)
-            self.pending = data[kept:]
-            self.recent = (self.recent + data[:kept])[-DICTIONARY_BYTES:]
-            return b""
-        dictionary = _dictionary((self.recent + data[: match.start()])[-DICTIONARY_BYTES:])
+            # the next chunk (with the byte before them, for "endstream"), and the
+            # dictionary before them kept meanwhile.
+            kept = max(position, len(data) - _STREAM_KEYWORD)
+            self.pending = data[max(0, kept - 1) :]
+            self.skip = kept - max(0, kept - 1)
+            before = data[max(position, kept - DICTIONARY_BYTES) : kept]
+            self.recent = (self.recent + before)[-DICTIONARY_BYTES:]
+            return len(data)
+        before = data[max(position, match.start() - DICTIONARY_BYTES) : match.start()]
+        dictionary = _dictionary((self.recent + before)[-DICTIONARY_BYTES:])
         self.recent = b""
         look = _look(dictionary)
         if look is _Look.REFUSE:
@@ -181,33 +193,33 @@ class _Inflater:
             # stream that never ends cannot swallow the streams after it.
             self.left = _direct_length(dictionary)
             self.names.restart()
-        return data[match.end() :]
+        return match.end()
 
-    def _inflate(self, data: bytes) -> bytes:
+    def _inflate(self, data: bytes, position: int) -> int:
         assert self.stream is not None
-        given, after = (data, b"") if self.left is None else (data[: self.left], data[self.left :])
+        # zlib copies the bytes after a stream's end: given a piece at a time, not the rest.
+        end = min(len(data), position + INFLATE_PIECE_BYTES)
         if self.left is not None:
-            self.left -= len(given)
+            end = min(end, position + self.left)
+            self.left -= end - position
         allowed = INFLATED_MAX_BYTES - self.inflated
         try:
-            out = self.stream.decompress(given, allowed + 1)
+            out = self.stream.decompress(memoryview(data)[position:end], allowed + 1)
         except zlib.error:  # not Flate after all, or damaged (a reader may show a part)
             self.unreadable = True
-            return b""
+            return len(data)
         self.inflated += len(out)
         if self.inflated > INFLATED_MAX_BYTES:
             self.too_much = True
             self.stream = None
-            return b""
+            return len(data)
         self.names.feed(out)
-        if self.left == 0 and not self.stream.eof:
-            self.unreadable = True  # its data goes on past /Length: a reader looks further
-            return b""
         if self.stream.eof:
-            rest = self.stream.unused_data + after if self.stream.eof else after
+            end -= len(self.stream.unused_data)
             self.stream = None
-            return rest
-        return self.stream.unconsumed_tail + after
+        elif self.left == 0:
+            self.unreadable = True  # its data goes on past /Length: a reader looks further
+        return end
 
     def finish(self) -> None:
         """The file ended: an object stream still inflating never ended."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 import zlib
 
 import pytest
@@ -238,3 +239,20 @@ def test_an_object_stream_that_never_ends_is_refused(monkeypatch):
     )
     assert pdf_problem(_with(first + _object_stream(ACTION))) == PdfProblem.ACTIVE_OR_LOCKED
     assert pdf_problem(_with(first)) == PdfProblem.ACTIVE_OR_LOCKED
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        b"1 0 obj<<>>stream\n",  # streams that are not object streams
+        _object_stream(b"<<>>"),  # tiny object streams
+        b"1" * 4000 + b" stream\n",  # where each dictionary starts is looked for
+    ],
+    ids=["streams", "object-streams", "digits"],
+)
+def test_a_cv_of_many_tiny_streams_is_checked_in_linear_time(piece):
+    # Each stream used to copy the rest of the file's piece: seconds per megabyte, squared.
+    content = _with(piece * (3 * 1024 * 1024 // len(piece)))
+    started = time.perf_counter()
+    assert pdf_problem(content) is None
+    assert time.perf_counter() - started < 3
