@@ -17,10 +17,11 @@ An object stream is inflated up to its /Length when that is a number, else until
 data ends. Names are matched however they are spelt (`/J#61vaScript`) and ended (NUL is
 whitespace). An object stream the check cannot read is refused like an action: under
 another filter (ASCII85, LZW), a chain of filters or a predictor, damaged, with data going
-on past its /Length, or never ending. Still out of reach: an object stream whose
-dictionary is not told apart (a dictionary longer than DICTIONARY_BYTES, or a string in it
-that spells `N 0 obj` after its /N and /First), and one whose length is another object and
-whose data swallows the next object stream before ending. A parser would close these.
+on past its /Length, or never ending; so is a stream whose dictionary cannot be told
+(longer than DICTIONARY_BYTES). Strings in a dictionary are text: one spelling `9 0 obj`
+does not move where it starts. Still out of reach: an object stream whose length is
+another object and whose data swallows the next object stream before ending. A parser
+would close that.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ _ESCAPED = re.compile(rb"#([0-9A-Fa-f]{2})")
 _KEY_FIRST = re.compile(rb"/First(?=[\s()<>\[\]{}/%])")
 _KEY_N = re.compile(rb"/N(?=[\s()<>\[\]{}/%])")
 _DIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)(?=[\s/>])")
+# A string without a string inside (an escaped parenthesis is none), emptied pass by pass.
+_STRING = re.compile(rb"\((?:[^()\\]|\\.)*\)", re.DOTALL)
+_STRING_DEPTH = 8
 # A stream's dictionary starts after its `N G obj`.
 _OBJECT_START = re.compile(rb"(?<![0-9])[0-9]+\s+[0-9]+\s+obj(?![A-Za-z])")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s\x00()<>\[\]{}/%]+)")
@@ -184,14 +188,14 @@ class _Inflater:
         before = data[max(position, match.start() - DICTIONARY_BYTES) : match.start()]
         dictionary = _dictionary((self.recent + before)[-DICTIONARY_BYTES:])
         self.recent = b""
-        look = _look(dictionary)
+        look = _Look.REFUSE if dictionary is None else _look(dictionary)
         if look is _Look.REFUSE:
             self.unreadable = True
         elif look is _Look.INFLATE:
             self.stream = zlib.decompressobj()
             # A direct /Length is where a reader stops too: no more is inflated, so a
             # stream that never ends cannot swallow the streams after it.
-            self.left = _direct_length(dictionary)
+            self.left = _direct_length(dictionary or b"")
             self.names.restart()
         return match.end()
 
@@ -227,11 +231,27 @@ class _Inflater:
             self.unreadable = True
 
 
-def _dictionary(before: bytes) -> bytes:
-    """The stream's dictionary: what follows its `N 0 obj`, with `#xx` escapes decoded."""
+def _dictionary(before: bytes) -> bytes | None:
+    """The stream's dictionary: what follows its `N 0 obj`, its strings emptied (a string
+    may spell `9 0 obj` or `/ObjStm`: text, not the dictionary) innermost first, `#xx`
+    escapes decoded.
+
+    None when it cannot be told: its start is further back than DICTIONARY_BYTES, or its
+    strings nest deeper than any writer's.
+    """
+    for _pass in range(_STRING_DEPTH):
+        emptied = _STRING.sub(b" ", before)
+        if emptied == before:
+            break
+        before = emptied
+    else:
+        return None
     starts = list(_OBJECT_START.finditer(before))
-    dictionary = before[starts[-1].end() :] if starts else before
-    return _ESCAPED.sub(lambda m: bytes([int(m[1], 16)]), dictionary)
+    if starts:
+        before = before[starts[-1].end() :]
+    elif len(before) >= DICTIONARY_BYTES:
+        return None
+    return _ESCAPED.sub(lambda m: bytes([int(m[1], 16)]), before)
 
 
 def _direct_length(dictionary: bytes) -> int | None:

@@ -256,3 +256,18 @@ def test_a_cv_of_many_tiny_streams_is_checked_in_linear_time(piece):
     started = time.perf_counter()
     assert pdf_problem(content) is None
     assert time.perf_counter() - started < 3
+
+
+def test_an_object_stream_whose_dictionary_hides_its_start_is_still_read():
+    # A string in the dictionary that spells `9 0 obj` is text, not where it starts.
+    data = zlib.compress(b"7 0 " + ACTION)
+    spelt = _stream(b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode/T(9 0 obj (nested))", data)
+    assert pdf_problem(_with(spelt)) == PdfProblem.ACTIVE_OR_LOCKED
+
+
+def test_a_stream_whose_dictionary_is_too_long_to_see_is_refused():
+    data = zlib.compress(b"7 0 " + ACTION)
+    padded = _stream(b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode/T(" + b"a" * 5000 + b")", data)
+    assert pdf_problem(_with(padded)) == PdfProblem.ACTIVE_OR_LOCKED
+    # A long dictionary of a stream that is no object stream is refused too: it cannot be
+    # told apart. A page of text whose dictionary fits passes (above).
