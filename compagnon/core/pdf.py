@@ -19,9 +19,8 @@ whitespace). An object stream the check cannot read is refused like an action: u
 another filter (ASCII85, LZW), a chain of filters or a predictor, damaged, with data going
 on past its /Length, or never ending; so is a stream whose dictionary cannot be told
 (longer than DICTIONARY_BYTES). Strings in a dictionary are text: one spelling `9 0 obj`
-does not move where it starts. Still out of reach: an object stream whose length is
-another object and whose data swallows the next object stream before ending. A parser
-would close that.
+does not move where it starts; an object stream whose inflated data says `endstream`
+swallowed what follows it (objects in an object stream are no streams) and is refused.
 """
 
 from __future__ import annotations
@@ -73,6 +72,7 @@ _ESCAPED = re.compile(rb"#([0-9A-Fa-f]{2})")
 _KEY_FIRST = re.compile(rb"/First(?=[\s()<>\[\]{}/%])")
 _KEY_N = re.compile(rb"/N(?=[\s()<>\[\]{}/%])")
 _DIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)(?=[\s/>])")
+_END_STREAM = b"endstream"
 # A string without a string inside (an escaped parenthesis is none), emptied pass by pass.
 _STRING = re.compile(rb"\((?:[^()\\]|\\.)*\)", re.DOTALL)
 _STRING_DEPTH = 8
@@ -157,6 +157,7 @@ class _Inflater:
         self.skip = 0  # bytes of `pending` already looked at (the one before a keyword)
         self.recent = b""  # the raw bytes before a stream, where its dictionary is
         self.inflated = 0
+        self.out_carry = b""  # the last inflated bytes, where `endstream` may start
         self.too_much = False
         # An object stream under a filter we do not read, damaged, or not ending where
         # its /Length or the file does: a reader may still show what the check missed.
@@ -197,6 +198,7 @@ class _Inflater:
             # stream that never ends cannot swallow the streams after it.
             self.left = _direct_length(dictionary or b"")
             self.names.restart()
+            self.out_carry = b""
         return match.end()
 
     def _inflate(self, data: bytes, position: int) -> int:
@@ -218,6 +220,14 @@ class _Inflater:
             self.stream = None
             return len(data)
         self.names.feed(out)
+        # Objects in an object stream are no streams: `endstream` inflated from one is a
+        # stored block that swallowed what follows it in the file (the next object stream
+        # among it), which a reader stopping at the length reads on its own.
+        seen = self.out_carry + out
+        if _END_STREAM in seen:
+            self.unreadable = True
+            return len(data)
+        self.out_carry = seen[-len(_END_STREAM) :]
         if self.stream.eof:
             end -= len(self.stream.unused_data)
             self.stream = None

@@ -271,3 +271,19 @@ def test_a_stream_whose_dictionary_is_too_long_to_see_is_refused():
     assert pdf_problem(_with(padded)) == PdfProblem.ACTIVE_OR_LOCKED
     # A long dictionary of a stream that is no object stream is refused too: it cannot be
     # told apart. A page of text whose dictionary fits passes (above).
+
+
+def test_an_object_stream_that_swallows_the_next_one_is_refused():
+    # Its length another object, its Flate data a stored block that spans its own
+    # `endstream` and the next object stream whole, then ends: a reader stops at the
+    # length and reads the next one; the check would have seen it as stored bytes only.
+    hidden = _objects(b"/Filter/FlateDecode", zlib.compress(b"7 0 " + ACTION), number=4)
+    swallowed = b"\nendstream\nendobj\n" + hidden
+    packer = zlib.compressobj(level=0)
+    data = packer.compress(b"7 0 <<>>" + swallowed) + packer.flush()
+    first = (
+        b"3 0 obj\n<</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length 9 0 R>>\nstream\n"
+        + data
+        + b"\nendstream\nendobj\n"
+    )
+    assert pdf_problem(_with(first)) == PdfProblem.ACTIVE_OR_LOCKED
