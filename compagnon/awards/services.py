@@ -270,10 +270,14 @@ def attachment_delete(*, attachment: Attachment) -> None:
         refusal = draft_refusal(attachment.application)
         if refusal:
             raise ValidationError(refusal)
-        # An older key left by a stopped rekey (`attachment_rekey`) goes with the file.
-        names = [n for n in (attachment.file.name, attachment.replaced_key) if n]
-        storage = attachment.file.storage
-        attachment.delete()
+        # The row as it is now (a rekey may have moved its file since it was read, and
+        # waits for this lock); an older key left by a stopped rekey goes with the file.
+        current = Attachment.objects.select_for_update().filter(pk=attachment.pk).first()
+        if current is None:
+            return
+        names = [n for n in (current.file.name, current.replaced_key) if n]
+        storage = current.file.storage
+        current.delete()
         if names:
             transaction.on_commit(lambda: _objects_delete(storage, names))
 
@@ -314,9 +318,9 @@ def _replaced_key_delete(attachment_id: int, old_key: str, storage: Any) -> None
 def attachment_rekey(*, attachment: Attachment) -> str:
     """Move one attachment stored under an older key to a random one.
 
-    Copy through the storage, point the row at the copy (in its own transaction, the
-    row locked and still pointing at the old key), and delete the old object only
-    after that commit. Stopped anywhere, nothing is lost and the next run finishes:
+    Copy through the storage and point the row at the copy (in one transaction, the row
+    locked and still pointing at the old key), and delete the old object only after
+    that commit. Stopped anywhere, nothing is lost and the next run finishes:
     before the commit the row still names the old object; after it, `replaced_key`
     names the object left to delete. Returns "moved", "finished" (only the old
     object was left to delete), "missing" (no object under the old key: the row is
@@ -331,24 +335,24 @@ def attachment_rekey(*, attachment: Attachment) -> str:
     if not old_key or ATTACHMENT_KEY.match(old_key):
         return "kept"
     target = _rekey_target(attachment, old_key)
-    try:
-        source = storage.open(old_key, "rb")
-    except (FileNotFoundError, OSError):
-        logger.warning("awards rekey: attachment %s has no object under its key", attachment.pk)
-        return "missing"
-    with source:
-        if storage.exists(target):  # a copy from a run stopped before its commit
-            storage.delete(target)
-        written = storage.save(target, source)
-    if written != target:
-        storage.delete(written)
-        raise RuntimeError(f"storage wrote {written!r} instead of {target!r}")
+    # The row stays locked over the copy: a second run (the same target) or the applicant
+    # deleting the file waits, then sees the row as this run left it.
     with transaction.atomic():
         locked = Attachment.objects.select_for_update().filter(pk=attachment.pk).first()
         if locked is None or locked.file.name != old_key:
-            # Deleted or replaced while we copied: the copy is nobody's.
-            transaction.on_commit(lambda: storage.delete(target))
-            return "kept"
+            return "kept"  # deleted, replaced or moved since it was read
+        try:
+            source = storage.open(old_key, "rb")
+        except (FileNotFoundError, OSError):
+            logger.warning("awards rekey: attachment %s has no object under its key", attachment.pk)
+            return "missing"
+        with source:
+            if storage.exists(target):  # a copy from a run stopped before its commit
+                storage.delete(target)
+            written = storage.save(target, source)
+        if written != target:
+            storage.delete(written)
+            raise RuntimeError(f"storage wrote {written!r} instead of {target!r}")
         locked.file.name = target
         locked.replaced_key = old_key
         locked.save(update_fields=["file", "replaced_key"])

@@ -17,6 +17,17 @@ class ChatPostFailed(Exception):
     pass
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error: urllib would send the bot's Authorization header along to
+    wherever it points, another host included."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        return None
+
+
+_API_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def webhook_post(url: str, payload: dict[str, Any]) -> None:
     """POST the JSON payload; raises ChatPostFailed on a bad URL, a network error or a non-2xx."""
     if urlsplit(url).scheme.lower() not in ("http", "https"):
@@ -39,7 +50,7 @@ def api_call(base_url: str, token: str, path: str, payload: Any = None) -> Any:
     """Call the chat server's REST API (Mattermost's /api/v4) as the bot; the JSON answer.
 
     GET without a payload, POST with one. Raises ChatPostFailed on a bad URL, a network
-    error, a non-2xx or an answer that is not JSON.
+    error, a redirect (not followed), a non-2xx or an answer that is not JSON.
     """
     if urlsplit(base_url).scheme.lower() not in ("http", "https"):
         raise ChatPostFailed("the chat API URL must be an http(s) address")
@@ -50,10 +61,13 @@ def api_call(base_url: str, token: str, path: str, payload: Any = None) -> Any:
         method="GET" if payload is None else "POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+        # Redirects are not followed (the token would go along): a 3xx is an HTTPError.
+        with _API_OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
             body = response.read()
     except OSError as error:  # URLError and HTTPError are OSErrors
         raise ChatPostFailed(f"{path}: {error}") from error
+    except ValueError:  # a header or URL http.client refuses; it may spell the token
+        raise ChatPostFailed(f"{path}: the chat API URL or bot token is malformed") from None
     try:
         return json.loads(body)
     except ValueError as error:

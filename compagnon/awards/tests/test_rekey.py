@@ -219,3 +219,18 @@ def test_after_the_move_a_blind_jurors_link_names_no_one(s3, client_of, member_a
     status, headers, body = s3.fetch(response["Location"])
     assert (status, body) == (200, PDF)
     assert "ada-martin" not in headers["Content-Disposition"]
+
+
+def test_deleting_an_attachment_moved_since_its_page_was_read_deletes_its_object(
+    stored, member_a, committed
+):
+    # The applicant's page read the row before the upgrade moved its file: the delete
+    # must remove the object the row names now, not only the one it named then.
+    application = ApplicationFactory(applicant=member_a, status=ApplicationStatus.DRAFT)
+    attachment = _old_attachment(application, "ada-martin-cv.pdf")
+    seen = Attachment.objects.get(pk=attachment.pk)
+    services.attachments_rekey()
+    assert len(stored()) == 1
+    committed(services.attachment_delete, attachment=seen)
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
+    assert stored() == []

@@ -13,6 +13,7 @@ import time
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from compagnon.escape import services
 from compagnon.escape.models import Attempt, PuzzleSolve, Team
@@ -25,7 +26,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 PLAYERS = 3
 
 
-def _race(staff_user):
+def _race(staff_user, given=None, now=None):
+    given = SECRET.format(1) if given is None else given
     session = game(staff_user, puzzles=2)
     services.session_start(session=session, actor=staff_user)
     team = session.teams.get()
@@ -43,7 +45,7 @@ def _race(staff_user):
         try:
             barrier.wait()
             outcome = services.puzzle_answer(
-                team=team, puzzle=puzzle, user=user, given=SECRET.format(1)
+                team=team, puzzle=puzzle, user=user, given=given, now=now
             )
             outcomes.append(outcome.status)
         except BaseException as error:  # reported below: a thread cannot fail the test
@@ -88,3 +90,14 @@ def test_without_the_lock_the_race_exists(staff_user, slow_check, monkeypatch):
     # Every player passed the "not solved yet" check; only the constraint stopped the doubles.
     assert len(errors) == PLAYERS - 1, (outcomes, errors)
     assert all("escape_solve_once" in str(error) for error in errors)
+
+
+def test_simultaneous_wrong_answers_stay_within_the_limit(staff_user, slow_check, settings):
+    # The limit is peeked before the answer is checked and counted after: under the team's
+    # lock, three wrong answers at once with room for one give one "wrong", two refusals.
+    settings.ESCAPE_WRONG_ANSWERS_PER_MINUTE = 1
+    mid_minute = timezone.now().replace(second=30, microsecond=0)
+    team, _puzzle, outcomes, errors = _race(staff_user, given="not it", now=mid_minute)
+    assert not errors, errors
+    assert sorted(outcomes) == ["rate_limited", "rate_limited", "wrong"]
+    assert Attempt.objects.filter(team=team, correct=False).count() == 1
