@@ -26,24 +26,33 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 _API_OPENER = urllib.request.build_opener(_NoRedirect)
+_WEBHOOK_OPENER = urllib.request.build_opener()
+
+
+def _send(opener: urllib.request.OpenerDirector, request: urllib.request.Request) -> bytes:
+    """Open `request` (an http(s) URL only) and read the answer; every failure is
+    ChatPostFailed, whose message never spells the request's headers."""
+    if urlsplit(request.full_url).scheme.lower() not in ("http", "https"):
+        raise ChatPostFailed("the chat URL must be an http(s) address")
+    try:
+        # The scheme is checked above: no file:// or other handler can be reached.
+        with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            return response.read()
+    except OSError as error:  # URLError and HTTPError are OSErrors
+        raise ChatPostFailed(str(error)) from error
+    except ValueError:  # a header or URL http.client refuses; it may spell the token
+        raise ChatPostFailed("the chat URL or bot token is malformed") from None
 
 
 def webhook_post(url: str, payload: dict[str, Any]) -> None:
     """POST the JSON payload; raises ChatPostFailed on a bad URL, a network error or a non-2xx."""
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
-        raise ChatPostFailed("the chat webhook URL must be an http(s) address")
     request = urllib.request.Request(
         url,
         data=json.dumps(payload).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    try:
-        # The scheme is checked above: no file:// or other handler can be reached.
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            response.read()
-    except OSError as error:  # URLError and HTTPError are OSErrors
-        raise ChatPostFailed(str(error)) from error
+    _send(_WEBHOOK_OPENER, request)
 
 
 def api_call(base_url: str, token: str, path: str, payload: Any = None) -> Any:
@@ -52,8 +61,6 @@ def api_call(base_url: str, token: str, path: str, payload: Any = None) -> Any:
     GET without a payload, POST with one. Raises ChatPostFailed on a bad URL, a network
     error, a redirect (not followed), a non-2xx or an answer that is not JSON.
     """
-    if urlsplit(base_url).scheme.lower() not in ("http", "https"):
-        raise ChatPostFailed("the chat API URL must be an http(s) address")
     request = urllib.request.Request(
         base_url.rstrip("/") + path,
         data=None if payload is None else json.dumps(payload).encode(),
@@ -62,12 +69,9 @@ def api_call(base_url: str, token: str, path: str, payload: Any = None) -> Any:
     )
     try:
         # Redirects are not followed (the token would go along): a 3xx is an HTTPError.
-        with _API_OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
-            body = response.read()
-    except OSError as error:  # URLError and HTTPError are OSErrors
-        raise ChatPostFailed(f"{path}: {error}") from error
-    except ValueError:  # a header or URL http.client refuses; it may spell the token
-        raise ChatPostFailed(f"{path}: the chat API URL or bot token is malformed") from None
+        body = _send(_API_OPENER, request)
+    except ChatPostFailed as error:
+        raise ChatPostFailed(f"{path}: {error}") from error.__cause__
     try:
         return json.loads(body)
     except ValueError as error:
