@@ -273,95 +273,44 @@ UNCOVERED_CHARS = (1.0, 1.5, 2.0, 3.0)  # Weights.uncovered_chars; 1 = off
 PART_IDF = (0.0, 0.5, 1.0, 2.0)  # Weights.part_idf; 0 = off
 
 
-def main_chars() -> None:
-    """--chars: the characters part's scale on cases whose text names no vocabulary sub-area
-    (Weights.unrevealed_chars), on the dev set's parts together, the engine's other choices
-    (sibling_text included) as they are; the weights re-fitted by the same ascent for each."""
+# The knob scans: each re-fits the weights by the same ascent for every value of one
+# `Weights` knob, on the dev set's parts together, the engine's other choices as they are,
+# and keeps a value only when better than off (the first value) by the 0.002 margin.
+#   --sibling    the sub-area credit of text evidence (Weights.sibling_text; 1 = per tag)
+#   --chars      the characters part's scale on cases whose text names no vocabulary
+#                sub-area (Weights.unrevealed_chars)
+#   --uncovered  the characters part's scale on cases whose words the vocabulary does not
+#                read (Weights.uncovered_chars, x scale ** (1 - coverage))
+#   --part-idf   each part's weight x idf ** part_idf per case (Weights.part_idf: a part many
+#                people share near its top says less)
+KNOB_SCANS = {
+    # option: (the Weights field, run()'s argument, the values, off first)
+    "--sibling": ("sibling_text", "sibling", SIBLING_TEXT),
+    "--chars": ("unrevealed_chars", "unrevealed_chars", UNREVEALED_CHARS),
+    "--uncovered": ("uncovered_chars", "uncovered_chars", UNCOVERED_CHARS),
+    "--part-idf": ("part_idf", "part_idf", PART_IDF),
+}
+
+
+def main_knob(field: str, argument: str, values: tuple[float, ...]) -> None:
     clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
     d = Weights()
-    found = {}
-    for scale in UNREVEALED_CHARS:
-        found[scale] = run(
-            clubs, d.word_scoring, d.parent, 1.0, d.concept_idf, 1.0, d.sibling_text, scale
-        )
-    chosen = 1.0
-    for scale in UNREVEALED_CHARS[1:]:  # a change is kept only when better by the margin
-        if found[scale][0] > found[chosen][0] + 0.002:
-            chosen = scale
+    engine = {
+        "scoring": d.word_scoring,
+        "parent": d.parent,
+        "concept_idf": d.concept_idf,
+        "sibling": d.sibling_text,
+    }
+    found = {value: run(clubs, **{**engine, argument: value}) for value in values}
+    chosen = values[0]
+    for value in values[1:]:
+        if found[value][0] > found[chosen][0] + 0.002:
+            chosen = value
     best, _, w = found[chosen]
     print(
-        f"fitted: unrevealed_chars={chosen}, "
+        f"fitted: {field}={chosen}, "
         + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
         + f" (dev objective, {' + '.join(c.name for c in clubs)}, {best:.4f})"
-    )
-
-
-def main_uncovered() -> None:
-    """--uncovered: the characters part's scale on cases whose words the vocabulary does not
-    read (Weights.uncovered_chars, x scale ** (1 - coverage)), on the dev set's parts
-    together (verger included since the sixth change), the weights re-fitted by the same
-    ascent for each scale."""
-    clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
-    d = Weights()
-    found = {}
-    for scale in UNCOVERED_CHARS:
-        found[scale] = run(
-            clubs, d.word_scoring, d.parent, 1.0, d.concept_idf, 1.0, d.sibling_text, 1.0, scale
-        )
-    chosen = 1.0
-    for scale in UNCOVERED_CHARS[1:]:  # a change is kept only when better by the margin
-        if found[scale][0] > found[chosen][0] + 0.002:
-            chosen = scale
-    best, _, w = found[chosen]
-    print(
-        f"fitted: uncovered_chars={chosen}, "
-        + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
-        + f" (dev objective, {' + '.join(c.name for c in clubs)}, {best:.4f})"
-    )
-
-
-def main_part_idf() -> None:
-    """--part-idf: each part's weight x idf ** part_idf per case (Weights.part_idf: a part
-    many people share near its top says less), on the dev set's four parts together, the
-    weights re-fitted by the same ascent for each exponent."""
-    clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
-    d = Weights()
-    found = {}
-    for gamma in PART_IDF:
-        found[gamma] = run(
-            clubs, d.word_scoring, d.parent, 1.0, d.concept_idf, 1.0, d.sibling_text, 1.0, 1.0,
-            gamma,
-        )  # fmt: skip
-    chosen = 0.0
-    for gamma in PART_IDF[1:]:  # a change is kept only when better by the margin
-        if found[gamma][0] > found[chosen][0] + 0.002:
-            chosen = gamma
-    best, _, w = found[chosen]
-    print(
-        f"fitted: part_idf={chosen}, "
-        + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
-        + f" (dev objective, {' + '.join(c.name for c in clubs)}, {best:.4f})"
-    )
-
-
-def main_sibling() -> None:
-    """--sibling: the sub-area credit of text evidence (Weights.sibling_text), tuned on the
-    dev set's parts together (atelier, fratrie, souche: every slice of each in the objective),
-    the other choices as the engine has them (word scoring, parent credit, concept idf)."""
-    clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
-    d = Weights()
-    found = {}
-    for sibling in SIBLING_TEXT:
-        found[sibling] = run(clubs, d.word_scoring, d.parent, 1.0, d.concept_idf, 1.0, sibling)
-    best_sibling = 1.0
-    for sibling in SIBLING_TEXT[1:]:  # a change is kept only when better by the margin
-        if found[sibling][0] > found[best_sibling][0] + 0.002:
-            best_sibling = sibling
-    best, _, w = found[best_sibling]
-    print(
-        f"fitted: sibling_text={best_sibling}, "
-        + ", ".join(f"{p}={v:.3f}" for p, v in zip(PARTS, w, strict=True))
-        + f" (dev objective, atelier + fratrie + souche, {best:.4f})"
     )
 
 
@@ -613,18 +562,10 @@ def main() -> None:
     if "--fixed" in sys.argv:
         main_fixed()
         return
-    if "--sibling" in sys.argv:
-        main_sibling()
-        return
-    if "--chars" in sys.argv:
-        main_chars()
-        return
-    if "--uncovered" in sys.argv:
-        main_uncovered()
-        return
-    if "--part-idf" in sys.argv:
-        main_part_idf()
-        return
+    for option, (field, argument, values) in KNOB_SCANS.items():
+        if option in sys.argv:
+            main_knob(field, argument, values)
+            return
     if "--concept-idf" in sys.argv:  # an idf on concepts, on the dev set's parts together
         d = Weights()
         clubs = [GENERATORS[DEV](), *(make() for make in DEV_EXTRA.values())]
