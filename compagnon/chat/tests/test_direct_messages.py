@@ -13,48 +13,22 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from compagnon.cases.chat import chat_link_seen
-from compagnon.cases.invitations import case_invitations_send
 from compagnon.cases.models import Answer, CaseInvitation, ChatLink
 from compagnon.chat.models import InvitationMessage
 from compagnon.chat.services import chat_invitations_post
-from compagnon.chat.tests.fake_chat import BOT_TOKEN, BOT_USER_ID, running_chat_server
-from compagnon.matching.tests.club import build_club
+from compagnon.chat.tests.fake_chat import BOT_TOKEN, BOT_USER_ID
 
 pytestmark = pytest.mark.django_db
 
-SECRET = "integration-secret-for-tests"
-
 
 @pytest.fixture
-def chat(settings):
-    with running_chat_server() as server:
-        settings.CHAT_WEBHOOK_URL = server.url
-        settings.CHAT_ACTIONS_SECRET = SECRET
-        settings.CHAT_API_URL = server.api_url
-        settings.CHAT_BOT_TOKEN = BOT_TOKEN
-        yield server
-
-
-@pytest.fixture
-def club(db):
-    club = build_club()
-    ChatLink.objects.create(
-        person=club.expert,
-        chat_user_id="mm-esther",
-        chat_user_name="esther",
-        confirmed_at=timezone.now(),
-    )
-    ChatLink.objects.create(
-        person=club.learner,
-        chat_user_id="mm-lucas",
-        chat_user_name="lucas",
-        confirmed_at=timezone.now(),
-    )
-    case_invitations_send(case=club.case, people=[club.expert, club.colleague], invited_by=None)
-    return club
+def chat(chat, settings):
+    """The shared chat server, with its REST API and the bot's token configured."""
+    settings.CHAT_API_URL = chat.api_url
+    settings.CHAT_BOT_TOKEN = BOT_TOKEN
+    return chat
 
 
 def test_an_invitation_goes_to_the_linked_user_id_in_the_bots_direct_channel(club, chat):

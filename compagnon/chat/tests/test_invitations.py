@@ -15,42 +15,9 @@ from compagnon.cases.models import Answer, CaseInvitation, ChatLink
 from compagnon.chat.models import InvitationMessage
 from compagnon.chat.services import chat_invitations_post, invitation_action_token
 from compagnon.chat.tasks import chat_invitations_send
-from compagnon.chat.tests.fake_chat import running_chat_server
 from compagnon.core.models import OutboundEmail
-from compagnon.matching.tests.club import build_club
 
 pytestmark = pytest.mark.django_db
-
-SECRET = "integration-secret-for-tests"
-
-
-@pytest.fixture
-def chat(settings):
-    with running_chat_server() as server:
-        settings.CHAT_WEBHOOK_URL = server.url
-        settings.CHAT_ACTIONS_SECRET = SECRET
-        yield server
-
-
-@pytest.fixture
-def club(db):
-    club = build_club()
-    ChatLink.objects.create(
-        person=club.expert,
-        chat_user_id="mm-esther",
-        chat_user_name="esther",
-        confirmed_at=timezone.now(),
-    )
-    ChatLink.objects.create(
-        person=club.learner,
-        chat_user_id="mm-lucas",
-        chat_user_name="lucas",
-        confirmed_at=timezone.now(),
-    )
-    club.invitations = case_invitations_send(
-        case=club.case, people=[club.expert, club.colleague], invited_by=None
-    )
-    return club
 
 
 def invitation_of(club, person) -> CaseInvitation:
