@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import urllib.request
@@ -40,8 +41,13 @@ def _send(opener: urllib.request.OpenerDirector, request: urllib.request.Request
             return response.read()
     except OSError as error:  # URLError and HTTPError are OSErrors
         raise ChatPostFailed(str(error)) from error
-    except ValueError:  # a header or URL http.client refuses; it may spell the token
+    except (http.client.InvalidURL, ValueError):
+        # A URL or header http.client refuses: it may spell the token, so it is not quoted.
         raise ChatPostFailed("the chat URL or bot token is malformed") from None
+    except http.client.HTTPException as error:  # the chat server's answer is not HTTP
+        raise ChatPostFailed(
+            f"the chat server's answer is not HTTP ({type(error).__name__})"
+        ) from None
 
 
 def webhook_post(url: str, payload: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from compagnon.chat.client import ChatPostFailed, api_call
+from compagnon.chat.client import ChatPostFailed, api_call, webhook_post
 
 
 @contextmanager
@@ -66,3 +66,44 @@ def test_a_token_that_cannot_be_a_header_is_a_failure_that_does_not_spell_it():
     with pytest.raises(ChatPostFailed) as failure:
         api_call("http://127.0.0.1:9", "secret\nbot-token", "/api/v4/users/me")
     assert "secret" not in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("ftp://chat.example/hooks/x", "http(s) address"),
+        ("file:///etc/passwd", "http(s) address"),
+        ("http://127.0.0.1:9/hooks/x y\nHost: elsewhere", "malformed"),
+    ],
+)
+def test_a_webhook_url_that_is_not_a_plain_http_address_is_a_failure_not_a_crash(url, said):
+    """The tick counts a failed post and goes on; an odd setting must not end it."""
+    with pytest.raises(ChatPostFailed) as failure:
+        webhook_post(url, {"text": "hello"})
+    assert said in str(failure.value)
+
+
+def test_an_answer_that_is_not_http_is_a_failure_not_a_crash():
+    """A server on the chat's address that does not speak HTTP: the post failed, said so."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def answer_garbage() -> None:
+        connection, _ = listener.accept()
+        connection.recv(65536)
+        connection.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+        connection.close()
+
+    thread = threading.Thread(target=answer_garbage, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/hooks/x"
+    try:
+        with pytest.raises(ChatPostFailed) as failure:
+            webhook_post(url, {"text": "hello"})
+    finally:
+        thread.join(timeout=5)
+        listener.close()
+    assert "not HTTP" in str(failure.value)
